@@ -1,0 +1,1 @@
+"""leads-pipeline: agency licensing files to de-duplicated sales leads."""
