@@ -1,0 +1,339 @@
+"""US street addresses: split one-line addresses, split units off street lines, build match keys.
+
+Spelling: address1, address2 and city keep the agency's characters, trimmed and single-spaced.
+Only separators are dropped: a trailing comma or semicolon ends a component and is not part of
+it (`8889 S. EASTERN AVE., STE 160` gives address1 `8889 S. EASTERN AVE.`, keeping the period
+of the abbreviation). City and state are upper-cased, as the contract asks.
+
+Units: whatever `usaddress` tags as an occupancy or sub-address (`STE 160`, `BLDG A`, `# 5`,
+and a bare identifier after the street such as Texas' `3502 SLIDE RD A25` -> `A25`) is address2.
+Route numbers stay in the street (`401 FM 685`, `HWY 6`, `COUNTY ROAD 12`): the tagger reads
+them as street names, not units.
+
+Matching: `address_key` is the street line reduced to USPS standard forms (Publication 28:
+suffixes, directionals), upper case, no punctuation, unit dropped, then the five-digit zip.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import pyarrow as pa
+import usaddress
+
+from leads_pipeline.normalize._batch import RawValues, lookup_table
+from leads_pipeline.normalize._text import clean, fold_accents
+from leads_pipeline.normalize._usps import (
+    DIRECTIONALS,
+    STATES,
+    STREET_SUFFIXES,
+    UNIT_DESIGNATORS_ALONE,
+    UNIT_DESIGNATORS_WITH_ID,
+)
+
+UNPARSED_ADDRESS = "unparsed_address"
+UNPARSED_STREET = "unparsed_street"
+
+_UNIT_LABELS = frozenset(
+    {"OccupancyType", "OccupancyIdentifier", "SubaddressType", "SubaddressIdentifier"}
+)
+_STREET_LABELS = frozenset(
+    {
+        "AddressNumberPrefix",
+        "AddressNumber",
+        "AddressNumberSuffix",
+        "StreetNamePreModifier",
+        "StreetNamePreDirectional",
+        "StreetNamePreType",
+        "StreetName",
+        "StreetNamePostType",
+        "StreetNamePostDirectional",
+        "StreetNamePostModifier",
+        "BuildingName",
+        "LandmarkName",
+        "CornerOf",
+        "IntersectionSeparator",
+        "USPSBoxType",
+        "USPSBoxID",
+        "USPSBoxGroupType",
+        "USPSBoxGroupID",
+    }
+)
+# Order of the parts in a one-line address: street and unit, then city, state, zip.
+_ONE_LINE_RANK = {
+    **dict.fromkeys(_STREET_LABELS | _UNIT_LABELS, 0),
+    "PlaceName": 1,
+    "StateName": 2,
+    "ZipCode": 3,
+}
+
+_SEPARATORS = " ,;"
+_ZIP = re.compile(r"(\d{5})(?:-?\d{4})?")
+# Fallback when the tagger's reading is not a clean one-line address: state and zip are exact.
+_STATE_ZIP_TAIL = re.compile(r"[\s,]([A-Za-z]{2})\.?[\s,]+(\d{5})(?:-?\d{4})?$")
+_LEADING_NUMBER = re.compile(r"\d+")
+_KEY_DROP = re.compile(r"[.'’`]")
+_KEY_SPACE = re.compile(r"[^0-9A-Z]+")
+# Multi-word route names written several ways; applied after suffixes are standardized.
+_KEY_ROUTES = ((("COUNTY", "RD"), "CR"), (("FARM", "TO", "MARKET"), "FM"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedAddress:
+    """One-line address split into the contract's columns."""
+
+    address1: str | None
+    address2: str | None
+    city: str | None
+    state: str | None
+    zip: str | None
+    problem: str | None
+
+    @property
+    def street_number(self) -> str | None:
+        return street_number(self.address1)
+
+    @property
+    def address_key(self) -> str | None:
+        return address_key(self.address1, self.zip)
+
+
+@dataclass(frozen=True, slots=True)
+class StreetLine:
+    """A street line split into street (address1) and unit (address2)."""
+
+    address1: str | None
+    address2: str | None
+    problem: str | None
+
+    @property
+    def street_number(self) -> str | None:
+        return street_number(self.address1)
+
+    @property
+    def street_key(self) -> str | None:
+        return street_key(self.address1)
+
+
+_BLANK_ADDRESS = ParsedAddress(None, None, None, None, None, None)
+_BLANK_STREET = StreetLine(None, None, None)
+
+
+def _tag(text: str) -> list[_Token] | None:
+    """Tag tokens with `usaddress` and locate each in `text`; None if a token cannot be found."""
+    tokens: list[_Token] = []
+    pos = 0
+    for word, label in usaddress.parse(text):
+        start = text.find(word, pos)
+        if start < 0:
+            return None
+        pos = start + len(word)
+        tokens.append(_Token(label, start, pos))
+    return tokens
+
+
+def _assemble(
+    text: str, tokens: Sequence[_Token], labels: Collection[str]
+) -> str | None:
+    """Text of the tokens with `labels`, each run of adjacent tokens sliced from the original."""
+    runs: list[str] = []
+    run_start: int | None = None
+    run_end = 0
+    for token in (*tokens, None):
+        if token is not None and token.label in labels:
+            run_start = token.start if run_start is None else run_start
+            run_end = token.end
+        elif run_start is not None:
+            runs.append(text[run_start:run_end].strip(_SEPARATORS))
+            run_start = None
+    return clean(" ".join(runs))
+
+
+def _from_tagger(text: str) -> ParsedAddress | None:
+    """Read a one-line address from the tagger's labels; None unless it is a clean reading."""
+    tokens = _tag(text)
+    if not tokens:
+        return None
+    ranks = [_ONE_LINE_RANK.get(token.label) for token in tokens]
+    if None in ranks or ranks != sorted(ranks) or set(ranks) != {0, 1, 2, 3}:
+        return None
+    address1 = _assemble(text, tokens, _STREET_LABELS)
+    state = STATES.get(
+        (_assemble(text, tokens, {"StateName"}) or "").upper().rstrip(".")
+    )
+    zip_match = _ZIP.fullmatch(_assemble(text, tokens, {"ZipCode"}) or "")
+    if address1 is None or state is None or zip_match is None:
+        return None
+    return ParsedAddress(
+        address1=address1,
+        address2=_assemble(text, tokens, _UNIT_LABELS),
+        city=(_assemble(text, tokens, {"PlaceName"}) or "").upper() or None,
+        state=state,
+        zip=zip_match.group(1),
+        problem=None,
+    )
+
+
+def parse_one_line(raw: str | None) -> ParsedAddress:
+    """Split `8889 S. EASTERN AVE., STE 160 LAS VEGAS, NV 89123` into street, unit, city, state, zip.
+
+    When the tagger's reading is not street, city, state, zip in that order, only the state and
+    zip are taken (from the end of the string) and the problem is `unparsed_address`: the
+    street/city boundary is not guessed.
+    """
+    text = clean(raw)
+    if text is None:
+        return _BLANK_ADDRESS
+    parsed = _from_tagger(text)
+    if parsed is not None:
+        return parsed
+    tail = _STATE_ZIP_TAIL.search(text)
+    state = STATES.get(tail.group(1).upper()) if tail else None
+    if tail is None or state is None:
+        return ParsedAddress(None, None, None, None, None, UNPARSED_ADDRESS)
+    return ParsedAddress(None, None, None, state, tail.group(2), UNPARSED_ADDRESS)
+
+
+def _may_carry_unit(text: str) -> bool:
+    """Cheap pre-check: False only for lines the tagger would leave whole (most of them)."""
+    if "#" in text:
+        return True
+    words = [word.strip(".,;").upper() for word in text.split()]
+    last = words[-1]
+    if len(words) > 1 and (len(last) == 1 or any(ch.isdigit() for ch in last)):
+        return True
+    return any(
+        w in UNIT_DESIGNATORS_WITH_ID or w in UNIT_DESIGNATORS_ALONE for w in words[1:]
+    )
+
+
+def _split_with_tagger(text: str) -> StreetLine:
+    tokens = _tag(text)
+    if tokens is None:
+        return StreetLine(text.strip(_SEPARATORS), None, None)
+    street_labels = {token.label for token in tokens} - _UNIT_LABELS
+    address1 = _assemble(text, tokens, street_labels)
+    address2 = _assemble(text, tokens, _UNIT_LABELS)
+    return StreetLine(address1, address2, UNPARSED_STREET if address1 is None else None)
+
+
+def parse_street(raw: str | None) -> StreetLine:
+    """Split a street line that may carry a unit: `401 FM 685 STE 104` -> `401 FM 685`, `STE 104`."""
+    text = clean(raw)
+    if text is None:
+        return _BLANK_STREET
+    if not _may_carry_unit(text):
+        return StreetLine(clean(text.strip(_SEPARATORS)), None, None)
+    return _split_with_tagger(text)
+
+
+def split_street(raw: str | None) -> tuple[str | None, str | None]:
+    """(address1, address2) of a street line; see `parse_street`."""
+    line = parse_street(raw)
+    return line.address1, line.address2
+
+
+def street_number(address1: str | None) -> str | None:
+    """Leading house number, digits only without leading zeros (`0123A MAIN` -> `123`)."""
+    match = _LEADING_NUMBER.match(clean(address1) or "")
+    if match is None:
+        return None
+    return match.group().lstrip("0") or "0"
+
+
+def _drop_unit(words: list[str]) -> list[str]:
+    """Cut a unit that is still on the line (`123 MAIN ST STE 5` -> `123 MAIN ST`)."""
+    for i in range(2, len(words)):
+        word = words[i]
+        if word.startswith("#"):
+            return words[:i]
+        following = words[i + 1] if i + 1 < len(words) else ""
+        # The identifier must look like one, so `PARKING LOT RD` keeps its `LOT`.
+        looks_like_id = len(following) == 1 or any(ch.isdigit() for ch in following)
+        if word.strip(".,") in UNIT_DESIGNATORS_WITH_ID and looks_like_id:
+            return words[:i]
+    return words
+
+
+def _replace_routes(words: list[str]) -> list[str]:
+    for pattern, replacement in _KEY_ROUTES:
+        size = len(pattern)
+        i = 0
+        while i + size <= len(words):
+            if tuple(words[i : i + size]) == pattern:
+                words = [*words[:i], replacement, *words[i + size :]]
+            i += 1
+    return words
+
+
+def street_key(address1: str | None) -> str | None:
+    """Street line in USPS standard form: `1000 N. Juniper Place` -> `1000 N JUNIPER PL`.
+
+    Every word is standardized, not only the suffix position: both sides of a comparison get
+    the same treatment, so `NORTH LAS VEGAS BLVD` and `N LAS VEGAS BOULEVARD` agree. Ordinals
+    (`38TH`) are kept as written.
+    """
+    text = clean(address1)
+    if text is None:
+        return None
+    words = _drop_unit(fold_accents(text).upper().replace("#", " #").split())
+    joined = _KEY_SPACE.sub(" ", _KEY_DROP.sub("", " ".join(words)))
+    standard = [
+        DIRECTIONALS.get(w) or STREET_SUFFIXES.get(w, w) for w in joined.split()
+    ]
+    return " ".join(_replace_routes(standard)) or None
+
+
+def zip5(zip_code: str | None) -> str | None:
+    """Five-digit zip from `89123` or `89123-1234`; None for anything else."""
+    match = _ZIP.fullmatch((zip_code or "").strip())
+    return match.group(1) if match else None
+
+
+def address_key(address1: str | None, zip_code: str | None) -> str | None:
+    """Identity key `<street_key> <zip5>`; None when either part is missing.
+
+    For sources whose zip is a separate column, `street_key || ' ' || zip` in SQL (with the
+    zip already cut to five digits) gives the same key.
+    """
+    street = street_key(address1)
+    zip_code = zip5(zip_code)
+    if street is None or zip_code is None:
+        return None
+    return f"{street} {zip_code}"
+
+
+def one_line_addresses_table(values: RawValues) -> pa.Table:
+    """Lookup table for one-line addresses.
+
+    Columns (text): raw_value, address1, address2, city, state, zip, street_number,
+    address_key, problem.
+    """
+    columns = (
+        "address1",
+        "address2",
+        "city",
+        "state",
+        "zip",
+        "street_number",
+        "address_key",
+    )
+    return lookup_table(values, parse_one_line, (*columns, "problem"))
+
+
+def street_lines_table(values: RawValues) -> pa.Table:
+    """Lookup table for street lines.
+
+    Columns (text): raw_value, address1, address2, street_number, street_key, problem.
+    """
+    columns = ("address1", "address2", "street_number", "street_key", "problem")
+    return lookup_table(values, parse_street, columns)

@@ -1,0 +1,87 @@
+"""Phone numbers to E.164 (`+13463939400`), with the extension kept apart.
+
+Validity rule
+-------------
+A phone is kept when `phonenumbers` parses it (region US) as a North American number with
+exactly ten national digits and `is_possible_number` holds, and the digits obey the North
+American Numbering Plan's structure:
+
+- area code and exchange start with 2-9 (so `000-000-0000` and the CRM's dummy phones
+  `1234567890`, `1234567928`, ... are rejected: their area code starts with 1);
+- neither is an N11 service code (`411`, `911`);
+- not one of the `555-01XX` numbers reserved for fiction, and not one digit ten times.
+
+`is_valid_number` is deliberately not used: it also demands that the area code be in service
+according to the library's bundled metadata. Two real Nevada agency phones (`362-231-1137`,
+`565-583-1155`) fail it while being well-formed, and its answer changes whenever area codes
+are assigned and the library is upgraded, which would silently change lead identities
+(the phone is the primary identity key). The structural rule is exact, stable, and still
+rejects every dummy and junk value seen in the real files.
+
+Blank values are not problems: they give NULL with no problem. Anything else that fails the
+rule gives NULL and the problem `invalid_phone`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+import pyarrow as pa
+
+from leads_pipeline.normalize._batch import RawValues, lookup_table
+from leads_pipeline.normalize._text import clean
+
+INVALID_PHONE = "invalid_phone"
+
+_NANP_COUNTRY_CODE = 1
+_POSSIBLE = phonenumbers.ValidationResult.IS_POSSIBLE
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneResult:
+    e164: str | None
+    extension: str | None
+    problem: str | None
+
+
+_BLANK = PhoneResult(None, None, None)
+_INVALID = PhoneResult(None, None, INVALID_PHONE)
+
+
+def _is_nanp_structured(digits: str) -> bool:
+    """True for ten digits shaped like a dialable NANP number (see the module docstring)."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    area, exchange, line = digits[:3], digits[3:6], digits[6:]
+    for code in (area, exchange):
+        if code[0] in "01" or code[1:] == "11":
+            return False
+    if exchange == "555" and line.startswith("01"):
+        return False
+    return len(set(digits)) > 1
+
+
+def to_e164(raw: str | None) -> PhoneResult:
+    """Parse one raw phone cell: `(209) 747-1797`, `346.393.9400 ext 2`, `+1 346 393 9400`."""
+    text = clean(raw)
+    if text is None:
+        return _BLANK
+    try:
+        number = phonenumbers.parse(text, "US")
+    except phonenumbers.NumberParseException:
+        return _INVALID
+    if number.country_code != _NANP_COUNTRY_CODE:
+        return _INVALID
+    if phonenumbers.is_possible_number_with_reason(number) != _POSSIBLE:
+        return _INVALID
+    # national_number is an int: a leading 0 or 1 is lost and the length check rejects it.
+    digits = str(number.national_number)
+    if not _is_nanp_structured(digits):
+        return _INVALID
+    return PhoneResult(f"+1{digits}", number.extension or None, None)
+
+
+def phones_table(values: RawValues) -> pa.Table:
+    """Lookup table: `raw_value, e164, extension, problem` (all text), one row per distinct value."""
+    return lookup_table(values, to_e164, ("e164", "extension", "problem"))
