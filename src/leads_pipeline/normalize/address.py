@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import pyarrow as pa
 import usaddress
@@ -62,12 +63,14 @@ _STREET_LABELS = frozenset(
     }
 )
 # Order of the parts in a one-line address: street and unit, then city, state, zip.
-_ONE_LINE_RANK = {
-    **dict.fromkeys(_STREET_LABELS | _UNIT_LABELS, 0),
-    "PlaceName": 1,
-    "StateName": 2,
-    "ZipCode": 3,
-}
+_ONE_LINE_RANK = MappingProxyType(
+    {
+        **dict.fromkeys(_STREET_LABELS | _UNIT_LABELS, 0),
+        "PlaceName": 1,
+        "StateName": 2,
+        "ZipCode": 3,
+    }
+)
 
 _SEPARATORS = " ,;"
 _ZIP = re.compile(r"(\d{5})(?:-?\d{4})?")

@@ -7,7 +7,7 @@ and sink the token score). A name that only adds words to the other
 (`LA PETITE ACADEMY` vs `LA PETITE ACADEMY - TECH CENTER`) scores below that on purpose:
 operators tell their sites apart by such qualifiers. On top of the score, both names must
 carry the same site markers (numbers and Roman numerals): `A BAR Z PONDEROSA` and
-`A BAR Z PONDEROSA II` are two real Texas centres at two addresses, so they are not similar,
+`A BAR Z PONDEROSA II` are two real Texas centers at two addresses, so they are not similar,
 and neither are `ABC Learning Center` and `ABC Learning Center II`.
 """
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import pyarrow as pa
 from rapidfuzz import fuzz
@@ -41,14 +42,18 @@ LEGAL_SUFFIXES = frozenset(
     }
 )
 _FILLER = frozenset({"THE"})
-_SPELLINGS = {"CTR": "CENTER", "CNTR": "CENTER", "CENTRE": "CENTER", "ACAD": "ACADEMY"}
+_SPELLINGS = MappingProxyType(
+    {"CTR": "CENTER", "CNTR": "CENTER", "CENTRE": "CENTER", "ACAD": "ACADEMY"}
+)
 # Compounds written as one word or two; joined so `DAY CARE` meets `DAYCARE`.
-_COMPOUNDS = {
-    ("DAY", "CARE"): "DAYCARE",
-    ("CHILD", "CARE"): "CHILDCARE",
-    ("PRE", "SCHOOL"): "PRESCHOOL",
-    ("PRE", "K"): "PREK",
-}
+_COMPOUNDS = MappingProxyType(
+    {
+        ("DAY", "CARE"): "DAYCARE",
+        ("CHILD", "CARE"): "CHILDCARE",
+        ("PRE", "SCHOOL"): "PRESCHOOL",
+        ("PRE", "K"): "PREK",
+    }
+)
 _ROMAN_SITE_NUMBERS = frozenset(
     {"II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII"}
 )

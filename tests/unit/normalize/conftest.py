@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,26 +24,21 @@ def _read(relative: str) -> Rows:
         return list(csv.DictReader(handle))
 
 
-@pytest.fixture(scope="session")
-def read_real() -> Callable[[str], Rows]:
-    return _read
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def nevada_rows() -> Rows:
     return _read("technical_exercise/source_1/source_1_20241101.csv")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def oklahoma_rows() -> Rows:
     return _read("technical_exercise/source_2/source_2_20241101.csv")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def texas_rows() -> Rows:
     return _read("technical_exercise/source_3/source_3_20241101.csv")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def crm_rows() -> Rows:
     return _read("crm/salesforce_leads_20241101.csv")
