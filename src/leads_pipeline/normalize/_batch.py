@@ -24,9 +24,7 @@ def distinct_strings(values: RawValues) -> list[str]:
     seen = dict.fromkeys(v for v in values if v is not None)
     for value in seen:
         if not isinstance(value, str):
-            raise TypeError(
-                f"expected raw text values, got {type(value).__name__}: {value!r}"
-            )
+            raise TypeError(f"expected raw text values, got {type(value).__name__}: {value!r}")
     return list(seen)
 
 
@@ -41,6 +39,4 @@ def lookup_table(
     data: dict[str, list[Any]] = {"raw_value": raws}
     for column in columns:
         data[column] = [getattr(result, column) for result in results]
-    return pa.table(
-        {name: pa.array(col, type=pa.string()) for name, col in data.items()}
-    )
+    return pa.table({name: pa.array(col, type=pa.string()) for name, col in data.items()})

@@ -37,9 +37,7 @@ from leads_pipeline.normalize._usps import (
 UNPARSED_ADDRESS = "unparsed_address"
 UNPARSED_STREET = "unparsed_street"
 
-_UNIT_LABELS = frozenset(
-    {"OccupancyType", "OccupancyIdentifier", "SubaddressType", "SubaddressIdentifier"}
-)
+_UNIT_LABELS = frozenset({"OccupancyType", "OccupancyIdentifier", "SubaddressType", "SubaddressIdentifier"})
 _STREET_LABELS = frozenset(
     {
         "AddressNumberPrefix",
@@ -144,9 +142,7 @@ def _tag(text: str) -> list[_Token] | None:
     return tokens
 
 
-def _assemble(
-    text: str, tokens: Sequence[_Token], labels: Collection[str]
-) -> str | None:
+def _assemble(text: str, tokens: Sequence[_Token], labels: Collection[str]) -> str | None:
     """Text of the tokens with `labels`, each run of adjacent tokens sliced from the original."""
     runs: list[str] = []
     run_start: int | None = None
@@ -170,9 +166,7 @@ def _from_tagger(text: str) -> ParsedAddress | None:
     if None in ranks or ranks != sorted(ranks) or set(ranks) != {0, 1, 2, 3}:
         return None
     address1 = _assemble(text, tokens, _STREET_LABELS)
-    state = STATES.get(
-        (_assemble(text, tokens, {"StateName"}) or "").upper().rstrip(".")
-    )
+    state = STATES.get((_assemble(text, tokens, {"StateName"}) or "").upper().rstrip("."))
     zip_match = _ZIP.fullmatch(_assemble(text, tokens, {"ZipCode"}) or "")
     if address1 is None or state is None or zip_match is None:
         return None
@@ -214,9 +208,7 @@ def _may_carry_unit(text: str) -> bool:
     last = words[-1]
     if len(words) > 1 and (len(last) == 1 or any(ch.isdigit() for ch in last)):
         return True
-    return any(
-        w in UNIT_DESIGNATORS_WITH_ID or w in UNIT_DESIGNATORS_ALONE for w in words[1:]
-    )
+    return any(w in UNIT_DESIGNATORS_WITH_ID or w in UNIT_DESIGNATORS_ALONE for w in words[1:])
 
 
 def _split_with_tagger(text: str) -> StreetLine:
@@ -290,9 +282,7 @@ def street_key(address1: str | None) -> str | None:
         return None
     words = _drop_unit(fold_accents(text).upper().replace("#", " #").split())
     joined = _KEY_SPACE.sub(" ", _KEY_DROP.sub("", " ".join(words)))
-    standard = [
-        DIRECTIONALS.get(w) or STREET_SUFFIXES.get(w, w) for w in joined.split()
-    ]
+    standard = [DIRECTIONALS.get(w) or STREET_SUFFIXES.get(w, w) for w in joined.split()]
     return " ".join(_replace_routes(standard)) or None
 
 

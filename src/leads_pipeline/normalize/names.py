@@ -42,9 +42,7 @@ LEGAL_SUFFIXES = frozenset(
     }
 )
 _FILLER = frozenset({"THE"})
-_SPELLINGS = MappingProxyType(
-    {"CTR": "CENTER", "CNTR": "CENTER", "CENTRE": "CENTER", "ACAD": "ACADEMY"}
-)
+_SPELLINGS = MappingProxyType({"CTR": "CENTER", "CNTR": "CENTER", "CENTRE": "CENTER", "ACAD": "ACADEMY"})
 # Compounds written as one word or two; joined so `DAY CARE` meets `DAYCARE`.
 _COMPOUNDS = MappingProxyType(
     {
@@ -54,9 +52,7 @@ _COMPOUNDS = MappingProxyType(
         ("PRE", "K"): "PREK",
     }
 )
-_ROMAN_SITE_NUMBERS = frozenset(
-    {"II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII"}
-)
+_ROMAN_SITE_NUMBERS = frozenset({"II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII"})
 _DROP = re.compile(r"[.'’`]")
 _SPACE = re.compile(r"[^0-9A-Z]+")
 
@@ -86,17 +82,13 @@ def name_key(name: str | None) -> str:
     text = fold_accents(text).upper().replace("&", " AND ")
     words = _SPACE.sub(" ", _DROP.sub("", text)).split()
     words = _join_compounds([_SPELLINGS.get(word, word) for word in words])
-    kept = [
-        word for word in words if word not in LEGAL_SUFFIXES and word not in _FILLER
-    ]
+    kept = [word for word in words if word not in LEGAL_SUFFIXES and word not in _FILLER]
     return " ".join(kept or words).casefold()
 
 
 def _site_markers(key: str) -> frozenset[str]:
     return frozenset(
-        word
-        for word in key.split()
-        if any(ch.isdigit() for ch in word) or word.upper() in _ROMAN_SITE_NUMBERS
+        word for word in key.split() if any(ch.isdigit() for ch in word) or word.upper() in _ROMAN_SITE_NUMBERS
     )
 
 
@@ -108,9 +100,7 @@ def name_similarity(a: str | None, b: str | None) -> float:
     return max(fuzz.token_sort_ratio(key_a, key_b), fuzz.ratio(key_a, key_b))
 
 
-def names_similar(
-    a: str | None, b: str | None, threshold: float = DEFAULT_THRESHOLD
-) -> bool:
+def names_similar(a: str | None, b: str | None, threshold: float = DEFAULT_THRESHOLD) -> bool:
     """True when two facility names are closely similar (see the module docstring)."""
     return name_similarity(a, b) >= threshold
 
@@ -143,18 +133,10 @@ def name_pairs_table(
 
     Columns: left_name, right_name (text), score (float64, 0-100), is_similar (bool).
     """
-    lefts = (
-        left.to_pylist() if isinstance(left, pa.Array | pa.ChunkedArray) else list(left)
-    )
-    rights = (
-        right.to_pylist()
-        if isinstance(right, pa.Array | pa.ChunkedArray)
-        else list(right)
-    )
+    lefts = left.to_pylist() if isinstance(left, pa.Array | pa.ChunkedArray) else list(left)
+    rights = right.to_pylist() if isinstance(right, pa.Array | pa.ChunkedArray) else list(right)
     if len(lefts) != len(rights):
-        raise ValueError(
-            f"name pairs need equal lengths, got {len(lefts)} and {len(rights)}"
-        )
+        raise ValueError(f"name pairs need equal lengths, got {len(lefts)} and {len(rights)}")
     scores = [name_similarity(a, b) for a, b in zip(lefts, rights, strict=True)]
     return pa.table(
         {

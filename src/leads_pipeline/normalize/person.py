@@ -179,9 +179,7 @@ def parse_licensee(company: str | None) -> Licensee:
             holder, business = left, right
         else:
             problem = UNPARSED_LICENSEE
-    first, last = (
-        _split_full_name(holder) if _looks_like_person(holder) else (None, None)
-    )
+    first, last = _split_full_name(holder) if _looks_like_person(holder) else (None, None)
     return Licensee(holder, business, first, last, problem)
 
 
@@ -198,9 +196,7 @@ def parse_contact(name: str | None, role: str | None) -> Contact:
     """
     person = parse_person(name)
     operator = person.full_name if is_owner(role) else None
-    return Contact(
-        person.first_name, person.last_name, clean(role), operator, person.problem
-    )
+    return Contact(person.first_name, person.last_name, clean(role), operator, person.problem)
 
 
 def people_table(values: RawValues) -> pa.Table:
@@ -209,9 +205,7 @@ def people_table(values: RawValues) -> pa.Table:
     Columns (text): raw_value, first_name, last_name, full_name, problem. The staging model
     takes title from the role column and operator = full_name when the role is Owner.
     """
-    return lookup_table(
-        values, parse_person, ("first_name", "last_name", "full_name", "problem")
-    )
+    return lookup_table(values, parse_person, ("first_name", "last_name", "full_name", "problem"))
 
 
 def caregivers_table(values: RawValues) -> pa.Table:
@@ -219,9 +213,7 @@ def caregivers_table(values: RawValues) -> pa.Table:
 
     Columns (text): raw_value, first_name, last_name, title, problem.
     """
-    return lookup_table(
-        values, parse_caregiver, ("first_name", "last_name", "title", "problem")
-    )
+    return lookup_table(values, parse_caregiver, ("first_name", "last_name", "title", "problem"))
 
 
 def licensees_table(values: RawValues) -> pa.Table:

@@ -95,12 +95,8 @@ def test_blank_one_line_is_null_without_problem(raw: str | None) -> None:
         ("123 MAIN ST LAS VEGAS, XX 89101", None, None),  # not a state
     ],
 )
-def test_unparsable_one_line_keeps_only_what_is_sure(
-    raw: str, state: str | None, zip_code: str | None
-) -> None:
-    assert parse_one_line(raw) == ParsedAddress(
-        None, None, None, state, zip_code, "unparsed_address"
-    )
+def test_unparsable_one_line_keeps_only_what_is_sure(raw: str, state: str | None, zip_code: str | None) -> None:
+    assert parse_one_line(raw) == ParsedAddress(None, None, None, state, zip_code, "unparsed_address")
 
 
 # --- street lines -----------------------------------------------------------------------
@@ -316,9 +312,7 @@ def test_one_line_addresses_table() -> None:
 
 
 def test_street_lines_table() -> None:
-    table = street_lines_table(
-        ["401 FM 685 STE 104", "401 FM 685 STE 104", None, "STE 5"]
-    )
+    table = street_lines_table(["401 FM 685 STE 104", "401 FM 685 STE 104", None, "STE 5"])
     assert table.column_names == [
         "raw_value",
         "address1",

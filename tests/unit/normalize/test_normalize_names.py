@@ -112,9 +112,7 @@ def test_threshold_is_a_parameter() -> None:
     score = name_similarity(a, b)
     assert 0 < score < DEFAULT_THRESHOLD
     assert names_similar(a, b, threshold=score)
-    assert not names_similar(
-        "Little Sprout Daycare", "Little Sprout Daycare LLC", threshold=101
-    )
+    assert not names_similar("Little Sprout Daycare", "Little Sprout Daycare LLC", threshold=101)
 
 
 def test_name_keys_table() -> None:

@@ -125,15 +125,11 @@ def test_parse_caregiver(cell: str | None, expected: PersonName) -> None:
         ),
         (
             "HELLSTROM, ELIZABETH",
-            Licensee(
-                "HELLSTROM, ELIZABETH", "HELLSTROM, ELIZABETH", "Elizabeth", "Hellstrom"
-            ),
+            Licensee("HELLSTROM, ELIZABETH", "HELLSTROM, ELIZABETH", "Elizabeth", "Hellstrom"),
         ),
         (
             "  HELLSTROM,   ELIZABETH ",
-            Licensee(
-                "HELLSTROM, ELIZABETH", "HELLSTROM, ELIZABETH", "Elizabeth", "Hellstrom"
-            ),
+            Licensee("HELLSTROM, ELIZABETH", "HELLSTROM, ELIZABETH", "Elizabeth", "Hellstrom"),
         ),
         (
             "KHALID, EARNESTINE SHAKETTA DBA LIL DUMPLIN'S, LLC",
@@ -158,9 +154,7 @@ def test_parse_caregiver(cell: str | None, expected: PersonName) -> None:
         ),
         (
             "DEVELOPING FOUNDATIONS, LLC",
-            Licensee(
-                "DEVELOPING FOUNDATIONS, LLC", "DEVELOPING FOUNDATIONS, LLC", None, None
-            ),
+            Licensee("DEVELOPING FOUNDATIONS, LLC", "DEVELOPING FOUNDATIONS, LLC", None, None),
         ),
         (
             "KIDZ ROCK CHILD DEVELOPMENT CENTER",
@@ -229,27 +223,17 @@ def test_every_real_oklahoma_caregiver_and_licensee(
     expected = {row[0]: row[1:] for row in OKLAHOMA}
     assert len(oklahoma_rows) == len(expected) == 28
     for row in oklahoma_rows:
-        first, last, title, licensee, company, l_first, l_last = expected[
-            row["Company"]
-        ]
-        assert parse_caregiver(row["Primary Caregiver"]) == PersonName(
-            first, last, title
-        )
-        assert parse_licensee(row["Company"]) == Licensee(
-            licensee, company, l_first, l_last
-        )
+        first, last, title, licensee, company, l_first, l_last = expected[row["Company"]]
+        assert parse_caregiver(row["Primary Caregiver"]) == PersonName(first, last, title)
+        assert parse_licensee(row["Company"]) == Licensee(licensee, company, l_first, l_last)
 
 
 # --- Nevada contact ---------------------------------------------------------------------
 
 
 def test_parse_contact() -> None:
-    assert parse_contact("BETHANY JOHNSON", "Owner") == Contact(
-        "Bethany", "Johnson", "Owner", "Bethany Johnson"
-    )
-    assert parse_contact("TANIA & NICOLE PINEDA & POBLETE", "Director") == Contact(
-        "Tania", "Pineda", "Director", None
-    )
+    assert parse_contact("BETHANY JOHNSON", "Owner") == Contact("Bethany", "Johnson", "Owner", "Bethany Johnson")
+    assert parse_contact("TANIA & NICOLE PINEDA & POBLETE", "Director") == Contact("Tania", "Pineda", "Director", None)
     assert parse_contact("JAINI & SANDRA JARIWALA & CRAMER", "Owner") == Contact(
         "Jaini", "Jariwala", "Owner", "Jaini Jariwala"
     )
@@ -274,9 +258,7 @@ def test_not_owner_role(role: str | None) -> None:
 
 
 def test_people_table() -> None:
-    table = people_table(
-        pa.array(["TANIA & NICOLE PINEDA & POBLETE", None, "", "madonna"])
-    )
+    table = people_table(pa.array(["TANIA & NICOLE PINEDA & POBLETE", None, "", "madonna"]))
     assert table.column_names == [
         "raw_value",
         "first_name",
@@ -332,9 +314,7 @@ def test_caregivers_table() -> None:
 
 
 def test_licensees_table() -> None:
-    table = licensees_table(
-        ["BRIGGS, DASHESHIA DBA DEELIGHTFUL LEARNING STATION, LLC", None]
-    )
+    table = licensees_table(["BRIGGS, DASHESHIA DBA DEELIGHTFUL LEARNING STATION, LLC", None])
     assert table.column_names == [
         "raw_value",
         "licensee_name",

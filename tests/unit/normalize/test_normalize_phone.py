@@ -70,16 +70,12 @@ def _digits(raw: str) -> str:
     ("rows_fixture", "column"),
     [("nevada_rows", "Phone"), ("oklahoma_rows", "Phone"), ("texas_rows", "Phone")],
 )
-def test_every_real_agency_phone_survives(
-    request: pytest.FixtureRequest, rows_fixture: str, column: str
-) -> None:
+def test_every_real_agency_phone_survives(request: pytest.FixtureRequest, rows_fixture: str, column: str) -> None:
     rows = request.getfixturevalue(rows_fixture)
     assert rows
     for row in rows:
         result = to_e164(row[column])
-        assert result == PhoneResult(f"+1{_digits(row[column])}", None, None), row[
-            column
-        ]
+        assert result == PhoneResult(f"+1{_digits(row[column])}", None, None), row[column]
 
 
 def test_every_crm_dummy_phone_is_rejected(crm_rows: list[dict[str, str]]) -> None:

@@ -1,0 +1,4 @@
+{#- Trim and collapse inner whitespace; an empty result is NULL. -#}
+{% macro clean_text(expression) -%}
+    nullif(trim(regexp_replace({{ expression }}, '\s+', ' ', 'g')), '')
+{%- endmacro %}

@@ -1,0 +1,48 @@
+{#-
+    Select a relation with a fixed, typed column list, whatever it looks like today.
+
+    Header drift means a raw table can lack a column (no file ever had it) or not exist at all (an
+    optional source with no file yet, a rejects table before the first reject). Models still
+    compile and run: a missing column is NULL, a missing table an empty result of the same shape.
+-#}
+{% macro select_columns(relation, columns) -%}
+    {%- set existing = [] -%}
+    {%- if execute -%}
+        {%- set found = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
+        {%- if found is not none -%}
+            {%- for column in adapter.get_columns_in_relation(found) -%}
+                {%- do existing.append(column.name | lower) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endif -%}
+    select
+        {%- for name, type in columns %}
+        {% if name in existing -%}
+            {{ adapter.quote(name) }}
+        {%- else -%}
+            cast(null as {{ type }})
+        {%- endif %} as {{ adapter.quote(name) }}{{ "," if not loop.last }}
+        {%- endfor %}
+    {% if existing -%}
+    from {{ relation }}
+    {%- else -%}
+    where 1 = 0
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- A source's raw table: its text columns plus the lineage columns every raw table has. -#}
+{% macro raw_source(source_id, columns) -%}
+    {%- set typed = [
+        ('_record_number', dbt.type_bigint()),
+        ('_file_name', dbt.type_string()),
+        ('_relative_path', dbt.type_string()),
+        ('_snapshot_date', 'date'),
+        ('_modification_date', dbt.type_timestamp()),
+        ('_dlt_load_id', dbt.type_string()),
+        ('_extra_fields', dbt.type_string()),
+        ('_parse_error', dbt.type_string()),
+    ] -%}
+    {%- for column in columns -%}{%- do typed.append((column, dbt.type_string())) -%}{%- endfor -%}
+    {{ select_columns(source('raw', source_id ~ '_raw'), typed) }}
+{%- endmacro %}

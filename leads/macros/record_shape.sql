@@ -1,0 +1,54 @@
+{#-
+    The one shape every lead source's records take in the intermediate layer: lineage, then the
+    contract's facility columns (data-contract.md, main_gold.leads) that a single record can fill.
+-#}
+{% macro record_columns() -%}
+    {{ return([
+        ('source', dbt.type_string()),
+        ('natural_key', dbt.type_string()),
+        ('snapshot_date', 'date'),
+        ('file_name', dbt.type_string()),
+        ('record_number', dbt.type_bigint()),
+        ('load_id', dbt.type_string()),
+        ('accepts_financial_aid', dbt.type_string()),
+        ('ages_served', dbt.type_string()),
+        ('capacity', dbt.type_int()),
+        ('certificate_expiration_date', 'date'),
+        ('city', dbt.type_string()),
+        ('address1', dbt.type_string()),
+        ('address2', dbt.type_string()),
+        ('company', dbt.type_string()),
+        ('phone', dbt.type_string()),
+        ('county', dbt.type_string()),
+        ('curriculum_type', dbt.type_string()),
+        ('email', dbt.type_string()),
+        ('first_name', dbt.type_string()),
+        ('last_name', dbt.type_string()),
+        ('language', dbt.type_string()),
+        ('license_status', dbt.type_string()),
+        ('license_issued', 'date'),
+        ('license_number', dbt.type_string()),
+        ('license_renewed', 'date'),
+        ('license_type', dbt.type_string()),
+        ('licensee_name', dbt.type_string()),
+        ('min_age', dbt.type_int()),
+        ('max_age', dbt.type_int()),
+        ('operator', dbt.type_string()),
+        ('provider_id', dbt.type_string()),
+        ('schedule', dbt.type_string()),
+        ('state', dbt.type_string()),
+        ('title', dbt.type_string()),
+        ('website_address', dbt.type_string()),
+        ('zip', dbt.type_string()),
+        ('facility_type', dbt.type_string()),
+    ]) }}
+{%- endmacro %}
+
+
+{#- Union models into the record shape; a column a model does not have is NULL. -#}
+{% macro union_records(model_names) -%}
+    {%- for name in model_names %}
+    {{ select_columns(ref(name), record_columns()) }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{%- endmacro %}

@@ -1,0 +1,1 @@
+"""Ingestion: bucket listing, CSV reading and the dlt load into `raw`."""

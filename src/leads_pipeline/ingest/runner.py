@@ -1,0 +1,139 @@
+"""Run ingestion: list the bucket, load new files into `raw`, report what happened per file."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import dlt
+from dlt.common.configuration import resolve_configuration
+from dlt.common.storages import FilesystemConfiguration, fsspec_from_config
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+
+from leads_pipeline.errors import BucketError
+from leads_pipeline.ingest.source import LEDGER_TABLE, FileOutcome, leads_source
+from leads_pipeline.registry import Registry, SourceSpec
+from leads_pipeline.settings import Settings
+from leads_pipeline.warehouse import Warehouse
+
+PIPELINE_NAME = "leads"
+RAW_DATASET = "raw"
+
+
+@dataclass
+class IngestReport:
+    files: list[FileOutcome] = field(default_factory=list)
+    load_ids: list[str] = field(default_factory=list)
+
+    @property
+    def loaded(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == "loaded"]
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.loaded)
+
+
+def destination(settings: Settings) -> Any:
+    if settings.target == "postgres":
+        return dlt.destinations.postgres(credentials=settings.postgres_dsn)
+    settings.database.parent.mkdir(parents=True, exist_ok=True)
+    # Insertion order of raw rows carries no meaning (each row has its record number), and not
+    # keeping it lets DuckDB load large files in parallel with far less memory.
+    return dlt.destinations.duckdb(
+        credentials=DuckDbCredentials(str(settings.database), global_config={"preserve_insertion_order": False})
+    )
+
+
+def make_pipeline(settings: Settings) -> dlt.Pipeline:
+    pipelines_dir = settings.state_dir / "dlt"
+    if settings.target == "duckdb" and not settings.database.exists() and pipelines_dir.exists():
+        # The database is new: forget what an earlier database had loaded, or nothing would load.
+        shutil.rmtree(pipelines_dir)
+    return dlt.pipeline(
+        pipeline_name=PIPELINE_NAME,
+        destination=destination(settings),
+        dataset_name=RAW_DATASET,
+        pipelines_dir=str(pipelines_dir),
+    )
+
+
+def bucket_filesystem_config(settings: Settings) -> FilesystemConfiguration:
+    """The bucket's configuration with credentials as dlt resolves them (secrets.toml, env)."""
+    config = FilesystemConfiguration(bucket_url=settings.bucket_url)
+    return resolve_configuration(config, sections=("sources", "filesystem"))
+
+
+def check_bucket(settings: Settings, config: FilesystemConfiguration) -> None:
+    """Fail early, in one clear line, when the bucket is missing or the credentials are refused."""
+    try:
+        fs, root = fsspec_from_config(config)
+        exists = fs.exists(root)
+    except Exception as exc:  # noqa: BLE001 - every client library raises its own family
+        raise BucketError(
+            f"cannot open bucket {settings.bucket_url}: {type(exc).__name__}: {_first_line(exc)}. "
+            "Check the URL and the credentials (see README: Point it at your bucket)"
+        ) from None
+    if not exists:
+        raise BucketError(
+            f"bucket {settings.bucket_url} does not exist or is not visible with these credentials; "
+            "check --bucket-url / LEADS_BUCKET_URL"
+        )
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else ""
+
+
+def known_fingerprints(warehouse: Warehouse) -> dict[str, dict[str, str]]:
+    """Fingerprints of files already loaded, per source, to spot a copy under another name."""
+    known: dict[str, dict[str, str]] = {}
+    if not warehouse.table_exists(RAW_DATASET, LEDGER_TABLE):
+        return known
+    rows = warehouse.query(
+        f"SELECT source, fingerprint, relative_path FROM {RAW_DATASET}.{LEDGER_TABLE} WHERE status = 'loaded'"
+    )
+    for source, print_, path in rows:
+        known.setdefault(source, {})[print_] = path
+    return known
+
+
+def run_ingest(
+    settings: Settings,
+    registry: Registry,
+    only: list[str] | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> IngestReport:
+    specs: list[SourceSpec] = registry.select(only)
+    config = bucket_filesystem_config(settings)
+    check_bucket(settings, config)
+    report = IngestReport()
+
+    def record(outcome: FileOutcome) -> None:
+        report.files.append(outcome)
+        if on_file:
+            on_file(outcome)
+
+    spool_dir = settings.state_dir / "spool"
+    spool_dir.mkdir(parents=True, exist_ok=True)
+    pipeline = make_pipeline(settings)
+    with Warehouse.open(settings) as warehouse:
+        fingerprints = known_fingerprints(warehouse)
+    source = leads_source(
+        bucket_url=settings.bucket_url,
+        specs=specs,
+        spool_dir=spool_dir,
+        known_fingerprints=fingerprints,
+        on_outcome=record,
+        parquet_import=settings.target == "duckdb",
+        credentials=config.credentials,
+    )
+    try:
+        info = pipeline.run(source)
+    finally:
+        shutil.rmtree(spool_dir, ignore_errors=True)
+    report.load_ids = list(info.loads_ids)
+    return report

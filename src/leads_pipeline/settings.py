@@ -1,0 +1,121 @@
+"""Every setting in one place: command-line flags win over environment variables over defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
+
+from leads_pipeline.errors import ConfigError
+
+Target = Literal["duckdb", "postgres"]
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _find_project_dir() -> Path:
+    """The checkout holding sources.yml and the dbt project; the working directory otherwise."""
+    for candidate in (PACKAGE_DIR.parents[1], Path.cwd()):
+        if (candidate / "sources.yml").exists():
+            return candidate
+    return Path.cwd()
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    slack_webhook_url: str | None = None
+    webhook_url: str | None = None
+    max_rejected_share: float = 0.05
+    max_file_age_days: float = 45.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    project_dir: Path
+    bucket_url: str
+    database: Path
+    target: Target = "duckdb"
+    postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/test"
+    sources_file: Path | None = None
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+
+    @classmethod
+    def load(
+        cls,
+        bucket_url: str | None = None,
+        database: str | Path | None = None,
+        target: str | None = None,
+        sources_file: str | Path | None = None,
+    ) -> Settings:
+        project_dir = Path(_env("LEADS_PROJECT_DIR") or _find_project_dir()).resolve()
+        bucket = bucket_url or _env("LEADS_BUCKET_URL") or str(project_dir / "data" / "landing")
+        db = Path(database or _env("LEADS_DATABASE") or "leads.duckdb").expanduser()
+        tgt = (target or _env("LEADS_TARGET") or "duckdb").lower()
+        if tgt not in ("duckdb", "postgres"):
+            raise ConfigError(f"unknown target {tgt!r}: use duckdb or postgres (LEADS_TARGET)")
+        registry_path = Path(sources_file or _env("LEADS_SOURCES") or project_dir / "sources.yml")
+        alerts = AlertSettings(
+            slack_webhook_url=_env("LEADS_SLACK_WEBHOOK_URL"),
+            webhook_url=_env("LEADS_WEBHOOK_URL"),
+            max_rejected_share=_env_float("LEADS_MAX_REJECTED_SHARE", AlertSettings.max_rejected_share),
+            max_file_age_days=_env_float("LEADS_MAX_FILE_AGE_DAYS", AlertSettings.max_file_age_days),
+        )
+        return cls(
+            project_dir=project_dir,
+            bucket_url=normalize_bucket_url(bucket),
+            database=db.resolve(),
+            target=tgt,  # type: ignore[arg-type]
+            postgres_dsn=_env("LEADS_POSTGRES_DSN", cls.postgres_dsn) or cls.postgres_dsn,
+            sources_file=registry_path.resolve(),
+            alerts=alerts,
+        )
+
+    def with_overrides(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+    @property
+    def dbt_project_dir(self) -> Path:
+        return self.project_dir / "leads"
+
+    @property
+    def state_dir(self) -> Path:
+        """Working files of one database: dlt's pipeline state, spooled files, the run lock."""
+        return self.database.parent / ".leads" / self.database.stem
+
+    @property
+    def lock_path(self) -> Path:
+        return self.database.with_name(self.database.name + ".lock")
+
+    @property
+    def is_remote_bucket(self) -> bool:
+        return urlparse(self.bucket_url).scheme not in ("", "file")
+
+
+def normalize_bucket_url(url: str) -> str:
+    """Accept a plain folder path as a bucket: it becomes an absolute `file://` URL."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("gs", "gcs", "s3", "az", "abfs", "abfss", "file", "memory"):
+        return url.rstrip("/")
+    if parsed.scheme and len(parsed.scheme) > 1:
+        raise ConfigError(
+            f"bucket URL {url!r} has an unsupported scheme {parsed.scheme!r}: use gs://, s3://, "
+            "file:// or a local folder path"
+        )
+    return Path(url).expanduser().resolve().as_uri()

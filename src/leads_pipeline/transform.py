@@ -1,0 +1,116 @@
+"""Run the dbt project programmatically and report each model and test as it finishes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from leads_pipeline.errors import TransformError
+from leads_pipeline.settings import Settings
+
+FAILED_STATUSES = {"error", "fail", "runtime error"}
+
+
+@dataclass
+class NodeResult:
+    name: str
+    resource_type: str
+    status: str
+    seconds: float = 0.0
+    message: str | None = None
+    failures: int | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED_STATUSES
+
+
+@dataclass
+class TransformReport:
+    nodes: list[NodeResult] = field(default_factory=list)
+
+    @property
+    def failed_models(self) -> list[NodeResult]:
+        return [n for n in self.nodes if n.failed and n.resource_type not in ("test", "unit_test")]
+
+    @property
+    def failed_tests(self) -> list[NodeResult]:
+        return [n for n in self.nodes if n.failed and n.resource_type in ("test", "unit_test")]
+
+    def count(self, resource_type: str) -> int:
+        return sum(1 for n in self.nodes if n.resource_type == resource_type)
+
+
+@contextmanager
+def dbt_environment(settings: Settings) -> Iterator[None]:
+    """The variables profiles.yml reads, set for the duration of one dbt invocation."""
+    wanted = {
+        "LEADS_TARGET": settings.target,
+        "LEADS_DATABASE": str(settings.database),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+    }
+    saved = {k: os.environ.get(k) for k in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_dbt(
+    settings: Settings,
+    args: list[str],
+    on_node: Callable[[NodeResult], None] | None = None,
+    report: TransformReport | None = None,
+) -> TransformReport:
+    """Invoke one dbt command; models that fail raise, failing tests are reported, not raised."""
+    from dbt.cli.main import dbtRunner
+
+    report = report or TransformReport()
+
+    def listen(event) -> None:  # noqa: ANN001 - dbt's protobuf event message
+        if event.info.name != "NodeFinished":
+            return
+        node = event.data.node_info
+        result = event.data.run_result
+        outcome = NodeResult(
+            name=node.node_name,
+            resource_type=node.resource_type,
+            status=(result.status or node.node_status or "").lower(),
+            seconds=float(result.execution_time or 0.0),
+            message=result.message or None,
+            failures=int(result.num_failures) if result.num_failures else None,
+        )
+        report.nodes.append(outcome)
+        if on_node:
+            on_node(outcome)
+
+    command = [
+        *args,
+        "--project-dir",
+        str(settings.dbt_project_dir),
+        "--profiles-dir",
+        str(settings.dbt_project_dir),
+        "--quiet",
+    ]
+    with dbt_environment(settings):
+        result = dbtRunner(callbacks=[listen]).invoke(command)
+    if result.exception is not None:
+        raise TransformError(f"dbt {args[0]} could not run: {result.exception}") from None
+    if report.failed_models:
+        names = ", ".join(n.name for n in report.failed_models)
+        first = report.failed_models[0].message or ""
+        raise TransformError(f"dbt failed to build {names}: {first.splitlines()[0] if first else 'see dbt logs'}")
+    return report
+
+
+def run_transform(settings: Settings, on_node: Callable[[NodeResult], None] | None = None) -> TransformReport:
+    """Build every model and run every data test (dbt build)."""
+    return run_dbt(settings, ["build"], on_node=on_node)

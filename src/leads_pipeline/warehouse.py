@@ -1,0 +1,164 @@
+"""A small SQL connection to the target warehouse (DuckDB file or PostgreSQL), for the steps that
+read or write tables outside dlt and dbt: status, lookups, identity resolution, audit tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from leads_pipeline.errors import LeadsError
+from leads_pipeline.settings import Settings
+
+
+class Warehouse:
+    def __init__(self, settings: Settings, connection: Any) -> None:
+        self.settings = settings
+        self.target = settings.target
+        self._con = connection
+
+    @classmethod
+    @contextmanager
+    def open(cls, settings: Settings, read_only: bool = False) -> Iterator[Warehouse]:
+        if settings.target == "postgres":
+            import psycopg2
+
+            con = psycopg2.connect(settings.postgres_dsn)
+            con.autocommit = True
+        else:
+            if read_only and not settings.database.exists():
+                raise LeadsError(f"no database at {settings.database}: run `leads run` first")
+            settings.database.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                con = duckdb.connect(str(settings.database), read_only=read_only)
+            except duckdb.IOException as exc:
+                raise LeadsError(
+                    f"cannot open {settings.database}: another process is writing it ({exc}); "
+                    "wait for the running pipeline to finish"
+                ) from None
+        try:
+            yield cls(settings, con)
+        finally:
+            con.close()
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
+        if self.target == "postgres":
+            with self._con.cursor() as cur:
+                cur.execute(sql, params)
+                return cur.fetchall() if cur.description else []
+        return self._con.execute(sql, params or []).fetchall()
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        if self.target == "postgres":
+            with self._con.cursor() as cur:
+                cur.execute(sql, params)
+        else:
+            self._con.execute(sql, params or [])
+
+    def arrow(self, sql: str) -> pa.Table:
+        if self.target == "postgres":
+            with self._con.cursor() as cur:
+                cur.execute(sql)
+                names = [d[0] for d in cur.description]
+                rows = cur.fetchall()
+            return (
+                pa.Table.from_pylist([dict(zip(names, r, strict=True)) for r in rows])
+                if rows
+                else pa.table({n: pa.array([], pa.string()) for n in names})
+            )
+        return self._con.execute(sql).fetch_arrow_table()
+
+    def create_table_like(self, schema: str, table: str, arrow_schema: pa.Schema) -> None:
+        """Create an empty table with the Arrow schema's columns, unless it exists."""
+        columns = ", ".join(f'"{f.name}" {_sql_type(f.type, self.target)}' for f in arrow_schema)
+        self.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        self.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{table} ({columns})")
+
+    def append_arrow(self, schema: str, table: str, data: pa.Table) -> None:
+        """Append an Arrow table to an existing table, matching columns by name."""
+        if data.num_rows == 0:
+            return
+        names = ", ".join(f'"{n}"' for n in data.column_names)
+        if self.target == "postgres":
+            import io
+
+            import pyarrow.csv as pacsv
+
+            buffer = io.BytesIO()
+            pacsv.write_csv(data, buffer, pacsv.WriteOptions(include_header=False))
+            buffer.seek(0)
+            with self._con.cursor() as cur:
+                cur.copy_expert(f"COPY {schema}.{table} ({names}) FROM STDIN WITH (FORMAT csv)", buffer)
+            return
+        self._con.register("_arrow_batch", data)
+        try:
+            self._con.execute(f"INSERT INTO {schema}.{table} ({names}) SELECT {names} FROM _arrow_batch")
+        finally:
+            self._con.unregister("_arrow_batch")
+
+    def replace_arrow(self, schema: str, table: str, data: pa.Table) -> None:
+        """Replace a table's content with an Arrow table, in one transaction."""
+        self.begin()
+        try:
+            self.execute(f"DROP TABLE IF EXISTS {schema}.{table}")
+            self.create_table_like(schema, table, data.schema)
+            self.append_arrow(schema, table, data)
+            self.commit()
+        except Exception:
+            self.rollback()
+            raise
+
+    def begin(self) -> None:
+        if self.target == "postgres":
+            self._con.autocommit = False
+        else:
+            self._con.execute("BEGIN TRANSACTION")
+
+    def commit(self) -> None:
+        if self.target == "postgres":
+            self._con.commit()
+            self._con.autocommit = True
+        else:
+            self._con.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.target == "postgres":
+            self._con.rollback()
+            self._con.autocommit = True
+        else:
+            self._con.execute("ROLLBACK")
+
+    def table_exists(self, schema: str, table: str) -> bool:
+        rows = self.query(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = %s AND table_name = %s"
+            if self.target == "postgres"
+            else "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [schema, table],
+        )
+        return bool(rows and rows[0][0])
+
+    def columns(self, schema: str, table: str) -> list[str]:
+        placeholder = "%s" if self.target == "postgres" else "?"
+        rows = self.query(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+            f"{placeholder} AND table_name = {placeholder} ORDER BY ordinal_position",
+            [schema, table],
+        )
+        return [r[0] for r in rows]
+
+
+def _sql_type(arrow_type: pa.DataType, target: str) -> str:
+    if pa.types.is_boolean(arrow_type):
+        return "BOOLEAN"
+    if pa.types.is_integer(arrow_type):
+        return "BIGINT"
+    if pa.types.is_floating(arrow_type):
+        return "DOUBLE PRECISION" if target == "postgres" else "DOUBLE"
+    if pa.types.is_date(arrow_type):
+        return "DATE"
+    if pa.types.is_timestamp(arrow_type):
+        return "TIMESTAMP"
+    return "TEXT" if target == "postgres" else "VARCHAR"

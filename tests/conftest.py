@@ -1,0 +1,55 @@
+"""Shared fixtures: the real agency samples (beside the project), isolated databases, buckets."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+REAL_DIR = PROJECT_ROOT.parent / "shared" / "data" / "real"
+DEMO_BUCKET = PROJECT_ROOT / "data" / "landing"
+
+# Nothing the tests run may call out.
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+
+REAL_FILES = {
+    "source_1": "technical_exercise/source_1/source_1_20241101.csv",
+    "source_2": "technical_exercise/source_2/source_2_20241101.csv",
+    "source_3": "technical_exercise/source_3/source_3_20241101.csv",
+    "salesforce": "crm/salesforce_leads_20241101.csv",
+}
+REAL_RECORDS = {"source_1": 70, "source_2": 28, "source_3": 29, "salesforce": 39}
+
+
+@pytest.fixture(scope="session")
+def real_dir() -> Path:
+    if not all((REAL_DIR / f).is_file() for f in REAL_FILES.values()):
+        pytest.skip(
+            f"the real agency samples are not at {REAL_DIR}: check out ../shared beside the "
+            "project to run the tests that use them"
+        )
+    return REAL_DIR
+
+
+@pytest.fixture
+def real_bucket(real_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the real bucket that a test may add files to or change."""
+    bucket = tmp_path / "bucket"
+    shutil.copytree(real_dir, bucket, ignore=shutil.ignore_patterns("*.md"))
+    return bucket
+
+
+@pytest.fixture
+def settings_for(tmp_path: Path):
+    """Settings on a fresh database in the test's folder, for a given bucket."""
+    from leads_pipeline.settings import Settings
+
+    def make(bucket: Path | str, database: str = "leads.duckdb") -> Settings:
+        return Settings.load(bucket_url=str(bucket), database=tmp_path / database, target="duckdb")
+
+    return make
