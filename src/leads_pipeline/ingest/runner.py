@@ -88,6 +88,18 @@ def _first_line(exc: Exception) -> str:
     return text[0][:300] if text else ""
 
 
+def finish_pending_loads(pipeline: dlt.Pipeline) -> None:
+    """Complete the load packages of a run that stopped half-way, before extracting new files.
+
+    dlt keeps extracted and normalized packages on disk until they are loaded; finishing them
+    first means a killed run's files land exactly once and are not listed again.
+    """
+    if pipeline.list_extracted_load_packages():
+        pipeline.normalize()
+    if pipeline.list_normalized_load_packages():
+        pipeline.load()
+
+
 def known_fingerprints(warehouse: Warehouse) -> dict[str, dict[str, str]]:
     """Fingerprints of files already loaded, per source, to spot a copy under another name."""
     known: dict[str, dict[str, str]] = {}
@@ -118,8 +130,10 @@ def run_ingest(
             on_file(outcome)
 
     spool_dir = settings.state_dir / "spool"
+    shutil.rmtree(spool_dir, ignore_errors=True)  # leftovers of a run that was killed
     spool_dir.mkdir(parents=True, exist_ok=True)
     pipeline = make_pipeline(settings)
+    finish_pending_loads(pipeline)
     with Warehouse.open(settings) as warehouse:
         fingerprints = known_fingerprints(warehouse)
     source = leads_source(
