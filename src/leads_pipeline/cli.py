@@ -202,6 +202,25 @@ def demo_generate(
     out.print(f"wrote {summary} to {out_dir}")
 
 
+@app.command()
+def bench(
+    records: Annotated[int, typer.Option("--records", help="Records per source and month")] = 1_000_000,
+    big_file_gb: Annotated[float, typer.Option("--big-file-gb", help="Also ingest one file of this size")] = 0.0,
+    work_dir: Annotated[Path | None, typer.Option("--work-dir", help="Where to write files and databases")] = None,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the generated files and the database")] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the generated files")] = 7,
+) -> None:
+    """Measure ingest and runs at scale beside DuckDB's own CSV load of the same files (benchmarks/)."""
+    project_dir = Settings.load().project_dir
+    if not (project_dir / "benchmarks" / "run.py").exists():
+        err.print(f"[red]error:[/] no benchmarks/ in {project_dir}: run `leads bench` from a checkout of the project")
+        raise typer.Exit(2)
+    sys.path.insert(0, str(project_dir))
+    from benchmarks.run import run_benchmark
+
+    run_benchmark(records, work_dir, big_file_gb, keep, seed, say=lambda text: print(text, flush=True))
+
+
 def main() -> None:
     app()
 

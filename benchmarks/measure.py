@@ -1,0 +1,104 @@
+"""Run one command in a child process and measure it: wall time, peak memory, output lines.
+
+Peak memory is the largest resident set of the child's process tree: the kernel's own high-water
+mark of the child (`wait4`'s `ru_maxrss`) and, for children that start helpers, the sum of the
+tree's resident sets sampled every 50 ms, whichever is larger.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SAMPLE_SECONDS = 0.05
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Measured:
+    command: list[str]
+    seconds: float
+    peak_rss_bytes: int
+    returncode: int
+    lines: list[tuple[float, str]] = field(default_factory=list)  # (seconds since start, stderr/stdout line)
+
+    @property
+    def output(self) -> str:
+        return "\n".join(line for _, line in self.lines)
+
+    def first_line_at(self, prefix: str) -> float | None:
+        return next((at for at, line in self.lines if line.lstrip().startswith(prefix)), None)
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            text = Path(f"/proc/{pid}/task/{task}/children").read_text()
+        except OSError:
+            continue
+        found.extend(int(child) for child in text.split())
+    return found
+
+
+def _tree_rss(pid: int) -> int:
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            resident = int(Path(f"/proc/{current}/statm").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        total += resident * PAGE
+        pending.extend(_children(current))
+    return total
+
+
+def run_measured(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Measured:
+    """Run `command`, stream its merged output with arrival times, return the measurements."""
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        list(command),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=cwd,
+        text=True,
+        bufsize=1,
+    )
+    lines: list[tuple[float, str]] = []
+    peak_sampled = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_sampled
+        while not done.is_set():
+            peak_sampled = max(peak_sampled, _tree_rss(process.pid))
+            done.wait(SAMPLE_SECONDS)
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append((time.perf_counter() - began, line.rstrip("\n")))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    reader = threading.Thread(target=read, daemon=True)
+    sampler.start()
+    reader.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - began
+    done.set()
+    reader.join()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    peak = max(usage.ru_maxrss * 1024, peak_sampled)
+    return Measured(list(command), seconds, peak, process.returncode, lines)
