@@ -105,6 +105,9 @@ def _summarize(report: RunReport, settings: Settings) -> None:
             + (f", [red]{len(failed)} failed: {', '.join(n.name for n in failed)}[/]" if failed else ", all passed")
         )
         _print_gold_counts(settings)
+    if report.transform_skipped:
+        out.print(report.transform_skipped.replace("transform skipped", "transform: skipped", 1))
+        _print_gold_counts(settings)
     out.print(
         f"done in {report.seconds:.1f}s — database {settings.database if settings.target == 'duckdb' else 'postgres'}"
     )

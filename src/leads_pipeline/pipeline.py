@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from leads_pipeline import audit
+from leads_pipeline import audit, transform_state
 from leads_pipeline.errors import LeadsError
 from leads_pipeline.ingest.runner import IngestReport, run_ingest
 from leads_pipeline.ingest.source import FileOutcome
@@ -37,6 +37,7 @@ class RunReport:
     ingest: IngestReport | None = None
     lookups: dict[str, int] = field(default_factory=dict)
     transform: TransformReport | None = None
+    transform_skipped: str | None = None  # why `run` did not need the transform
     seconds: float = 0.0
 
     @property
@@ -58,9 +59,30 @@ def ingest_step(
     return report, added
 
 
-def transform_step(settings: Settings, progress: Progress) -> TransformReport:
+def transform_step(settings: Settings, progress: Progress, run_id: str | None = None) -> TransformReport:
+    with Warehouse.open(settings) as warehouse:
+        transform_state.forget_build(warehouse)
     progress.message("transform: dbt build")
-    return run_transform(settings, on_node=progress.node)
+    report = run_transform(settings, on_node=progress.node)
+    if run_id and not report.failed_tests:
+        with Warehouse.open(settings) as warehouse:
+            transform_state.record_build(warehouse, settings, run_id)
+    return report
+
+
+def transform_needless(settings: Settings, report: RunReport) -> str | None:
+    """Why a `run` may skip the transform (no new file, nothing changed since a good build), else None."""
+    if report.files_loaded:
+        return None
+    with Warehouse.open(settings) as warehouse:
+        build = transform_state.unchanged_since_last_build(warehouse, settings)
+    if build is None:
+        return None
+    run_id, built_at = build
+    return (
+        f"transform skipped: no new file, and data, models and sources.yml are unchanged since the "
+        f"successful transform of run {run_id} at {built_at:%Y-%m-%d %H:%M:%S}"
+    )
 
 
 def execute(
@@ -83,8 +105,13 @@ def execute(
         try:
             if do_ingest:
                 report.ingest, report.lookups = ingest_step(settings, registry, progress, only)
-            if do_transform:
-                report.transform = transform_step(settings, progress)
+            if do_transform and do_ingest:
+                report.transform_skipped = transform_needless(settings, report)
+            if report.transform_skipped:
+                progress.message(report.transform_skipped)
+                message = report.transform_skipped
+            elif do_transform:
+                report.transform = transform_step(settings, progress, run_id)
             outcome = "success"
             if report.transform and report.transform.failed_tests:
                 outcome = "tests_failed"

@@ -69,7 +69,7 @@ class Warehouse:
                 if rows
                 else pa.table({n: pa.array([], pa.string()) for n in names})
             )
-        return self._con.execute(sql).fetch_arrow_table()
+        return self._con.execute(sql).to_arrow_table()
 
     def create_table_like(self, schema: str, table: str, arrow_schema: pa.Schema) -> None:
         """Create an empty table with the Arrow schema's columns, unless it exists."""

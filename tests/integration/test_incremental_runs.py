@@ -1,0 +1,66 @@
+"""A run costs what is new: lookups read only new loads, and a run with nothing new skips dbt."""
+
+from __future__ import annotations
+
+import duckdb
+
+from leads_pipeline.pipeline import execute
+from tests.conftest import REAL_FILES
+
+
+def runs_log(settings) -> list[tuple]:
+    with duckdb.connect(str(settings.database)) as con:
+        return con.execute("SELECT command, outcome, message FROM main_audit.runs ORDER BY started_at").fetchall()
+
+
+def test_a_run_with_nothing_new_skips_the_transform_and_says_so(real_bucket, settings_for):
+    settings = settings_for(real_bucket)
+    first = execute(settings, "leads run", True, True)
+    assert first.transform is not None and first.transform_skipped is None
+    again = execute(settings, "leads run", True, True)
+    assert again.transform is None
+    assert again.transform_skipped and "no new file" in again.transform_skipped
+    assert runs_log(settings)[-1] == ("leads run", "success", again.transform_skipped)
+
+
+def test_a_new_file_or_a_failed_build_makes_the_next_run_transform(real_bucket, settings_for):
+    settings = settings_for(real_bucket)
+    execute(settings, "leads run", True, True)
+    source_3 = real_bucket / REAL_FILES["source_3"]
+    source_3.with_name("source_3_20241201.csv").write_bytes(source_3.read_bytes().replace(b"SOMERSET", b"SAN ANTONIO"))
+    # the file is loaded by `ingest` alone: the next `run` has no new file but new data
+    execute(settings, "leads ingest", True, False)
+    later = execute(settings, "leads run", True, True)
+    assert later.transform is not None and later.transform_skipped is None
+    with duckdb.connect(str(settings.database)) as con:
+        con.execute("DROP TABLE main_gold.leads")
+    rebuilt = execute(settings, "leads run", True, True)
+    assert rebuilt.transform is not None
+
+
+def test_an_explicit_transform_always_runs(real_bucket, settings_for):
+    settings = settings_for(real_bucket)
+    execute(settings, "leads run", True, True)
+    assert execute(settings, "leads transform", False, True).transform is not None
+
+
+def test_lookups_read_only_the_loads_they_have_not_seen(real_bucket, settings_for):
+    settings = settings_for(real_bucket)
+    execute(settings, "leads ingest", True, False)
+    with duckdb.connect(str(settings.database)) as con:
+        loads = {r[0] for r in con.execute("SELECT load_id FROM raw._dlt_loads").fetchall()}
+        assert {r[0] for r in con.execute("SELECT load_id FROM lookup.processed_loads").fetchall()} == loads
+        # forget one parsed phone: with no new load it is not read again
+        con.execute("DELETE FROM lookup.phones WHERE raw_value = '346-393-9400'")
+    nothing_new = execute(settings, "leads ingest", True, False)
+    assert nothing_new.lookups["phones"] == 0
+    source_1 = real_bucket / REAL_FILES["source_1"]
+    source_1.with_name("source_1_20241201.csv").write_bytes(source_1.read_bytes())
+    source_1.unlink()
+    # the same content under a new name is a duplicate; a changed copy is a new load with the phone
+    newer = source_1.with_name("source_1_20241201.csv")
+    newer.write_bytes(newer.read_bytes().replace(b"CLARK", b"NYE"))
+    added = execute(settings, "leads ingest", True, False)
+    assert added.lookups["phones"] == 1
+    with duckdb.connect(str(settings.database)) as con:
+        assert con.execute("SELECT count(*) FROM lookup.phones WHERE raw_value = '346-393-9400'").fetchone()[0] == 1
