@@ -108,9 +108,7 @@ def _summarize(report: RunReport, settings: Settings) -> None:
     if report.transform_skipped:
         out.print(report.transform_skipped.replace("transform skipped", "transform: skipped", 1))
         _print_gold_counts(settings)
-    out.print(
-        f"done in {report.seconds:.1f}s — database {settings.database if settings.target == 'duckdb' else 'postgres'}"
-    )
+    out.print(f"done in {report.seconds:.1f}s — database {settings.warehouse_label}")
 
 
 def _print_gold_counts(settings: Settings) -> None:

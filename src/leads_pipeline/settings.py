@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from leads_pipeline.errors import ConfigError
 
 Target = Literal["duckdb", "postgres"]
+DEFAULT_POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -52,7 +54,7 @@ class Settings:
     bucket_url: str
     database: Path
     target: Target = "duckdb"
-    postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/test"
+    postgres_dsn: str = DEFAULT_POSTGRES_DSN
     sources_file: Path | None = None
     alerts: AlertSettings = field(default_factory=AlertSettings)
 
@@ -77,12 +79,15 @@ class Settings:
             max_rejected_share=_env_float("LEADS_MAX_REJECTED_SHARE", AlertSettings.max_rejected_share),
             max_file_age_days=_env_float("LEADS_MAX_FILE_AGE_DAYS", AlertSettings.max_file_age_days),
         )
+        dsn = _env("LEADS_POSTGRES_DSN", DEFAULT_POSTGRES_DSN) or DEFAULT_POSTGRES_DSN
+        if tgt == "postgres":
+            postgres_parts(dsn)  # a malformed DSN is a configuration error now, not half-way through
         return cls(
             project_dir=project_dir,
             bucket_url=normalize_bucket_url(bucket),
             database=db.resolve(),
             target=tgt,  # type: ignore[arg-type]
-            postgres_dsn=_env("LEADS_POSTGRES_DSN", cls.postgres_dsn) or cls.postgres_dsn,
+            postgres_dsn=dsn,
             sources_file=registry_path.resolve(),
             alerts=alerts,
         )
@@ -95,17 +100,75 @@ class Settings:
         return self.project_dir / "leads"
 
     @property
+    def warehouse_label(self) -> str:
+        """The database runs write, for messages: the DuckDB file or host:port/database (no password)."""
+        if self.target == "postgres":
+            parts = postgres_parts(self.postgres_dsn)
+            return f"postgres {parts['host']}:{parts['port']}/{parts['dbname']}"
+        return str(self.database)
+
+    @property
     def state_dir(self) -> Path:
         """Working files of one database: dlt's pipeline state, spooled files, the run lock."""
+        if self.target == "postgres":
+            return self.database.parent / ".leads" / f"postgres-{self._postgres_id}"
         return self.database.parent / ".leads" / self.database.stem
 
     @property
     def lock_path(self) -> Path:
+        if self.target == "postgres":
+            return self.state_dir.with_name(self.state_dir.name + ".lock")
         return self.database.with_name(self.database.name + ".lock")
+
+    @property
+    def _postgres_id(self) -> str:
+        parts = postgres_parts(self.postgres_dsn)
+        where = f"{parts['host']}:{parts['port']}/{parts['dbname']}"
+        return f"{parts['dbname']}-{hashlib.sha1(where.encode()).hexdigest()[:8]}"
+
+    def dbt_environment(self) -> dict[str, str]:
+        """The variables `leads/profiles.yml` reads: the target, and its connection from the same settings."""
+        env = {"LEADS_TARGET": self.target, "LEADS_DATABASE": str(self.database)}
+        if self.target == "postgres":
+            parts = postgres_parts(self.postgres_dsn)
+            env.update(
+                {
+                    "LEADS_PG_HOST": parts["host"],
+                    "LEADS_PG_PORT": parts["port"],
+                    "LEADS_PG_USER": parts["user"],
+                    "LEADS_PG_PASSWORD": parts["password"],
+                    "LEADS_PG_DATABASE": parts["dbname"],
+                }
+            )
+        return env
 
     @property
     def is_remote_bucket(self) -> bool:
         return urlparse(self.bucket_url).scheme not in ("", "file")
+
+
+def postgres_parts(dsn: str) -> dict[str, str]:
+    """host, port, user, password and dbname of a `postgresql://user:password@host:port/dbname` DSN."""
+    parsed = urlparse(dsn)
+    if parsed.scheme not in ("postgresql", "postgres") or not parsed.path.strip("/"):
+        raise ConfigError(
+            f"LEADS_POSTGRES_DSN {_without_password(dsn)!r} is not a PostgreSQL URL: use "
+            "postgresql://user[:password]@host[:port]/database"
+        )
+    return {
+        "host": parsed.hostname or "127.0.0.1",
+        "port": str(parsed.port or 5432),
+        "user": unquote(parsed.username or "postgres"),
+        "password": unquote(parsed.password or ""),
+        "dbname": unquote(parsed.path.strip("/")),
+    }
+
+
+def _without_password(dsn: str) -> str:
+    parsed = urlparse(dsn)
+    if parsed.password:
+        return dsn.replace(f":{parsed.password}@", ":***@", 1)
+    return dsn
 
 
 def normalize_bucket_url(url: str) -> str:

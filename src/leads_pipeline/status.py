@@ -25,7 +25,7 @@ class Status:
 
 
 def collect_status(settings: Settings) -> Status:
-    label = str(settings.database) if settings.target == "duckdb" else settings.postgres_dsn.split("@")[-1]
+    label = settings.warehouse_label
     status = Status(database=label)
     if is_locked(settings.lock_path):
         status.running = describe_holder(settings.lock_path)

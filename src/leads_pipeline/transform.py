@@ -47,8 +47,7 @@ class TransformReport:
 def dbt_environment(settings: Settings) -> Iterator[None]:
     """The variables profiles.yml reads, set for the duration of one dbt invocation."""
     wanted = {
-        "LEADS_TARGET": settings.target,
-        "LEADS_DATABASE": str(settings.database),
+        **settings.dbt_environment(),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DO_NOT_TRACK": "1",
     }

@@ -38,7 +38,14 @@ class IngestReport:
 
 def destination(settings: Settings) -> Any:
     if settings.target == "postgres":
-        return dlt.destinations.postgres(credentials=settings.postgres_dsn)
+        from dlt.destinations.impl.postgres.configuration import PostgresCredentials
+
+        credentials = PostgresCredentials(settings.postgres_dsn)
+        if credentials.password is None:
+            credentials.password = ""  # trust or peer authentication: no password to send
+        # The Parquet spool is loaded as it is through ADBC's binary COPY (adbc-driver-postgresql):
+        # text stays text, an empty cell stays empty and NULL stays NULL, as on DuckDB.
+        return dlt.destinations.postgres(credentials=credentials, create_indexes=False)
     settings.database.parent.mkdir(parents=True, exist_ok=True)
     # Insertion order of raw rows carries no meaning (each row has its record number), and not
     # keeping it lets DuckDB load large files in parallel with far less memory.
@@ -47,9 +54,27 @@ def destination(settings: Settings) -> Any:
     )
 
 
+def loads_parquet(settings: Settings) -> bool:
+    """Whether the destination takes the Parquet spool as it is (else it gets Arrow batches as CSV)."""
+    if settings.target == "duckdb":
+        return True
+    try:
+        import adbc_driver_postgresql  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _destination_is_new(settings: Settings) -> bool:
+    if settings.target == "duckdb":
+        return not settings.database.exists()
+    with Warehouse.open(settings) as warehouse:
+        return not warehouse.table_exists(RAW_DATASET, "_dlt_version")
+
+
 def make_pipeline(settings: Settings) -> dlt.Pipeline:
     pipelines_dir = settings.state_dir / "dlt"
-    if settings.target == "duckdb" and not settings.database.exists() and pipelines_dir.exists():
+    if pipelines_dir.exists() and _destination_is_new(settings):
         # The database is new: forget what an earlier database had loaded, or nothing would load.
         shutil.rmtree(pipelines_dir)
     return dlt.pipeline(
@@ -142,11 +167,11 @@ def run_ingest(
         spool_dir=spool_dir,
         known_fingerprints=fingerprints,
         on_outcome=record,
-        parquet_import=settings.target == "duckdb",
+        parquet_import=loads_parquet(settings),
         credentials=config.credentials,
     )
     try:
-        info = pipeline.run(source)
+        info = pipeline.run(source, loader_file_format="parquet" if loads_parquet(settings) else "csv")
     finally:
         shutil.rmtree(spool_dir, ignore_errors=True)
     report.load_ids = list(info.loads_ids)
