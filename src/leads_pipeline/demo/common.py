@@ -1,0 +1,212 @@
+"""Listing-level values every agency needs, before its own layout is applied.
+
+Two listings of one facility (two agencies, or twice in one file) are written
+differently here: street abbreviations, legal suffix, name case, another phone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leads_pipeline.demo import pools, text
+from leads_pipeline.demo.plan import P_DUP_NEW_PHONE, Plan
+from leads_pipeline.demo.population import Facilities
+from leads_pipeline.demo.profile import PLACE_CITY, PLACE_COUNTY, PLACE_ZIP, Profile, email_address, phone_numbers
+from leads_pipeline.demo.quirks import Quirks
+from leads_pipeline.demo.records import Listings
+
+# Street-writing habits per agency: (type style weights, directional style weights),
+# each as (abbreviated, abbreviated with a period, full word).
+STREET_HABITS = (
+    ((55, 15, 30), (40, 50, 10)),  # Nevada mixes everything
+    ((60, 15, 25), (70, 20, 10)),  # Oklahoma
+    ((95, 0, 5), (100, 0, 0)),  # Texas abbreviates
+)
+
+
+class Listed:
+    """A listing's view of its facility: facility arrays gathered per listing."""
+
+    def __init__(self, plan: Plan, fac: Facilities, prof: Profile, lst: Listings, quirks: Quirks) -> None:
+        self.plan, self.fac, self.prof, self.lst, self.q = plan, fac, prof, lst, quirks
+        self.fi = lst.fi
+        self.n = len(lst)
+        self.rng = plan.rng
+        self.rid = lst.rid
+        self.second = lst.copy == 1
+
+    def draw(self, n: int, stream: str) -> np.ndarray:
+        return self.rng.below(n, stream, self.rid)
+
+    def chance(self, p: float, stream: str) -> np.ndarray:
+        return self.rng.unit(stream, self.rid) < p
+
+    def take(self, values: np.ndarray | list) -> np.ndarray | list:
+        if isinstance(values, list):
+            return [values[i] for i in self.fi.tolist()]
+        return values[self.fi]
+
+    # --- names -----------------------------------------------------------------------------
+
+    def display_names(self, upper: bool) -> list[str]:
+        """Facility name as this listing writes it, legal suffix included."""
+        prof, lst = self.prof, self.lst
+        business = self.take(prof.business)
+        location = self.take(prof.location)
+        person = self.take(prof.person_named).tolist()
+        first = self.take(prof.owner_first).tolist()
+        last = self.take(prof.owner_last).tolist()
+        suffix = self.take(prof.suffix).tolist()
+        dash = self.draw(20, "name_dash").tolist()
+        form = self.draw(100, "suffix_form").tolist()
+        second = self.second.tolist()
+        lowered = self.chance(0.03, "name_lowered").tolist()
+        forms = text.LEGAL_FORMS if upper else text.LEGAL_FORMS_MIXED
+        out = []
+        for i in range(self.n):
+            if person[i]:
+                name = f"{pools.FIRST_NAMES[first[i]].title()} {pools.LAST_NAMES[last[i]].title()}"
+            else:
+                name = business[i]
+            if location[i]:
+                d = dash[i]
+                sep = " - " if d < 16 else " -" if d < 18 else "- " if d < 19 else "-"
+                name = f"{name}{sep}{location[i]}"
+            canon = "" if person[i] else pools.LEGAL_SUFFIXES[suffix[i]]
+            f = form[i]
+            if second[i] and not person[i]:
+                # The second listing of a facility in one file drops or adds the suffix.
+                canon = "" if canon and f < 60 else ("LLC" if not canon and f < 40 else canon)
+            if canon:
+                spellings = forms[canon]
+                pick = 0 if f < 70 else 1 if f < 88 else 2 if f < 98 or len(spellings) < 4 else 3
+                name += spellings[min(pick, len(spellings) - 1)]
+            if upper:
+                name = name.upper()
+            elif lowered[i] or (second[i] and f % 2):
+                head, _, rest = name.partition(" ")
+                name = f"{head} {rest.lower()}" if rest else name
+            out.append(name)
+        return out
+
+    # --- addresses -------------------------------------------------------------------------
+
+    def street_styles(self, source: int) -> tuple[np.ndarray, np.ndarray]:
+        type_w, dir_w = STREET_HABITS[source]
+        ts = self.rng.weighted(np.asarray(type_w), "type_style", self.rid)
+        ds = self.rng.weighted(np.asarray(dir_w), "dir_style", self.rid)
+        # The second listing in one file always spells the street another way.
+        ts = np.where(self.second, (ts + 1 + self.draw(2, "type_style2")) % 3, ts)
+        ds = np.where(self.second, (ds + 1 + self.draw(2, "dir_style2")) % 3, ds)
+        return ts, ds
+
+    def street_lines(self, source: int) -> list[str]:
+        prof, fi = self.prof, self.fi
+        ts, ds = self.street_styles(source)
+        dirs = [text.DIRECTIONAL_TEXT[p][d] for p, d in zip((prof.predir[fi] + 1).tolist(), ds.tolist())]
+        types = [text.TYPE_TEXT[t][s] for t, s in zip((prof.stype[fi] + 1).tolist(), ts.tolist())]
+        names = [text.STREET_TEXT[st][k] for st, k in zip(self.fac.state[fi].tolist(), prof.street[fi].tolist())]
+        return [f"{n} {d}{name}{t}" for n, d, name, t in zip(prof.number[fi].tolist(), dirs, names, types)]
+
+    def units(self, idx: np.ndarray, versions: np.ndarray) -> list[str]:
+        """The unit text of listings `idx` at the given unit versions."""
+        utype = self.prof.unit_type[self.fi[idx]].tolist()
+        fi = self.fi[idx].tolist()
+        variant = self.rng.below(6, "unit_variant", self.rid[idx]).tolist()
+        salt = self.rng.below(1000, "unit_salt", self.rid[idx]).tolist()
+        out = []
+        for k, v in enumerate(versions.tolist()):
+            if v == 0:
+                out.append(text.unit_text(utype[k], self.prof.unit_value[fi[k]], variant[k] == 1))
+            else:
+                t, value = text.updated_unit(v, salt[k])
+                out.append(text.unit_text(t, value, variant[k] == 1))
+        return out
+
+    def places(self) -> tuple[list[str], list[str], list[str], list[str]]:
+        """(city, county, zip, state code) per listing."""
+        states = self.take(self.fac.state).tolist()
+        places = self.take(self.prof.place).tolist()
+        codes = [pools.STATE_ORDER[s] for s in states]
+        city = [PLACE_CITY[c][p] for c, p in zip(codes, places)]
+        county = [PLACE_COUNTY[c][p] for c, p in zip(codes, places)]
+        zips = [PLACE_ZIP[c][p] for c, p in zip(codes, places)]
+        return city, county, zips, codes
+
+    # --- phones and emails -----------------------------------------------------------------
+
+    def phone_numbers(self, idx: np.ndarray, versions: np.ndarray) -> np.ndarray:
+        fi = self.fi[idx]
+        own = self.fac.ids[fi]
+        slot0 = np.where(self.second[idx] & (self.rng.unit("dup_phone", self.rid[idx]) < P_DUP_NEW_PHONE), 1, 0)
+        key0 = np.where(slot0 == 1, own, self.prof.phone_key[fi])
+        base = phone_numbers(self.plan, key0, slot0)
+        if not versions.any():
+            return base
+        updated = phone_numbers(self.plan, own, 2 + (np.maximum(versions, 1) - 1) % 4)
+        return np.where(versions > 0, updated, base)
+
+    def phones(self, idx: np.ndarray, versions: np.ndarray, default_style: int) -> list[str]:
+        numbers = self.phone_numbers(idx, versions)
+        q = self.q
+        alt = self.rng.below(5, "phone_alt_style", self.rid[idx])
+        alt_styles = np.asarray([text.DASHED, text.PARENS, text.DOTTED, text.LEADING_ONE, text.DOTTED_EXT])
+        style = np.where(q.phone_style[idx], alt_styles[alt], default_style)
+        style = np.where(style == default_style, default_style, style)
+        ext = 1 + self.rng.below(30, "phone_ext", self.rid[idx])
+        out = text.phones(numbers, style, ext)
+        hidden = np.flatnonzero(q.phone_hidden[idx])
+        if len(hidden):
+            junk = self.rng.below(len(text.PHONE_JUNK), "phone_junk_pick", self.rid[idx]).tolist()
+            blank = q.phone_blank[idx].tolist()
+            for k in hidden.tolist():
+                out[k] = "" if blank[k] else text.PHONE_JUNK[junk[k]]
+        return out
+
+    def emails(self, idx: np.ndarray, versions: np.ndarray, missing: np.ndarray) -> list[str]:
+        """Emails at the given versions; `missing` listings show none."""
+        fi = self.fi[idx].tolist()
+        upper = (self.rng.unit("email_upper", self.rid[idx]) < 0.03).tolist()
+        capital = (self.rng.unit("email_capital", self.rid[idx]) < 0.05).tolist()
+        bad = self.q.bad_email[idx].tolist()
+        pick = self.rng.below(5, "bad_email_pick", self.rid[idx]).tolist()
+        miss = missing[idx].tolist()
+        kinds = self.fac.kind[self.fi[idx]].tolist()
+        out = []
+        for k, v in enumerate(versions.tolist()):
+            if miss[k]:
+                out.append("")
+                continue
+            local, domain = email_address(self.prof, fi[k], kinds[k])
+            if v:
+                local = f"{local}{v + 1}"
+            if bad[k]:
+                value = _bad_email(local, domain, pick[k])
+            else:
+                value = f"{local}@{domain}"
+            if upper[k]:
+                value = value.upper()
+            elif capital[k]:
+                value = value[:1].upper() + value[1:]
+            out.append(value)
+        return out
+
+    # --- people ----------------------------------------------------------------------------
+
+    def contact(self, idx: np.ndarray, versions: np.ndarray) -> tuple[list[int], list[int]]:
+        """(first, last) name indexes of the listing's contact; an update changes both."""
+        fi = self.fi[idx]
+        first = self.prof.contact_first[fi]
+        last = self.prof.contact_last[fi]
+        nf, nl = len(pools.FIRST_NAMES), len(pools.LAST_NAMES)
+        step_f = 1 + self.rng.below(nf - 1, "contact_step_first", self.rid[idx])
+        step_l = 1 + self.rng.below(nl - 1, "contact_step_last", self.rid[idx])
+        first = (first + versions * step_f) % nf
+        last = (last + versions * step_l) % nl
+        return first.tolist(), last.tolist()
+
+
+def _bad_email(local: str, domain: str, pick: int) -> str:
+    from leads_pipeline.demo.quirks import bad_email
+
+    return bad_email(local, domain, pick)

@@ -1,0 +1,233 @@
+"""Writes a demo bucket: agency files per month, a CRM export and the ground truth."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from leads_pipeline.demo import crm as crm_export
+from leads_pipeline.demo import population, profile, records
+from leads_pipeline.demo.layout import Layout
+from leads_pipeline.demo.nevada import Nevada
+from leads_pipeline.demo.oklahoma import Oklahoma
+from leads_pipeline.demo.plan import CHUNK, SOURCES, Plan, make_plan
+from leads_pipeline.demo.profile import phone_capacity_ok
+from leads_pipeline.demo.sheets_csv import SheetsCsvWriter
+from leads_pipeline.demo.texas import Texas
+from leads_pipeline.demo.truth import Tally, TruthWriter
+
+LAYOUTS: tuple[type[Layout], ...] = (Nevada, Oklahoma, Texas)
+BUCKET_PREFIX = "technical_exercise"
+
+
+@dataclass
+class GenerationSummary:
+    out_dir: Path
+    rows: int
+    months: int
+    seed: int
+    snapshots: list[date]
+    files: dict[str, int]  # path relative to out_dir -> records
+    facilities: int
+    crm_records: int
+    crm_matches: int
+    seconds: float
+    truth_dir: Path | None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def source_records(self) -> int:
+        return sum(n for path, n in self.files.items() if path.startswith(BUCKET_PREFIX))
+
+    @property
+    def records_per_second(self) -> float:
+        total = self.source_records + self.crm_records
+        return total / self.seconds if self.seconds else 0.0
+
+
+def generate_bucket(
+    out_dir: Path,
+    rows: int,
+    months: int = 1,
+    seed: int = 7,
+    start: date = date(2024, 11, 1),
+    crm: bool = True,
+    truth: bool = True,
+    progress: Callable[[str], None] | None = None,
+    *,
+    quirks: float = 1.0,
+) -> GenerationSummary:
+    """Write `months` monthly snapshots of the three agency files (about `rows` records each).
+
+    Deterministic: the same arguments give byte-identical files.
+    """
+    began = time.perf_counter()
+    say = progress or (lambda _msg: None)
+    out_dir = Path(out_dir)
+    plan = make_plan(rows, months, seed, start, quirks)
+    crm_rows = crm_export.crm_size(plan) if crm else 0
+    if not phone_capacity_ok(plan, crm_rows * 2):
+        raise ValueError(f"rows={rows:,} x months={months} needs more distinct phone numbers than the generator has")
+    say(f"{plan.total_facilities:,} facilities, {months} snapshot(s) from {plan.start:%Y-%m-%d}")
+
+    writers = [
+        [
+            SheetsCsvWriter(out_dir / BUCKET_PREFIX / name / f"{name}_{day:%Y%m%d}.csv", LAYOUTS[s].header)
+            for day in plan.snapshots
+        ]
+        for s, name in enumerate(SOURCES)
+    ]
+    sink = TruthWriter(out_dir / "_truth") if truth else None
+    tally = Tally()
+    ranks = [0, 0, 0]
+    for lo in range(0, plan.total_facilities, CHUNK):
+        ids = np.arange(lo, min(lo + CHUNK, plan.total_facilities), dtype=np.int64)
+        _chunk(plan, ids, ranks, writers, sink, tally)
+        written = sum(w.records for per_source in writers for w in per_source)
+        say(f"{ids[-1] + 1:,}/{plan.total_facilities:,} facilities, {written:,} records")
+
+    files: dict[str, int] = {}
+    for per_source in writers:
+        for w in per_source:
+            w.close()
+            files[w.path.relative_to(out_dir).as_posix()] = w.records
+
+    crm_matches = 0
+    if crm:
+        day = plan.snapshots[-1]
+        path = out_dir / "crm" / f"salesforce_leads_{day:%Y%m%d}.csv"
+        crm_matches = crm_export.write(plan, path, crm_rows, sink.crm if sink else None, say)
+        files[path.relative_to(out_dir).as_posix()] = crm_rows
+
+    details = tally.as_dict()
+    details["crm"] = {"records": crm_rows, "matches": crm_matches}
+    if sink:
+        sink.write_summary(
+            {
+                "parameters": {
+                    "rows": rows, "months": months, "seed": seed, "start": plan.start.isoformat(),
+                    "quirks": quirks, "crm": crm,
+                },
+                "snapshots": [d.isoformat() for d in plan.snapshots],
+                "files": files,
+                **details,
+            }
+        )
+        sink.close()
+    seconds = time.perf_counter() - began
+    summary = GenerationSummary(
+        out_dir, rows, months, seed, plan.snapshots, files, tally.facilities, crm_rows, crm_matches,
+        seconds, out_dir / "_truth" if truth else None, details,
+    )
+    say(f"done: {summary.source_records + crm_rows:,} records in {seconds:.1f}s ({summary.records_per_second:,.0f}/s)")
+    return summary
+
+
+def _chunk(
+    plan: Plan,
+    ids: np.ndarray,
+    ranks: list[int],
+    writers: list[list[SheetsCsvWriter]],
+    sink: TruthWriter | None,
+    tally: Tally,
+) -> None:
+    fac = population.build(plan, ids)
+    prof = profile.build(plan, fac)
+    per_facility = np.zeros((3, len(fac)), dtype=np.int64)  # appearing listings per source
+    snapshots = [d.isoformat() for d in plan.snapshots]
+    for s, layout_cls in enumerate(LAYOUTS):
+        lst = records.expand(plan, fac, s, ranks[s])
+        ranks[s] += len(lst)
+        layout = layout_cls(plan, fac, prof, lst)
+        for m in range(plan.months):
+            writers[s][m].write_lines(*layout.quoted_rows_at(m))
+        appears = lst.alive.any(axis=0)
+        np.add.at(per_facility[s], lst.fi[appears], 1)
+        tally.listings[SOURCES[s]] += int(appears.sum())
+        counts = tally.quirks.setdefault(SOURCES[s], Counter())
+        for name, value in layout.q.counts_where(appears).items():
+            counts[name] += value
+        events = tally.events.setdefault(SOURCES[s], Counter())
+        if sink:
+            _write_truth(sink, SOURCES[s], fac, lst, layout, appears, snapshots, events)
+        else:
+            _count_events(lst, events)
+    _tally_pairs(fac, per_facility, tally)
+
+
+def _transitions(lst: records.Listings, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    now = lst.alive[m]
+    before = lst.alive[m - 1] if m else np.zeros_like(now)
+    return now & ~before, before & ~now, now & before & (lst.updated[m] >= 0)
+
+
+def _count_events(lst: records.Listings, events: Any) -> None:
+    for m in range(lst.alive.shape[0]):
+        ins, dele, upd = _transitions(lst, m)
+        events["inserted"] += int(ins.sum())
+        events["deleted"] += int(dele.sum())
+        events["updated"] += int(upd.sum())
+
+
+def _write_truth(
+    sink: TruthWriter,
+    source: str,
+    fac: population.Facilities,
+    lst: records.Listings,
+    layout: Layout,
+    appears: np.ndarray,
+    snapshots: list[str],
+    events: Any,
+) -> None:
+    keys = layout.keys()
+    fid = fac.ids[lst.fi].tolist()
+    head = fac.head[lst.fi].tolist()
+    months = lst.alive.shape[0]
+    first = np.argmax(lst.alive, axis=0).tolist()
+    last = (months - 1 - np.argmax(lst.alive[::-1], axis=0)).tolist()
+    sink.records(
+        (source, keys[i], fid[i], head[i], snapshots[first[i]], snapshots[last[i]])
+        for i in np.flatnonzero(appears).tolist()
+    )
+    for m in range(months):
+        ins, dele, upd = _transitions(lst, m)
+        day = snapshots[m]
+        sink.events((source, keys[i], fid[i], day, "inserted", "") for i in np.flatnonzero(ins).tolist())
+        sink.events(
+            (source, keys[i], fid[i], day, "updated", layout.changed_columns(int(lst.updated[m, i]), i))
+            for i in np.flatnonzero(upd).tolist()
+        )
+        sink.events((source, keys[i], fid[i], day, "deleted", "") for i in np.flatnonzero(dele).tolist())
+        events["inserted"] += int(ins.sum())
+        events["updated"] += int(upd.sum())
+        events["deleted"] += int(dele.sum())
+
+
+def _tally_pairs(fac: population.Facilities, per_facility: np.ndarray, tally: Tally) -> None:
+    k = per_facility.sum(axis=0)
+    present = k > 0
+    tally.facilities += int(present.sum())
+    tally.cross_source_facilities += int(((per_facility > 0).sum(axis=0) >= 2).sum())
+    tally.within_source_facilities += int((per_facility >= 2).any(axis=0).sum())
+    pairs = k * (k - 1) // 2
+    within = (per_facility * (per_facility - 1) // 2).sum(axis=0)
+    tally.true_pairs += int(pairs.sum())
+    tally.within_source_pairs += int(within.sum())
+    tally.cross_source_pairs += int((pairs - within).sum())
+    chained = (fac.chain != 0) & present
+    if chained.any():
+        heads, group = np.unique(fac.head[chained], return_inverse=True)
+        total = np.bincount(group, weights=k[chained]).astype(np.int64)
+        own = np.bincount(group, weights=pairs[chained]).astype(np.int64)
+        sites = np.bincount(group).astype(np.int64)
+        real = sites >= 2
+        tally.operators += int(real.sum())
+        tally.sister_sites += int(sites[real].sum())
+        tally.trap_pairs += int((total * (total - 1) // 2 - own)[real].sum())

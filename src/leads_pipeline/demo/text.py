@@ -1,0 +1,151 @@
+"""How values are written: phones, dates, streets, units and name case."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from leads_pipeline.demo import pools
+
+# Phone styles seen in agency and CRM files.
+DASHED, PARENS, DOTTED, LEADING_ONE, DOTTED_EXT, DIGITS, SPACED = range(7)
+PHONE_JUNK = ("N/A", "NONE", "000-000-0000", "TBD", "0", "n/a")
+
+
+def phones(numbers: np.ndarray, styles: np.ndarray | int, ext: np.ndarray | None = None) -> list[str]:
+    """Render 10-digit numbers; `styles` is one style or one per number."""
+    area = (numbers // 10_000_000).tolist()
+    exch = (numbers // 10_000 % 1000).tolist()
+    line = (numbers % 10_000).tolist()
+    if isinstance(styles, int):
+        fmt = _PHONE_FORMATS[styles]
+        return [fmt.format(a, e, ln, 0) for a, e, ln in zip(area, exch, line)]
+    exts = (ext if ext is not None else np.zeros(len(area), dtype=np.int64)).tolist()
+    return [_PHONE_FORMATS[s].format(a, e, ln, x) for a, e, ln, s, x in zip(area, exch, line, styles.tolist(), exts)]
+
+
+_PHONE_FORMATS = (
+    "{0}-{1}-{2:04d}",
+    "({0}) {1}-{2:04d}",
+    "{0}.{1}.{2:04d}",
+    "1-{0}-{1}-{2:04d}",
+    "{0}.{1}.{2:04d} ext {3}",
+    "{0}{1}{2:04d}",
+    "{0} {1} {2:04d}",
+)
+
+# --- dates: lookup tables, one string per day ---------------------------------------------
+
+_DAY0 = date(1980, 1, 1).toordinal()
+_DAYS = date(2045, 12, 31).toordinal() - _DAY0 + 1
+_MDY_SHORT: list[str] | None = None
+_ISO: list[str] | None = None
+
+IMPOSSIBLE_DATES = ("2/30/21", "2/31/19", "4/31/22", "6/31/20", "9/31/18", "11/31/17", "2/29/23", "2/30/98")
+
+
+def _tables() -> tuple[list[str], list[str]]:
+    global _MDY_SHORT, _ISO
+    if _MDY_SHORT is None or _ISO is None:
+        days = [date.fromordinal(_DAY0 + i) for i in range(_DAYS)]
+        _MDY_SHORT = [f"{d.month}/{d.day}/{d.year % 100:02d}" for d in days]
+        _ISO = [d.isoformat() for d in days]
+    return _MDY_SHORT, _ISO
+
+
+def mdy(ordinals: np.ndarray) -> list[str]:
+    """M/D/YY, the agencies' style (no zero padding on month and day)."""
+    table = _tables()[0]
+    return [table[i] for i in (ordinals - _DAY0).tolist()]
+
+
+def iso(ordinals: np.ndarray) -> list[str]:
+    table = _tables()[1]
+    return [table[i] for i in (ordinals - _DAY0).tolist()]
+
+
+_MONTH_ENDS: dict[int, str] = {}
+
+
+def month_end_mdy(month_index: int) -> str:
+    """M/D/YY of the last day of a month given as year * 12 + month - 1."""
+    text = _MONTH_ENDS.get(month_index)
+    if text is None:
+        year, month = divmod(month_index + 1, 12)
+        last = date(year, month + 1, 1).toordinal() - 1
+        text = _MONTH_ENDS[month_index] = _tables()[0][last - _DAY0]
+    return text
+
+
+# --- streets --------------------------------------------------------------------------------
+
+ABBR, ABBR_DOT, FULL = 0, 1, 2
+_NAMES_UPPER = [n.upper() for n in pools.STREET_NAMES]
+_BASE = len(pools.STREET_NAMES)
+
+
+def ordinal(n: int) -> str:
+    suffix = "TH" if 10 <= n % 100 <= 20 else {1: "ST", 2: "ND", 3: "RD"}.get(n % 10, "TH")
+    return f"{n}{suffix}"
+
+
+def street_name(index: int, state: int) -> str:
+    if index < _BASE:
+        return _NAMES_UPPER[index]
+    k = index - _BASE
+    if state == 2:
+        return f"FM {100 + (k * 13) % 2900}"
+    return ordinal(k + 1)
+
+
+def _directional(full: str, abbr: str) -> tuple[str, str, str]:
+    return (f"{abbr} ", f"{abbr}. ", f"{full} ")
+
+
+def _street_type(full: str, abbr: str) -> tuple[str, str, str]:
+    return (f" {abbr}", f" {abbr}." if abbr != full else f" {abbr}", f" {full}")
+
+
+# Lookup tables indexed by (code + 1, style): index 0 means "none".
+DIRECTIONAL_TEXT = [("", "", "")] + [_directional(f, a) for f, a in pools.DIRECTIONALS]
+TYPE_TEXT = [("", "", "")] + [_street_type(f, a) for f, a in pools.STREET_TYPES]
+STREET_TEXT = [[street_name(i, state) for i in range(len(pools.STREET_NAMES) + 200)] for state in range(3)]
+
+
+def street_line(number: int, predir: int, street: int, stype: int, state: int, type_style: int, dir_style: int) -> str:
+    return f"{number} {DIRECTIONAL_TEXT[predir + 1][dir_style]}{STREET_TEXT[state][street]}{TYPE_TEXT[stype + 1][type_style]}"
+
+
+def unit_text(unit_type: int, value: str, variant: int) -> str:
+    """STE 160 / SUITE 160 / # 12 / UNIT B; `variant` picks the spelling of a suite."""
+    if unit_type < 0:
+        return ""
+    word = pools.UNIT_TYPES[unit_type]
+    if word == "STE" and variant == 1:
+        word = "SUITE"
+    elif word == "SUITE" and variant == 1:
+        word = "STE"
+    return f"{word} {value}"
+
+
+def updated_unit(version: int, salt: int) -> tuple[int, str]:
+    """The unit after `version` changes: consecutive versions always differ."""
+    return 0, str(100 * (1 + (version - 1) % 4) + 10 + salt % 90)
+
+
+# --- names ----------------------------------------------------------------------------------
+
+LEGAL_FORMS = {
+    # canonical suffix -> spellings an agency may use
+    "LLC": (" LLC", ", LLC", " L.L.C.", " ,LLC"),
+    "INC": (", INC.", " INC", " INC."),
+    "CORP": (" CORP.", " CORP", ", CORP."),
+    "L.L.C.": (" L.L.C.", " LLC", ", L.L.C."),
+}
+LEGAL_FORMS_MIXED = {
+    "LLC": (" LLC", ", LLC", " L.L.C.", " Llc"),
+    "INC": (", Inc.", " Inc", " Inc."),
+    "CORP": (" Corp.", " Corp", ", Corp."),
+    "L.L.C.": (" L.L.C.", " LLC", ", L.L.C."),
+}
