@@ -11,7 +11,14 @@ import numpy as np
 from leads_pipeline.demo import pools, text
 from leads_pipeline.demo.plan import P_DUP_NEW_PHONE, Plan
 from leads_pipeline.demo.population import Facilities
-from leads_pipeline.demo.profile import PLACE_CITY, PLACE_COUNTY, PLACE_ZIP, Profile, email_address, phone_numbers
+from leads_pipeline.demo.profile import (
+    PLACE_CITY,
+    PLACE_COUNTY,
+    PLACE_ZIP,
+    Profile,
+    email_address,
+    phone_numbers,
+)
 from leads_pipeline.demo.quirks import Quirks
 from leads_pipeline.demo.records import Listings
 
@@ -27,7 +34,9 @@ STREET_HABITS = (
 class Listed:
     """A listing's view of its facility: facility arrays gathered per listing."""
 
-    def __init__(self, plan: Plan, fac: Facilities, prof: Profile, lst: Listings, quirks: Quirks) -> None:
+    def __init__(
+        self, plan: Plan, fac: Facilities, prof: Profile, lst: Listings, quirks: Quirks
+    ) -> None:
         self.plan, self.fac, self.prof, self.lst, self.q = plan, fac, prof, lst, quirks
         self.fi = lst.fi
         self.n = len(lst)
@@ -50,7 +59,7 @@ class Listed:
 
     def display_names(self, upper: bool) -> list[str]:
         """Facility name as this listing writes it, legal suffix included."""
-        prof, lst = self.prof, self.lst
+        prof = self.prof
         business = self.take(prof.business)
         location = self.take(prof.location)
         person = self.take(prof.person_named).tolist()
@@ -76,10 +85,22 @@ class Listed:
             f = form[i]
             if second[i] and not person[i]:
                 # The second listing of a facility in one file drops or adds the suffix.
-                canon = "" if canon and f < 60 else ("LLC" if not canon and f < 40 else canon)
+                canon = (
+                    ""
+                    if canon and f < 60
+                    else ("LLC" if not canon and f < 40 else canon)
+                )
             if canon:
                 spellings = forms[canon]
-                pick = 0 if f < 70 else 1 if f < 88 else 2 if f < 98 or len(spellings) < 4 else 3
+                pick = (
+                    0
+                    if f < 70
+                    else 1
+                    if f < 88
+                    else 2
+                    if f < 98 or len(spellings) < 4
+                    else 3
+                )
                 name += spellings[min(pick, len(spellings) - 1)]
             if upper:
                 name = name.upper()
@@ -103,10 +124,35 @@ class Listed:
     def street_lines(self, source: int) -> list[str]:
         prof, fi = self.prof, self.fi
         ts, ds = self.street_styles(source)
-        dirs = [text.DIRECTIONAL_TEXT[p][d] for p, d in zip((prof.predir[fi] + 1).tolist(), ds.tolist())]
-        types = [text.TYPE_TEXT[t][s] for t, s in zip((prof.stype[fi] + 1).tolist(), ts.tolist())]
-        names = [text.STREET_TEXT[st][k] for st, k in zip(self.fac.state[fi].tolist(), prof.street[fi].tolist())]
-        return [f"{n} {d}{name}{t}" for n, d, name, t in zip(prof.number[fi].tolist(), dirs, names, types)]
+        dirs = [
+            text.DIRECTIONAL_TEXT[p][d]
+            for p, d in zip((prof.predir[fi] + 1).tolist(), ds.tolist())
+        ]
+        types = [
+            text.TYPE_TEXT[t][s]
+            for t, s in zip((prof.stype[fi] + 1).tolist(), ts.tolist())
+        ]
+        names = [
+            text.STREET_TEXT[st][k]
+            for st, k in zip(self.fac.state[fi].tolist(), prof.street[fi].tolist())
+        ]
+        respell = (self.fac.respelled_in[fi] == source) & (self.lst.copy == 0)
+        how = self.draw(3, "respell_how").tolist()
+        for i in np.flatnonzero(respell).tolist():
+            # Same house number and ZIP, the street written another way.
+            typo = text.typo(names[i])
+            if how[i] == 2 and typo:
+                names[i] = typo
+            elif how[i] == 1 and dirs[i]:
+                dirs[i] = ""
+            elif types[i]:
+                types[i] = ""
+            elif typo:
+                names[i] = typo
+        return [
+            f"{n} {d}{name}{t}"
+            for n, d, name, t in zip(prof.number[fi].tolist(), dirs, names, types)
+        ]
 
     def units(self, idx: np.ndarray, versions: np.ndarray) -> list[str]:
         """The unit text of listings `idx` at the given unit versions."""
@@ -117,7 +163,11 @@ class Listed:
         out = []
         for k, v in enumerate(versions.tolist()):
             if v == 0:
-                out.append(text.unit_text(utype[k], self.prof.unit_value[fi[k]], variant[k] == 1))
+                out.append(
+                    text.unit_text(
+                        utype[k], self.prof.unit_value[fi[k]], variant[k] == 1
+                    )
+                )
             else:
                 t, value = text.updated_unit(v, salt[k])
                 out.append(text.unit_text(t, value, variant[k] == 1))
@@ -138,7 +188,12 @@ class Listed:
     def phone_numbers(self, idx: np.ndarray, versions: np.ndarray) -> np.ndarray:
         fi = self.fi[idx]
         own = self.fac.ids[fi]
-        slot0 = np.where(self.second[idx] & (self.rng.unit("dup_phone", self.rid[idx]) < P_DUP_NEW_PHONE), 1, 0)
+        other = (
+            self.second[idx]
+            & ~self.fac.steady[fi]
+            & (self.rng.unit("dup_phone", self.rid[idx]) < P_DUP_NEW_PHONE)
+        )
+        slot0 = np.where(other, 1, 0)
         key0 = np.where(slot0 == 1, own, self.prof.phone_key[fi])
         base = phone_numbers(self.plan, key0, slot0)
         if not versions.any():
@@ -146,24 +201,32 @@ class Listed:
         updated = phone_numbers(self.plan, own, 2 + (np.maximum(versions, 1) - 1) % 4)
         return np.where(versions > 0, updated, base)
 
-    def phones(self, idx: np.ndarray, versions: np.ndarray, default_style: int) -> list[str]:
+    def phones(
+        self, idx: np.ndarray, versions: np.ndarray, default_style: int
+    ) -> list[str]:
         numbers = self.phone_numbers(idx, versions)
         q = self.q
         alt = self.rng.below(5, "phone_alt_style", self.rid[idx])
-        alt_styles = np.asarray([text.DASHED, text.PARENS, text.DOTTED, text.LEADING_ONE, text.DOTTED_EXT])
+        alt_styles = np.asarray(
+            [text.DASHED, text.PARENS, text.DOTTED, text.LEADING_ONE, text.DOTTED_EXT]
+        )
         style = np.where(q.phone_style[idx], alt_styles[alt], default_style)
         style = np.where(style == default_style, default_style, style)
         ext = 1 + self.rng.below(30, "phone_ext", self.rid[idx])
         out = text.phones(numbers, style, ext)
         hidden = np.flatnonzero(q.phone_hidden[idx])
         if len(hidden):
-            junk = self.rng.below(len(text.PHONE_JUNK), "phone_junk_pick", self.rid[idx]).tolist()
+            junk = self.rng.below(
+                len(text.PHONE_JUNK), "phone_junk_pick", self.rid[idx]
+            ).tolist()
             blank = q.phone_blank[idx].tolist()
             for k in hidden.tolist():
                 out[k] = "" if blank[k] else text.PHONE_JUNK[junk[k]]
         return out
 
-    def emails(self, idx: np.ndarray, versions: np.ndarray, missing: np.ndarray) -> list[str]:
+    def emails(
+        self, idx: np.ndarray, versions: np.ndarray, missing: np.ndarray
+    ) -> list[str]:
         """Emails at the given versions; `missing` listings show none."""
         fi = self.fi[idx].tolist()
         upper = (self.rng.unit("email_upper", self.rid[idx]) < 0.03).tolist()
@@ -171,13 +234,12 @@ class Listed:
         bad = self.q.bad_email[idx].tolist()
         pick = self.rng.below(5, "bad_email_pick", self.rid[idx]).tolist()
         miss = missing[idx].tolist()
-        kinds = self.fac.kind[self.fi[idx]].tolist()
         out = []
         for k, v in enumerate(versions.tolist()):
             if miss[k]:
                 out.append("")
                 continue
-            local, domain = email_address(self.prof, fi[k], kinds[k])
+            local, domain = email_address(self.prof, fi[k])
             if v:
                 local = f"{local}{v + 1}"
             if bad[k]:
@@ -193,7 +255,9 @@ class Listed:
 
     # --- people ----------------------------------------------------------------------------
 
-    def contact(self, idx: np.ndarray, versions: np.ndarray) -> tuple[list[int], list[int]]:
+    def contact(
+        self, idx: np.ndarray, versions: np.ndarray
+    ) -> tuple[list[int], list[int]]:
         """(first, last) name indexes of the listing's contact; an update changes both."""
         fi = self.fi[idx]
         first = self.prof.contact_first[fi]

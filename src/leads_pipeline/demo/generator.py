@@ -44,7 +44,9 @@ class GenerationSummary:
 
     @property
     def source_records(self) -> int:
-        return sum(n for path, n in self.files.items() if path.startswith(BUCKET_PREFIX))
+        return sum(
+            n for path, n in self.files.items() if path.startswith(BUCKET_PREFIX)
+        )
 
     @property
     def records_per_second(self) -> float:
@@ -74,24 +76,34 @@ def generate_bucket(
     plan = make_plan(rows, months, seed, start, quirks)
     crm_rows = crm_export.crm_size(plan) if crm else 0
     if not phone_capacity_ok(plan, crm_rows * 2):
-        raise ValueError(f"rows={rows:,} x months={months} needs more distinct phone numbers than the generator has")
-    say(f"{plan.total_facilities:,} facilities, {months} snapshot(s) from {plan.start:%Y-%m-%d}")
+        raise ValueError(
+            f"rows={rows:,} x months={months} needs more distinct phone numbers than the generator has"
+        )
+    say(
+        f"{plan.total_facilities:,} facilities, {months} snapshot(s) from {plan.start:%Y-%m-%d}"
+    )
 
     writers = [
         [
-            SheetsCsvWriter(out_dir / BUCKET_PREFIX / name / f"{name}_{day:%Y%m%d}.csv", LAYOUTS[s].header)
+            SheetsCsvWriter(
+                out_dir / BUCKET_PREFIX / name / f"{name}_{day:%Y%m%d}.csv",
+                LAYOUTS[s].header,
+            )
             for day in plan.snapshots
         ]
         for s, name in enumerate(SOURCES)
     ]
-    sink = TruthWriter(out_dir / "_truth") if truth else None
+    days = [d.isoformat() for d in plan.snapshots]
+    sink = TruthWriter(out_dir / "_truth", SOURCES, days) if truth else None
     tally = Tally()
     ranks = [0, 0, 0]
     for lo in range(0, plan.total_facilities, CHUNK):
         ids = np.arange(lo, min(lo + CHUNK, plan.total_facilities), dtype=np.int64)
         _chunk(plan, ids, ranks, writers, sink, tally)
         written = sum(w.records for per_source in writers for w in per_source)
-        say(f"{ids[-1] + 1:,}/{plan.total_facilities:,} facilities, {written:,} records")
+        say(
+            f"{ids[-1] + 1:,}/{plan.total_facilities:,} facilities, {written:,} records"
+        )
 
     files: dict[str, int] = {}
     for per_source in writers:
@@ -103,7 +115,9 @@ def generate_bucket(
     if crm:
         day = plan.snapshots[-1]
         path = out_dir / "crm" / f"salesforce_leads_{day:%Y%m%d}.csv"
-        crm_matches = crm_export.write(plan, path, crm_rows, sink.crm if sink else None, say)
+        crm_matches = crm_export.write(
+            plan, path, crm_rows, sink.crm if sink else None, say
+        )
         files[path.relative_to(out_dir).as_posix()] = crm_rows
 
     details = tally.as_dict()
@@ -112,8 +126,12 @@ def generate_bucket(
         sink.write_summary(
             {
                 "parameters": {
-                    "rows": rows, "months": months, "seed": seed, "start": plan.start.isoformat(),
-                    "quirks": quirks, "crm": crm,
+                    "rows": rows,
+                    "months": months,
+                    "seed": seed,
+                    "start": plan.start.isoformat(),
+                    "quirks": quirks,
+                    "crm": crm,
                 },
                 "snapshots": [d.isoformat() for d in plan.snapshots],
                 "files": files,
@@ -123,10 +141,22 @@ def generate_bucket(
         sink.close()
     seconds = time.perf_counter() - began
     summary = GenerationSummary(
-        out_dir, rows, months, seed, plan.snapshots, files, tally.facilities, crm_rows, crm_matches,
-        seconds, out_dir / "_truth" if truth else None, details,
+        out_dir,
+        rows,
+        months,
+        seed,
+        plan.snapshots,
+        files,
+        tally.facilities,
+        crm_rows,
+        crm_matches,
+        seconds,
+        out_dir / "_truth" if truth else None,
+        details,
     )
-    say(f"done: {summary.source_records + crm_rows:,} records in {seconds:.1f}s ({summary.records_per_second:,.0f}/s)")
+    say(
+        f"done: {summary.source_records + crm_rows:,} records in {seconds:.1f}s ({summary.records_per_second:,.0f}/s)"
+    )
     return summary
 
 
@@ -140,7 +170,9 @@ def _chunk(
 ) -> None:
     fac = population.build(plan, ids)
     prof = profile.build(plan, fac)
-    per_facility = np.zeros((3, len(fac)), dtype=np.int64)  # appearing listings per source
+    per_facility = np.zeros(
+        (3, len(fac)), dtype=np.int64
+    )  # appearing listings per source
     snapshots = [d.isoformat() for d in plan.snapshots]
     for s, layout_cls in enumerate(LAYOUTS):
         lst = records.expand(plan, fac, s, ranks[s])
@@ -162,7 +194,9 @@ def _chunk(
     _tally_pairs(fac, per_facility, tally)
 
 
-def _transitions(lst: records.Listings, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _transitions(
+    lst: records.Listings, m: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     now = lst.alive[m]
     before = lst.alive[m - 1] if m else np.zeros_like(now)
     return now & ~before, before & ~now, now & before & (lst.updated[m] >= 0)
@@ -193,24 +227,50 @@ def _write_truth(
     first = np.argmax(lst.alive, axis=0).tolist()
     last = (months - 1 - np.argmax(lst.alive[::-1], axis=0)).tolist()
     sink.records(
-        (source, keys[i], fid[i], head[i], snapshots[first[i]], snapshots[last[i]])
-        for i in np.flatnonzero(appears).tolist()
+        source,
+        (
+            (source, keys[i], fid[i], head[i], snapshots[first[i]], snapshots[last[i]])
+            for i in np.flatnonzero(appears).tolist()
+        ),
     )
     for m in range(months):
         ins, dele, upd = _transitions(lst, m)
         day = snapshots[m]
-        sink.events((source, keys[i], fid[i], day, "inserted", "") for i in np.flatnonzero(ins).tolist())
-        sink.events(
-            (source, keys[i], fid[i], day, "updated", layout.changed_columns(int(lst.updated[m, i]), i))
-            for i in np.flatnonzero(upd).tolist()
-        )
-        sink.events((source, keys[i], fid[i], day, "deleted", "") for i in np.flatnonzero(dele).tolist())
+        kind = np.select([ins, upd, dele], [1, 2, 3], 0)
+        changed = lst.updated[m].tolist()
+        rows = []
+        for i, k in zip(np.flatnonzero(kind).tolist(), kind[kind > 0].tolist()):
+            if k == 2:
+                rows.append(
+                    (
+                        source,
+                        keys[i],
+                        fid[i],
+                        day,
+                        "updated",
+                        layout.changed_columns(changed[i], i),
+                    )
+                )
+            else:
+                rows.append(
+                    (
+                        source,
+                        keys[i],
+                        fid[i],
+                        day,
+                        "inserted" if k == 1 else "deleted",
+                        "",
+                    )
+                )
+        sink.events(source, day, rows)
         events["inserted"] += int(ins.sum())
         events["updated"] += int(upd.sum())
         events["deleted"] += int(dele.sum())
 
 
-def _tally_pairs(fac: population.Facilities, per_facility: np.ndarray, tally: Tally) -> None:
+def _tally_pairs(
+    fac: population.Facilities, per_facility: np.ndarray, tally: Tally
+) -> None:
     k = per_facility.sum(axis=0)
     present = k > 0
     tally.facilities += int(present.sum())
@@ -223,7 +283,7 @@ def _tally_pairs(fac: population.Facilities, per_facility: np.ndarray, tally: Ta
     tally.cross_source_pairs += int((pairs - within).sum())
     chained = (fac.chain != 0) & present
     if chained.any():
-        heads, group = np.unique(fac.head[chained], return_inverse=True)
+        _, group = np.unique(fac.head[chained], return_inverse=True)
         total = np.bincount(group, weights=k[chained]).astype(np.int64)
         own = np.bincount(group, weights=pairs[chained]).astype(np.int64)
         sites = np.bincount(group).astype(np.int64)

@@ -17,11 +17,39 @@ from leads_pipeline.demo.sheets_csv import quote_cell, quote_column
 
 # Contract column order (main_gold.leads), used to order changed columns in events.
 CONTRACT_ORDER = (
-    "lead_id", "accepts_financial_aid", "ages_served", "capacity", "certificate_expiration_date", "city",
-    "address1", "address2", "company", "phone", "phone2", "county", "curriculum_type", "email",
-    "first_name", "last_name", "language", "license_status", "license_issued", "license_number",
-    "license_renewed", "license_type", "licensee_name", "min_age", "max_age", "operator", "provider_id",
-    "schedule", "state", "title", "website_address", "zip", "facility_type",
+    "lead_id",
+    "accepts_financial_aid",
+    "ages_served",
+    "capacity",
+    "certificate_expiration_date",
+    "city",
+    "address1",
+    "address2",
+    "company",
+    "phone",
+    "phone2",
+    "county",
+    "curriculum_type",
+    "email",
+    "first_name",
+    "last_name",
+    "language",
+    "license_status",
+    "license_issued",
+    "license_number",
+    "license_renewed",
+    "license_type",
+    "licensee_name",
+    "min_age",
+    "max_age",
+    "operator",
+    "provider_id",
+    "schedule",
+    "state",
+    "title",
+    "website_address",
+    "zip",
+    "facility_type",
 )
 
 Columns = dict[str, list[str]]
@@ -35,19 +63,26 @@ class Layout:
     # updatable field -> contract columns it feeds
     contract: dict[str, tuple[str, ...]]
 
-    def __init__(self, plan: Plan, fac: Facilities, prof: Profile, lst: Listings) -> None:
+    def __init__(
+        self, plan: Plan, fac: Facilities, prof: Profile, lst: Listings
+    ) -> None:
         self.plan, self.lst = plan, lst
-        self.q = quirk_mod.draw(plan, lst.rid, self.source)
+        self.q = quirk_mod.draw(plan, lst.rid, self.source, fac.steady[lst.fi])
         self.v = Listed(plan, fac, prof, lst, self.q)
         self.fields = UPDATABLE[self.source]
         # Cells are quoted once here, then reused for every month.
-        self.static = {col: quote_column(values) for col, values in self.static_columns().items()}
+        self.static = {
+            col: quote_column(values) for col, values in self.static_columns().items()
+        }
         for name, mask in self.hidden_fields().items():
             freeze(lst, name, mask)
         everyone = np.arange(len(lst))
         zeros = np.zeros(len(lst), dtype=np.int32)
         self.base = {
-            name: {col: quote_column(values) for col, values in self.field_columns(name, everyone, zeros).items()}
+            name: {
+                col: quote_column(values)
+                for col, values in self.field_columns(name, everyone, zeros).items()
+            }
             for name in self.fields
         }
 
@@ -59,7 +94,9 @@ class Layout:
     def static_columns(self) -> Columns:
         raise NotImplementedError
 
-    def field_columns(self, name: str, idx: np.ndarray, versions: np.ndarray) -> Columns:
+    def field_columns(
+        self, name: str, idx: np.ndarray, versions: np.ndarray
+    ) -> Columns:
         raise NotImplementedError
 
     def hidden_fields(self) -> dict[str, np.ndarray]:

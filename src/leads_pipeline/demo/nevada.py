@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from leads_pipeline.demo import pools, text
@@ -11,8 +13,19 @@ from leads_pipeline.demo.plan import CENTER, HOME, NV
 from leads_pipeline.demo.quirks import break_quotes, misencode
 
 HEADER = (
-    "Name", "Credential Type", "Credential Number", "Status", "Expiration Date", "Disciplinary Action",
-    "Address", "State", "County", "Phone", "First Issue Date", "Primary Contact Name", "Primary Contact Role",
+    "Name",
+    "Credential Type",
+    "Credential Number",
+    "Status",
+    "Expiration Date",
+    "Disciplinary Action",
+    "Address",
+    "State",
+    "County",
+    "Phone",
+    "First Issue Date",
+    "Primary Contact Name",
+    "Primary Contact Role",
 )
 
 ROLES_HOME = (("Owner", 80), ("Director", 10), ("Other", 10))
@@ -23,7 +36,7 @@ ROLES_OTHER = (("Person in Charge", 70), ("Other", 30))
 class Nevada(Layout):
     source = NV
     header = HEADER
-    contract = {
+    contract: ClassVar[dict[str, tuple[str, ...]]] = {
         "phone": ("phone",),
         "unit": ("address2",),
         "status": ("license_status",),
@@ -39,7 +52,7 @@ class Nevada(Layout):
         return self._keys
 
     def static_columns(self) -> Columns:
-        v, q, n = self.v, self.q, self.v.n
+        v, q = self.v, self.q
         names = v.display_names(upper=True)
         has_apostrophe = np.asarray(["'" in s for s in names], dtype=bool)
         q.misencoded &= has_apostrophe
@@ -53,7 +66,14 @@ class Nevada(Layout):
         kind = v.take(v.fac.kind)
         provisional = v.chance(0.12, "provisional")
         home_type = v.draw(100, "home_type")
-        programs = np.asarray([b.startswith("City of") or "Parks &" in b for b in v.take(v.prof.business)], dtype=bool)
+        # Municipal programs hold permits; clubs and gyms hold accommodation licenses.
+        programs = np.asarray(
+            [
+                b.endswith(("Youth Program", "Kids Camp"))
+                for b in v.take(v.prof.business)
+            ],
+            dtype=bool,
+        )
         ctype = np.select(
             [kind == CENTER, (kind == HOME) & (home_type < 60), kind == HOME, programs],
             ["CENTER", "FAMILY CARE", "GROUP CARE", "PERMITS"],
@@ -66,9 +86,14 @@ class Nevada(Layout):
         self.city, county, self.zips, self.state = v.places()
         opened = v.take(v.prof.opened) + v.draw(30, "issue_jitter")
         issued = text.mdy(opened)
+        bad_pick = v.draw(len(text.IMPOSSIBLE_DATES), "bad_date_pick").tolist()
         for i in np.flatnonzero(q.bad_date).tolist():
-            issued[i] = text.IMPOSSIBLE_DATES[i % len(text.IMPOSSIBLE_DATES)]
-        self.exp_month = (self.plan.start.year * 12 + self.plan.start.month - 1) - 13 + v.draw(24, "expires")
+            issued[i] = text.IMPOSSIBLE_DATES[bad_pick[i]]
+        self.exp_month = (
+            (self.plan.start.year * 12 + self.plan.start.month - 1)
+            - 13
+            + v.draw(24, "expires")
+        )
         self.multi = v.draw(100, "multi_contact")
         self.contact_case = v.draw(4, "multi_format")
         half = q.half_empty
@@ -98,9 +123,16 @@ class Nevada(Layout):
 
     def hidden_fields(self) -> dict[str, np.ndarray]:
         half = self.q.half_empty
-        return {"phone": self.q.phone_hidden, "status": half, "expiration": half, "contact": half}
+        return {
+            "phone": self.q.phone_hidden,
+            "status": half,
+            "expiration": half,
+            "contact": half,
+        }
 
-    def field_columns(self, name: str, idx: np.ndarray, versions: np.ndarray) -> Columns:
+    def field_columns(
+        self, name: str, idx: np.ndarray, versions: np.ndarray
+    ) -> Columns:
         v, half = self.v, self.q.half_empty[idx].tolist()
         if name == "phone":
             return {"Phone": v.phones(idx, versions, text.DASHED)}
@@ -115,7 +147,12 @@ class Nevada(Layout):
             return {"Address": out}
         if name == "status":
             alt = (versions % 2 == 1).tolist()
-            return {"Status": ["" if h else ("Inactive" if a else "Active") for h, a in zip(half, alt)]}
+            return {
+                "Status": [
+                    "" if h else ("Inactive" if a else "Active")
+                    for h, a in zip(half, alt)
+                ]
+            }
         if name == "expiration":
             months = (self.exp_month[idx] + 12 * versions).tolist()
             dates = [text.month_end_mdy(mi) for mi in months]
@@ -124,10 +161,16 @@ class Nevada(Layout):
             return {"Primary Contact Name": self._contacts(idx, versions, half)}
         raise KeyError(name)
 
-    def _contacts(self, idx: np.ndarray, versions: np.ndarray, half: list[bool]) -> list[str]:
+    def _contacts(
+        self, idx: np.ndarray, versions: np.ndarray, half: list[bool]
+    ) -> list[str]:
         first, last = self.v.contact(idx, versions)
-        other_first = self.v.rng.below(len(pools.FIRST_NAMES), "contact2_first", self.v.rid[idx]).tolist()
-        other_last = self.v.rng.below(len(pools.LAST_NAMES), "contact2_last", self.v.rid[idx]).tolist()
+        other_first = self.v.rng.below(
+            len(pools.FIRST_NAMES), "contact2_first", self.v.rid[idx]
+        ).tolist()
+        other_last = self.v.rng.below(
+            len(pools.LAST_NAMES), "contact2_last", self.v.rid[idx]
+        ).tolist()
         multi = (self.multi[idx] < 6).tolist()
         style = self.contact_case[idx].tolist()
         out = []
@@ -141,8 +184,12 @@ class Nevada(Layout):
                 continue
             f2, l2 = pools.FIRST_NAMES[other_first[k]], pools.LAST_NAMES[other_last[k]]
             out.append(
-                (f"{f1} & {f2} {l1} & {l2}", f"{f1} AND {f2} {l1} AND {l2}",
-                 f"{f1}, {f2} {l1}, {l2}", f"{f1} & {f2}, {l1} & {l2}")[style[k]]
+                (
+                    f"{f1} & {f2} {l1} & {l2}",
+                    f"{f1} AND {f2} {l1} AND {l2}",
+                    f"{f1}, {f2} {l1}, {l2}",
+                    f"{f1} & {f2}, {l1} & {l2}",
+                )[style[k]]
             )
         return out
 
@@ -151,4 +198,3 @@ class Nevada(Layout):
         if self.fields[field] == "contact" and self.role[listing] == "Owner":
             cols += ",operator"  # the contact is the operator when they own the place
         return cols
-

@@ -23,6 +23,9 @@ P_CHAIN_BLOCK = 0.04  # a block of four facility ids holds the sites of one oper
 P_OPERATOR_PAIR = 0.3  # of those: an Oklahoma center and family home of one owner
 P_WITHIN_DUP = 0.015  # a listing that appears twice in one agency file
 P_DUP_NEW_PHONE = 0.3  # of those: the second listing carries another phone
+P_STEADY = (
+    0.08  # facilities with one unchanging phone and one listing's street respelled
+)
 P_LATE_LISTING = 0.03  # a listing that starts one to three months after the facility
 
 MONTHLY_GROWTH = 0.02  # new facilities per month, as a share of the first month

@@ -25,6 +25,7 @@ from leads_pipeline.demo.plan import (
     P_OPERATOR_PAIR,
     P_SHARED_ALL,
     P_SHARED_TWO,
+    P_STEADY,
     TX,
     Plan,
 )
@@ -42,6 +43,10 @@ class Facilities:
     state: np.ndarray  # NV, OK or TX: where the facility is
     listed: np.ndarray  # (3, n) bool: which agencies list it
     birth: np.ndarray  # month index of the first snapshot it can appear in
+    # A few facilities keep one phone everywhere while one listing spells the street
+    # otherwise (no street type, a typo): such pairs can only meet through the phone.
+    steady: np.ndarray  # bool
+    respelled_in: np.ndarray  # source whose first listing respells the street, or -1
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -59,12 +64,16 @@ def _chains(rng: Rng, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return head, chain.astype(np.int8), site
 
 
-def _presence(rng: Rng, key: np.ndarray, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _presence(
+    rng: Rng, key: np.ndarray, kind: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """(listed (3, n), home source) for presence keys (the operator for chain sites)."""
     home = rng.weighted(np.asarray(HOME_SOURCE_WEIGHTS), "home_source", key)
     # Oklahoma lists child care only: "other" facilities live in Nevada or Texas.
     other = kind == OTHER
-    home = np.where(other & (home == OK), np.where(rng.below(2, "home_alt", key) == 0, NV, TX), home)
+    home = np.where(
+        other & (home == OK), np.where(rng.below(2, "home_alt", key) == 0, NV, TX), home
+    )
     u = rng.unit("shared", key)
     extra = (home + 1 + rng.below(2, "shared_pick", key)) % 3
     listed = np.zeros((3, len(key)), dtype=bool)
@@ -92,14 +101,33 @@ def build(plan: Plan, ids: np.ndarray) -> Facilities:
     listed[OK, pair] = True  # an Oklahoma owner's center and home are both in its file
     state = np.where(pair, OK, home).astype(np.int8)
     fresh = ids - plan.base_facilities
-    birth = np.where(fresh < 0, 0, 1 + fresh // max(1, plan.new_per_month)).astype(np.int16)
-    return Facilities(ids, head, chain, site, kind, state, listed, birth)
+    birth = np.where(fresh < 0, 0, 1 + fresh // max(1, plan.new_per_month)).astype(
+        np.int16
+    )
+    steady = (rng.unit("steady", ids) < P_STEADY) & (chain == NO_CHAIN)
+    respelled = np.full(len(ids), -1, dtype=np.int8)
+    start = rng.below(3, "respell_source", ids)
+    for offset in (2, 1, 0):  # the first listed source from `start` on wins
+        s = (start + offset) % 3
+        respelled = np.where(steady & listed[s, np.arange(len(ids))], s, respelled)
+    return Facilities(
+        ids,
+        head,
+        chain,
+        site,
+        kind,
+        state,
+        listed,
+        birth,
+        steady,
+        respelled.astype(np.int8),
+    )
 
 
 def listed_share(rng: Rng, sample: int = 20_000) -> float:
     """Mean share of facilities an agency lists (used to size the population)."""
     ids = np.arange(sample, dtype=np.int64)
-    head, chain, site = _chains(rng, ids)
+    head, chain, _ = _chains(rng, ids)
     kind = _kinds(rng, head)
     listed, _ = _presence(rng, head, kind)
     listed[OK, chain == OPERATOR_PAIR] = True

@@ -21,7 +21,9 @@ NUMBERED_STREETS = 200  # Oklahoma-style "NW 38TH"
 FARM_ROADS = 150  # Texas-style "FM 685"
 
 _PLACE_ROWS = {
-    state: [(city, county, z) for city, county, zips in pools.PLACES[state][2] for z in zips]
+    state: [
+        (city, county, z) for city, county, zips in pools.PLACES[state][2] for z in zips
+    ]
     for state in pools.STATE_ORDER
 }
 PLACE_CITY = {s: [r[0] for r in rows] for s, rows in _PLACE_ROWS.items()}
@@ -30,12 +32,17 @@ PLACE_ZIP = {s: [f"{r[2]:05d}" for r in rows] for s, rows in _PLACE_ROWS.items()
 
 
 def street_count(state: int) -> int:
-    return len(pools.STREET_NAMES) + (NUMBERED_STREETS if state == 1 else FARM_ROADS if state == 2 else 0)
+    return len(pools.STREET_NAMES) + (
+        NUMBERED_STREETS if state == 1 else FARM_ROADS if state == 2 else 0
+    )
 
 
 @dataclass
 class Profile:
     # name
+    name_kind: (
+        np.ndarray
+    )  # the kind the name and email follow (a pair's home: its center's)
     business: list[str]  # title-case name without legal suffix
     location: list[str]  # chain site's location word, "" when none
     suffix: np.ndarray  # index into pools.LEGAL_SUFFIXES
@@ -74,7 +81,9 @@ def build(plan: Plan, fac: Facilities) -> Profile:
     owner_first = rng.below(len(pools.FIRST_NAMES), "owner_first", name_key)
     owner_last = rng.below(len(pools.LAST_NAMES), "owner_last", name_key)
     # A pair's family home is run by the owner named on both licenses.
-    person_named = (fac.kind == HOME) & (fac.chain == 0) & (rng.unit("person_named", ids) < 0.35)
+    person_named = (
+        (fac.kind == HOME) & (fac.chain == 0) & (rng.unit("person_named", ids) < 0.35)
+    )
     suffix = rng.weighted(np.asarray(pools.LEGAL_SUFFIX_WEIGHTS), "suffix", name_key)
     suffix = np.where(fac.kind == OTHER, np.where(suffix == 2, 2, 0), suffix)
 
@@ -82,29 +91,59 @@ def build(plan: Plan, fac: Facilities) -> Profile:
     predir, stype = _street_shape(plan, fac, street)
     unit_type, unit_value = _units(plan, fac)
 
-    business = _business_names(plan, fac, name_key, owner_first, owner_last, place)
+    # An owner's center and family home carry one business name and one email.
+    name_kind = np.where(fac.chain == OPERATOR_PAIR, CENTER, fac.kind).astype(np.int8)
+    business = _business_names(
+        plan, fac, name_kind, name_key, owner_first, owner_last, place
+    )
     location = _locations(plan, fac, street)
 
     phone_key = np.where(chained, head, ids)
-    email_shape, own_domain, name_words = _emails(plan, fac, name_key)
+    email_shape, own_domain, name_words = _emails(plan, fac, name_kind, name_key)
 
     is_home = fac.kind == HOME
-    contact_first = np.where(is_home, owner_first, rng.below(len(pools.FIRST_NAMES), "contact_first", ids))
-    contact_last = np.where(is_home, owner_last, rng.below(len(pools.LAST_NAMES), "contact_last", ids))
+    contact_first = np.where(
+        is_home, owner_first, rng.below(len(pools.FIRST_NAMES), "contact_first", ids)
+    )
+    contact_last = np.where(
+        is_home, owner_last, rng.below(len(pools.LAST_NAMES), "contact_last", ids)
+    )
 
     capacity = _capacity(plan, fac)
     age_lo, age_hi = _ages(plan, fac)
     opened = _opened(plan, fac)
     del n
     return Profile(
-        business, location, suffix, person_named, owner_first, owner_last,
-        number, predir, street, stype, unit_type, unit_value, place,
-        phone_key, email_shape, own_domain, name_words, contact_first, contact_last,
-        capacity, age_lo, age_hi, opened,
+        name_kind,
+        business,
+        location,
+        suffix,
+        person_named,
+        owner_first,
+        owner_last,
+        number,
+        predir,
+        street,
+        stype,
+        unit_type,
+        unit_value,
+        place,
+        phone_key,
+        email_shape,
+        own_domain,
+        name_words,
+        contact_first,
+        contact_last,
+        capacity,
+        age_lo,
+        age_hi,
+        opened,
     )
 
 
-def _address_core(plan: Plan, fac: Facilities) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _address_core(
+    plan: Plan, fac: Facilities
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(house number, street, place): unique per facility within its state."""
     number, street, place = _raw_address(plan, fac.ids, fac.state)
     # Sites of one operator always differ in house number from each other and from the
@@ -116,7 +155,9 @@ def _address_core(plan: Plan, fac: Facilities) -> tuple[np.ndarray, np.ndarray, 
     return number, street, place
 
 
-def _raw_address(plan: Plan, ids: np.ndarray, states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _raw_address(
+    plan: Plan, ids: np.ndarray, states: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     number = np.zeros(len(ids), dtype=np.int64)
     street = np.zeros(len(ids), dtype=np.int64)
     place = np.zeros(len(ids), dtype=np.int64)
@@ -127,7 +168,9 @@ def _raw_address(plan: Plan, ids: np.ndarray, states: np.ndarray) -> tuple[np.nd
         zips, streets = len(PLACE_ZIP[code]), street_count(state)
         size = zips * STREET_NUMBERS * streets
         if plan.total_facilities > size:
-            raise ValueError(f"too many facilities for unique {code} addresses ({size:,})")
+            raise ValueError(
+                f"too many facilities for unique {code} addresses ({size:,})"
+            )
         idx = affine_permutation(ids[sel], size, salt=plan.seed * 31 + state)
         place[sel] = idx % zips
         rest = idx // zips
@@ -136,12 +179,18 @@ def _raw_address(plan: Plan, ids: np.ndarray, states: np.ndarray) -> tuple[np.nd
     return number, street, place
 
 
-def _street_shape(plan: Plan, fac: Facilities, street: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _street_shape(
+    plan: Plan, fac: Facilities, street: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     rng = plan.rng
     named = street < len(pools.STREET_NAMES)
-    predir = np.where(rng.unit("predir", fac.ids) < 0.3, rng.below(4, "predir_pick", fac.ids), -1)
+    predir = np.where(
+        rng.unit("predir", fac.ids) < 0.3, rng.below(4, "predir_pick", fac.ids), -1
+    )
     # Oklahoma numbered streets carry a quadrant (NW 38TH ST).
-    predir = np.where(~named & (fac.state == 1), 4 + rng.below(4, "quadrant", fac.ids), predir)
+    predir = np.where(
+        ~named & (fac.state == 1), 4 + rng.below(4, "quadrant", fac.ids), predir
+    )
     predir = np.where(~named & (fac.state == 2), -1, predir)
     stype = rng.weighted(np.asarray(pools.STREET_TYPE_WEIGHTS), "stype", fac.ids)
     stype = np.where(rng.unit("no_type", fac.ids) < 0.03, -1, stype)
@@ -153,7 +202,9 @@ def _units(plan: Plan, fac: Facilities) -> tuple[np.ndarray, list[str]]:
     rng = plan.rng
     rate = np.select([fac.kind == CENTER, fac.kind == OTHER], [0.15, 0.10], 0.02)
     has = rng.unit("unit", fac.ids) < rate
-    utype = np.where(has, rng.weighted(np.asarray([60, 15, 10, 10, 5]), "unit_type", fac.ids), -1)
+    utype = np.where(
+        has, rng.weighted(np.asarray([60, 15, 10, 10, 5]), "unit_type", fac.ids), -1
+    )
     style = rng.below(20, "unit_style", fac.ids).tolist()
     num = (1 + rng.below(350, "unit_num", fac.ids)).tolist()
     letter = rng.below(6, "unit_letter", fac.ids).tolist()
@@ -173,7 +224,13 @@ def _units(plan: Plan, fac: Facilities) -> tuple[np.ndarray, list[str]]:
 
 
 def _business_names(
-    plan: Plan, fac: Facilities, key: np.ndarray, first: np.ndarray, last: np.ndarray, place: np.ndarray
+    plan: Plan,
+    fac: Facilities,
+    name_kind: np.ndarray,
+    key: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+    place: np.ndarray,
 ) -> list[str]:
     rng = plan.rng
     adj = rng.below(len(pools.NAME_ADJECTIVES), "adj", key).tolist()
@@ -186,7 +243,7 @@ def _business_names(
     okind = rng.below(len(pools.OTHER_KINDS), "other_kind", key).tolist()
     street = rng.below(len(pools.STREET_NAMES), "name_street", key).tolist()
     digits = rng.below(900, "name_digits", key).tolist()
-    kinds = fac.kind.tolist()
+    kinds = name_kind.tolist()
     firsts, lasts = first.tolist(), last.tolist()
     state_codes = [pools.STATE_ORDER[s] for s in fac.state.tolist()]
     places = place.tolist()
@@ -194,13 +251,20 @@ def _business_names(
     for i, kind in enumerate(kinds):
         a, b = pools.NAME_ADJECTIVES[adj[i]], pools.NAME_NOUNS[noun[i]]
         t, p = pools.NAME_TYPES[ctype[i]], pattern[i]
-        fn, ln = pools.FIRST_NAMES[firsts[i]].title(), pools.LAST_NAMES[lasts[i]].title()
+        fn, ln = (
+            pools.FIRST_NAMES[firsts[i]].title(),
+            pools.LAST_NAMES[lasts[i]].title(),
+        )
         if kind == OTHER:
             if p < 75:
                 out.append(f"{pools.BRANDS[brand[i]]} {pools.OTHER_KINDS[okind[i]]}")
             else:
                 city = PLACE_CITY[state_codes[i]][places[i]].title()
-                out.append(f"City of {city} Youth Programs" if p < 90 else f"{city} Parks & Recreation")
+                out.append(
+                    f"{city} Community Youth Program"
+                    if p < 90
+                    else f"{city} Parks & Rec Kids Camp"
+                )
         elif kind == HOME and p < 55:
             ht = pools.HOME_TYPES[htype[i]]
             if p < 20:
@@ -218,11 +282,15 @@ def _business_names(
         elif p < 67:
             out.append(f"{ln}'s {pools.POSSESSIVE_TYPES[poss[i]]}")
         elif p < 71:
-            out.append(f"{digits[i] % 9 + 1}{_ordinal_suffix(digits[i] % 9 + 1)} {b} {t}")
+            out.append(
+                f"{digits[i] % 9 + 1}{_ordinal_suffix(digits[i] % 9 + 1)} {b} {t}"
+            )
         elif p < 74:
             out.append(f"{digits[i]} {a} {t}")
         elif p < 77:
-            out.append(f"{'ABCDEFGHJKLMNPRSTW'[digits[i] % 18]} {'ABCDEFGHJKLMNPRSTW'[digits[i] // 18 % 18]} {b} {t}")
+            out.append(
+                f"{'ABCDEFGHJKLMNPRSTW'[digits[i] % 18]} {'ABCDEFGHJKLMNPRSTW'[digits[i] // 18 % 18]} {b} {t}"
+            )
         elif p < 87:
             out.append(f"{pools.STREET_NAMES[street[i]]} {t}")
         elif p < 93:
@@ -243,15 +311,19 @@ def _locations(plan: Plan, fac: Facilities, street: np.ndarray) -> list[str]:
     ]
 
 
-def _emails(plan: Plan, fac: Facilities, key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _emails(
+    plan: Plan, fac: Facilities, name_kind: np.ndarray, key: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Numbers an email is built from (strings are made only for listings that show one)."""
     rng = plan.rng
     style = rng.below(10, "email_style", key)
     digits = rng.below(100, "email_digits", key)
     domain = rng.weighted(np.asarray(pools.EMAIL_DOMAIN_WEIGHTS), "email_domain", key)
     shape = style * 1000 + digits * 10 + domain
-    own = (rng.unit("own_domain", key) < 0.25) & (fac.kind != HOME)
-    words = rng.below(len(pools.NAME_ADJECTIVES), "adj", key) * 1000 + rng.below(len(pools.NAME_NOUNS), "noun", key)
+    own = (rng.unit("own_domain", key) < 0.25) & (name_kind != HOME)
+    words = rng.below(len(pools.NAME_ADJECTIVES), "adj", key) * 1000 + rng.below(
+        len(pools.NAME_NOUNS), "noun", key
+    )
     return shape, own, words
 
 
@@ -261,24 +333,37 @@ _FIRST = [w.lower() for w in pools.FIRST_NAMES]
 _LAST = [w.lower() for w in pools.LAST_NAMES]
 
 
-def email_address(prof: Profile, i: int, kind: int) -> tuple[str, str]:
+def email_address(prof: Profile, i: int) -> tuple[str, str]:
     """(local part, domain) of facility row i."""
+    kind = prof.name_kind[i]
     shape, words = int(prof.email_shape[i]), int(prof.name_words[i])
     s, d, dom = shape // 1000, shape // 10 % 100, shape % 10
     fn, ln = _FIRST[prof.owner_first[i]], _LAST[prof.owner_last[i]]
     w = (_ADJ[words // 1000] + _NOUN[words % 1000])[:18]
     if kind == HOME or s < 3:
-        local = (f"{fn}.{ln}", f"{fn}{ln}{d}", f"{fn}_{ln}", f"{fn[0]}{ln}{d}", f"{w}{d}")[s % 5]
+        local = (
+            f"{fn}.{ln}",
+            f"{fn}{ln}{d}",
+            f"{fn}_{ln}",
+            f"{fn[0]}{ln}{d}",
+            f"{w}{d}",
+        )[s % 5]
         return local, pools.EMAIL_DOMAINS[dom]
     if prof.own_domain[i]:
-        return ("director", "info", "office", "admin", fn, f"{fn}.{ln}")[s % 6], f"{w}.com"
+        return ("director", "info", "office", "admin", fn, f"{fn}.{ln}")[
+            s % 6
+        ], f"{w}.com"
     return (w, f"{w}{d}", f"{w}.{ln}", f"{fn}{d}")[s % 4], pools.EMAIL_DOMAINS[dom]
 
 
 def _capacity(plan: Plan, fac: Facilities) -> np.ndarray:
     rng = plan.rng
     center = 20 + (rng.unit("cap", fac.ids) ** 2 * 300).astype(np.int64)
-    home = np.where(rng.unit("cap_home", fac.ids) < 0.55, 12, np.where(rng.unit("cap_six", fac.ids) < 0.8, 7, 6))
+    home = np.where(
+        rng.unit("cap_home", fac.ids) < 0.55,
+        12,
+        np.where(rng.unit("cap_six", fac.ids) < 0.8, 7, 6),
+    )
     other = 20 + rng.below(80, "cap_other", fac.ids)
     return np.select([fac.kind == CENTER, fac.kind == HOME], [center, home], other)
 
@@ -298,15 +383,26 @@ def _opened(plan: Plan, fac: Facilities) -> np.ndarray:
     # Older licenses are rarer: skew towards recent years.
     old = late - (rng.unit("opened", fac.ids) ** 1.6 * (late - early)).astype(np.int64)
     births = fac.birth.astype(np.int64)
-    snap = np.asarray([add_months(plan.start, m).toordinal() for m in range(plan.months)], dtype=np.int64)
-    new = snap[np.minimum(births, plan.months - 1)] - 10 - rng.below(70, "opened_new", fac.ids)
+    snap = np.asarray(
+        [add_months(plan.start, m).toordinal() for m in range(plan.months)],
+        dtype=np.int64,
+    )
+    new = (
+        snap[np.minimum(births, plan.months - 1)]
+        - 10
+        - rng.below(70, "opened_new", fac.ids)
+    )
     return np.where(births > 0, new, old)
 
 
 def phone_numbers(plan: Plan, key: np.ndarray, slot: np.ndarray | int) -> np.ndarray:
     """10-digit phone numbers, unique per (key, slot): no two facilities share one by chance."""
     space = len(pools.AREA_CODES) * pools.LOCAL_NUMBERS
-    q = affine_permutation(key + plan.total_facilities * np.asarray(slot, dtype=np.int64), space, plan.seed * 7 + 3)
+    q = affine_permutation(
+        key + plan.total_facilities * np.asarray(slot, dtype=np.int64),
+        space,
+        plan.seed * 7 + 3,
+    )
     area = np.asarray(pools.AREA_CODES, dtype=np.int64)[q // pools.LOCAL_NUMBERS]
     return area * 10_000_000 + 2_000_000 + q % pools.LOCAL_NUMBERS
 

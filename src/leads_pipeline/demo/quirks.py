@@ -45,19 +45,27 @@ class Quirks:
         return self.phone_blank | self.phone_junk
 
     def counts_where(self, mask: np.ndarray) -> dict[str, int]:
-        return {name: int((getattr(self, name) & mask).sum()) for name in self.__dataclass_fields__}
+        return {
+            name: int((getattr(self, name) & mask).sum())
+            for name in self.__dataclass_fields__
+        }
 
 
-def draw(plan: Plan, rid: np.ndarray, source: int) -> Quirks:
+def draw(plan: Plan, rid: np.ndarray, source: int, steady: np.ndarray) -> Quirks:
+    """Quirks per listing; `steady` listings always show their phone (it is their only link)."""
     rng = plan.rng
 
     def hit(name: str, rate: float) -> np.ndarray:
         return rng.unit(f"quirk_{name}", rid) < plan.quirk_rate(rate)
 
     u_phone = rng.unit("quirk_phone", rid)
-    blank = u_phone < plan.quirk_rate(PHONE_BLANK)
-    junk = ~blank & (u_phone < plan.quirk_rate(PHONE_BLANK + PHONE_JUNK))
-    style = ~blank & ~junk & (u_phone < plan.quirk_rate(PHONE_BLANK + PHONE_JUNK + PHONE_OTHER_STYLE))
+    blank = (u_phone < plan.quirk_rate(PHONE_BLANK)) & ~steady
+    junk = ~blank & ~steady & (u_phone < plan.quirk_rate(PHONE_BLANK + PHONE_JUNK))
+    style = (
+        ~blank
+        & ~junk
+        & (u_phone < plan.quirk_rate(PHONE_BLANK + PHONE_JUNK + PHONE_OTHER_STYLE))
+    )
     # Quirks only where the agency has the column: emails in OK and TX, dates in NV and TX.
     none = np.zeros(len(rid), dtype=bool)
     broken = hit("broken_quote", BROKEN_QUOTE) if source == 2 else none
@@ -91,4 +99,10 @@ def break_quotes(name: str) -> str:
 
 
 def bad_email(local: str, domain: str, pick: int) -> str:
-    return (f"{local}@{domain.split('.')[0]}", f"{local}.{domain}", f"{local}@@{domain}", "n/a", f"{local} @{domain}")[pick % 5]
+    return (
+        f"{local}@{domain.split('.')[0]}",
+        f"{local}.{domain}",
+        f"{local}@@{domain}",
+        "n/a",
+        f"{local} @{domain}",
+    )[pick % 5]

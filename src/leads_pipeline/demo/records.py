@@ -38,13 +38,17 @@ class Listings:
     rank: np.ndarray  # position among the source's listings, numbers the natural key
     alive: np.ndarray  # (months, n) bool: listed in that snapshot
     versions: dict[str, np.ndarray]  # field -> (months, n) version counters
-    updated: np.ndarray  # (months, n) index into UPDATABLE[source] of the field changed, or -1
+    updated: (
+        np.ndarray
+    )  # (months, n) index into UPDATABLE[source] of the field changed, or -1
 
     def __len__(self) -> int:
         return len(self.fi)
 
 
-def listing_ids(facility_ids: np.ndarray, source: int, copy: np.ndarray | int) -> np.ndarray:
+def listing_ids(
+    facility_ids: np.ndarray, source: int, copy: np.ndarray | int
+) -> np.ndarray:
     return (facility_ids * 8 + source * 2 + copy).astype(np.int64)
 
 
@@ -60,10 +64,14 @@ def expand(plan: Plan, fac: Facilities, source: int, rank_start: int) -> Listing
     rank = rank_start + np.arange(len(fi), dtype=np.int64)
 
     late = rng.unit("late", rid) < P_LATE_LISTING
-    first = fac.birth[fi].astype(np.int64) + np.where(late, 1 + rng.below(3, "late_by", rid), 0)
+    first = fac.birth[fi].astype(np.int64) + np.where(
+        late, 1 + rng.below(3, "late_by", rid), 0
+    )
     alive = _lifecycle(plan, rid, first)
     versions, updated = _versions(plan, rid, source)
-    return Listings(source, fi, copy, rid, rank, alive, versions, updated)
+    listings = Listings(source, fi, copy, rid, rank, alive, versions, updated)
+    freeze(listings, "phone", fac.steady[fi])
+    return listings
 
 
 def _lifecycle(plan: Plan, rid: np.ndarray, first: np.ndarray) -> np.ndarray:
@@ -78,14 +86,19 @@ def _lifecycle(plan: Plan, rid: np.ndarray, first: np.ndarray) -> np.ndarray:
     return alive
 
 
-def _versions(plan: Plan, rid: np.ndarray, source: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def _versions(
+    plan: Plan, rid: np.ndarray, source: int
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
     rng = plan.rng
     fields = UPDATABLE[source]
     updated = np.full((plan.months, len(rid)), -1, dtype=np.int8)
     for m in range(1, plan.months):
         hit = rng.unit("update", rid, m) < P_UPDATE
         updated[m] = np.where(hit, rng.below(len(fields), "update_field", rid, m), -1)
-    versions = {name: np.cumsum(updated == k, axis=0, dtype=np.int32) for k, name in enumerate(fields)}
+    versions = {
+        name: np.cumsum(updated == k, axis=0, dtype=np.int32)
+        for k, name in enumerate(fields)
+    }
     return versions, updated
 
 

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Self
 
 _FLUSH_AT = 1 << 20  # characters
 _SPECIAL = re.compile(r'[,"\r\n]')
@@ -26,7 +27,9 @@ def quote_column(values: list[str]) -> list[str]:
     if not _SPECIAL.search("\x00".join(values)):
         return values
     return [
-        ('"' + v.replace('"', '""') + '"') if ("," in v or "\n" in v or '"' in v or "\r" in v) else v
+        ('"' + v.replace('"', '""') + '"')
+        if ("," in v or "\n" in v or '"' in v or "\r" in v)
+        else v
         for v in values
     ]
 
@@ -42,7 +45,9 @@ class SheetsCsvWriter:
         self.records = 0
         self._file = open(path, "wb")  # noqa: SIM115 - closed in close()
         self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        self._writer = csv.writer(
+            self._buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
+        )
         self._writer.writerow(header)
 
     def write_rows(self, rows: Iterable[Sequence[str]]) -> None:
@@ -74,7 +79,7 @@ class SheetsCsvWriter:
         self._file.truncate()
         self._file.close()
 
-    def __enter__(self) -> SheetsCsvWriter:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

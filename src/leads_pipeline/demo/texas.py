@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 import numpy as np
 
@@ -13,22 +14,46 @@ from leads_pipeline.demo.plan import CENTER, HOME, TX
 from leads_pipeline.demo.quirks import break_quotes, misencode
 
 HEADER = (
-    "Operation", "Agency Number", "Operation Name", "Address", "City", "State", "Zip", "County", "Phone",
-    "Type", "Status", "Issue Date", "Capacity", "Email Address", "Facility ID", "Monitoring Frequency",
-    "Infant", "Toddler", "Preschool", "School",
+    "Operation",
+    "Agency Number",
+    "Operation Name",
+    "Address",
+    "City",
+    "State",
+    "Zip",
+    "County",
+    "Phone",
+    "Type",
+    "Status",
+    "Issue Date",
+    "Capacity",
+    "Email Address",
+    "Facility ID",
+    "Monitoring Frequency",
+    "Infant",
+    "Toddler",
+    "Preschool",
+    "School",
 )
 AGE_FLAGS = ("Infant", "Toddler", "Preschool", "School")
 
 CENTER_TYPE = "Licensed Center - Child Care Program"
-HOME_TYPES = ("Licensed Child-Care Home", "Registered Child-Care Home", "Listed Family Home")
-OTHER_TYPES = ("Before-School or After-School Program", "Small Employer-Based Child Care")
+HOME_TYPES = (
+    "Licensed Child-Care Home",
+    "Registered Child-Care Home",
+    "Listed Family Home",
+)
+OTHER_TYPES = (
+    "Before-School or After-School Program",
+    "Small Employer-Based Child Care",
+)
 BARE_UNIT = re.compile(r"^[A-Z]\d+$")  # 3502 SLIDE RD A25
 
 
 class Texas(Layout):
     source = TX
     header = HEADER
-    contract = {
+    contract: ClassVar[dict[str, tuple[str, ...]]] = {
         "phone": ("phone",),
         "unit": ("address2",),
         "capacity": ("capacity",),
@@ -38,7 +63,9 @@ class Texas(Layout):
 
     def keys(self) -> list[str]:
         if not hasattr(self, "_keys"):
-            self._keys = [str(k) for k in (500_000 + block_shuffle(self.lst.rank)).tolist()]
+            self._keys = [
+                str(k) for k in (500_000 + block_shuffle(self.lst.rank)).tolist()
+            ]
         return self._keys
 
     def static_columns(self) -> Columns:
@@ -54,9 +81,13 @@ class Texas(Layout):
 
         kind = v.take(v.fac.kind)
         pick = v.draw(100, "tx_type")
-        home = np.asarray(HOME_TYPES, dtype=object)[np.searchsorted([60, 90], pick, side="right")]
+        home = np.asarray(HOME_TYPES, dtype=object)[
+            np.searchsorted([60, 90], pick, side="right")
+        ]
         other = np.asarray(OTHER_TYPES, dtype=object)[pick % 2]
-        types = np.select([kind == CENTER, kind == HOME], [CENTER_TYPE, home], other).tolist()
+        types = np.select(
+            [kind == CENTER, kind == HOME], [CENTER_TYPE, home], other
+        ).tolist()
 
         half = q.half_empty
         self.half = half.tolist()
@@ -67,8 +98,9 @@ class Texas(Layout):
         self.trailing = q.trailing_address.tolist()
         city, county, zips, state = v.places()
         issued = text.mdy(v.take(v.prof.opened))
+        bad_pick = v.draw(len(text.IMPOSSIBLE_DATES), "bad_date_pick").tolist()
         for i in np.flatnonzero(q.bad_date).tolist():
-            issued[i] = text.IMPOSSIBLE_DATES[i % len(text.IMPOSSIBLE_DATES)]
+            issued[i] = text.IMPOSSIBLE_DATES[bad_pick[i]]
         facility_id = (100_000 + block_shuffle(self.lst.rank, mult=2897)).tolist()
         lo, hi = v.take(v.prof.age_lo).tolist(), v.take(v.prof.age_hi).tolist()
         cols: Columns = {
@@ -85,7 +117,10 @@ class Texas(Layout):
             "Monitoring Frequency": [""] * n,
         }
         for k, col in enumerate(AGE_FLAGS):
-            cols[col] = ["N" if self.half[i] or not lo[i] <= k <= hi[i] else "Y" for i in range(n)]
+            cols[col] = [
+                "N" if self.half[i] or not lo[i] <= k <= hi[i] else "Y"
+                for i in range(n)
+            ]
         return cols
 
     def hidden_fields(self) -> dict[str, np.ndarray]:
@@ -97,7 +132,9 @@ class Texas(Layout):
             "email": self.no_email | self.q.bad_email,
         }
 
-    def field_columns(self, name: str, idx: np.ndarray, versions: np.ndarray) -> Columns:
+    def field_columns(
+        self, name: str, idx: np.ndarray, versions: np.ndarray
+    ) -> Columns:
         v = self.v
         ids = idx.tolist()
         if name == "phone":
@@ -112,13 +149,25 @@ class Texas(Layout):
                 out.append(line + " " if self.trailing[i] else line)
             return {"Address": out}
         if name == "capacity":
-            cap = v.prof.capacity[v.fi[idx]] + versions * (1 + v.rng.below(10, "cap_step", v.rid[idx]))
-            return {"Capacity": ["" if self.half[i] else str(c) for i, c in zip(ids, cap.tolist())]}
+            cap = v.prof.capacity[v.fi[idx]] + versions * (
+                1 + v.rng.below(10, "cap_step", v.rid[idx])
+            )
+            return {
+                "Capacity": [
+                    "" if self.half[i] else str(c) for i, c in zip(ids, cap.tolist())
+                ]
+            }
         if name == "status":
             out = []
             for i, ver in zip(ids, versions.tolist()):
                 initial = self.initial[i] ^ (ver % 2 == 1)
-                out.append("" if self.half[i] else "Initial Permit" if initial else "Full Permit")
+                out.append(
+                    ""
+                    if self.half[i]
+                    else "Initial Permit"
+                    if initial
+                    else "Full Permit"
+                )
             return {"Status": out}
         if name == "email":
             return {"Email Address": v.emails(idx, versions, self.no_email)}

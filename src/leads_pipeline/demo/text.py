@@ -13,7 +13,9 @@ DASHED, PARENS, DOTTED, LEADING_ONE, DOTTED_EXT, DIGITS, SPACED = range(7)
 PHONE_JUNK = ("N/A", "NONE", "000-000-0000", "TBD", "0", "n/a")
 
 
-def phones(numbers: np.ndarray, styles: np.ndarray | int, ext: np.ndarray | None = None) -> list[str]:
+def phones(
+    numbers: np.ndarray, styles: np.ndarray | int, ext: np.ndarray | None = None
+) -> list[str]:
     """Render 10-digit numbers; `styles` is one style or one per number."""
     area = (numbers // 10_000_000).tolist()
     exch = (numbers // 10_000 % 1000).tolist()
@@ -22,7 +24,10 @@ def phones(numbers: np.ndarray, styles: np.ndarray | int, ext: np.ndarray | None
         fmt = _PHONE_FORMATS[styles]
         return [fmt.format(a, e, ln, 0) for a, e, ln in zip(area, exch, line)]
     exts = (ext if ext is not None else np.zeros(len(area), dtype=np.int64)).tolist()
-    return [_PHONE_FORMATS[s].format(a, e, ln, x) for a, e, ln, s, x in zip(area, exch, line, styles.tolist(), exts)]
+    return [
+        _PHONE_FORMATS[s].format(a, e, ln, x)
+        for a, e, ln, s, x in zip(area, exch, line, styles.tolist(), exts)
+    ]
 
 
 _PHONE_FORMATS = (
@@ -42,7 +47,16 @@ _DAYS = date(2045, 12, 31).toordinal() - _DAY0 + 1
 _MDY_SHORT: list[str] | None = None
 _ISO: list[str] | None = None
 
-IMPOSSIBLE_DATES = ("2/30/21", "2/31/19", "4/31/22", "6/31/20", "9/31/18", "11/31/17", "2/29/23", "2/30/98")
+IMPOSSIBLE_DATES = (
+    "2/30/21",
+    "2/31/19",
+    "4/31/22",
+    "6/31/20",
+    "9/31/18",
+    "11/31/17",
+    "2/29/23",
+    "2/30/98",
+)
 
 
 def _tables() -> tuple[list[str], list[str]]:
@@ -86,7 +100,9 @@ _BASE = len(pools.STREET_NAMES)
 
 
 def ordinal(n: int) -> str:
-    suffix = "TH" if 10 <= n % 100 <= 20 else {1: "ST", 2: "ND", 3: "RD"}.get(n % 10, "TH")
+    suffix = (
+        "TH" if 10 <= n % 100 <= 20 else {1: "ST", 2: "ND", 3: "RD"}.get(n % 10, "TH")
+    )
     return f"{n}{suffix}"
 
 
@@ -110,11 +126,34 @@ def _street_type(full: str, abbr: str) -> tuple[str, str, str]:
 # Lookup tables indexed by (code + 1, style): index 0 means "none".
 DIRECTIONAL_TEXT = [("", "", "")] + [_directional(f, a) for f, a in pools.DIRECTIONALS]
 TYPE_TEXT = [("", "", "")] + [_street_type(f, a) for f, a in pools.STREET_TYPES]
-STREET_TEXT = [[street_name(i, state) for i in range(len(pools.STREET_NAMES) + 200)] for state in range(3)]
+STREET_TEXT = [
+    [street_name(i, state) for i in range(len(pools.STREET_NAMES) + 200)]
+    for state in range(3)
+]
 
 
-def street_line(number: int, predir: int, street: int, stype: int, state: int, type_style: int, dir_style: int) -> str:
+def street_line(
+    number: int,
+    predir: int,
+    street: int,
+    stype: int,
+    state: int,
+    type_style: int,
+    dir_style: int,
+) -> str:
     return f"{number} {DIRECTIONAL_TEXT[predir + 1][dir_style]}{STREET_TEXT[state][street]}{TYPE_TEXT[stype + 1][type_style]}"
+
+
+def typo(name: str) -> str:
+    """Drop the first inner vowel of the longest word (BLOSSOM -> BLSSOM); "" if none."""
+    words = name.split(" ")
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    for i in range(1, len(word) - 1):
+        if word[i] in "AEIOU":
+            words[longest] = word[:i] + word[i + 1 :]
+            return " ".join(words)
+    return ""
 
 
 def unit_text(unit_type: int, value: str, variant: int) -> str:

@@ -15,48 +15,94 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-RECORDS_HEADER = ("source", "natural_key", "facility_id", "operator_id", "first_snapshot_date", "last_snapshot_date")
-EVENTS_HEADER = ("source", "natural_key", "facility_id", "snapshot_date", "change_type", "changed_columns")
+RECORDS_HEADER = (
+    "source",
+    "natural_key",
+    "facility_id",
+    "operator_id",
+    "first_snapshot_date",
+    "last_snapshot_date",
+)
+EVENTS_HEADER = (
+    "source",
+    "natural_key",
+    "facility_id",
+    "snapshot_date",
+    "change_type",
+    "changed_columns",
+)
 CRM_HEADER = ("facility_id", "crm_id", "is_deleted", "match_on")
 
 
 class TruthWriter:
     """Plain CSV (LF line ends). Keys, ids and dates never need quoting, so rows are joined
-    directly; only changed_columns, which holds commas, is quoted."""
+    directly; only changed_columns, which holds commas, is quoted.
 
-    def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+    Rows go to one part file per source (and per snapshot for events) and are joined at
+    the end, so the order (source, snapshot, facility) does not depend on chunking.
+    """
+
+    def __init__(
+        self, folder: Path, sources: tuple[str, ...], snapshots: list[str]
+    ) -> None:
         self.folder = folder
-        self._records = self._open("records.csv", RECORDS_HEADER)
-        self._events = self._open("events.csv", EVENTS_HEADER)
-        self._crm = self._open("crm_matches.csv", CRM_HEADER)
+        self._parts = folder / ".parts"
+        self._parts.mkdir(parents=True, exist_ok=True)
+        self._records = {s: self._part(f"records_{s}") for s in sources}
+        self._events = {
+            (s, d): self._part(f"events_{s}_{d}") for s in sources for d in snapshots
+        }
+        self._crm = self._part("crm")
         self.crm = csv.writer(self._crm, lineterminator="\n")
 
-    def _open(self, name: str, header: tuple[str, ...]) -> TextIO:
-        fh = open(self.folder / name, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed in close()
-        fh.write(",".join(header) + "\n")
-        return fh
+    def _part(self, name: str) -> TextIO:
+        return open(self._parts / name, "w", newline="", encoding="utf-8")
 
-    def records(self, rows: Iterable[tuple[str, str, int, int, str, str]]) -> None:
-        _write(self._records, (f"{s},{k},{f},{o},{a},{b}" for s, k, f, o, a, b in rows))
-
-    def events(self, rows: Iterable[tuple[str, str, int, str, str, str]]) -> None:
+    def records(
+        self, source: str, rows: Iterable[tuple[str, str, int, int, str, str]]
+    ) -> None:
         _write(
-            self._events,
-            (f'{s},{k},{f},{d},{t},"{c}"' if "," in c else f"{s},{k},{f},{d},{t},{c}" for s, k, f, d, t, c in rows),
+            self._records[source],
+            (f"{s},{k},{f},{o},{a},{b}" for s, k, f, o, a, b in rows),
+        )
+
+    def events(
+        self, source: str, day: str, rows: Iterable[tuple[str, str, int, str, str, str]]
+    ) -> None:
+        _write(
+            self._events[(source, day)],
+            (
+                f'{s},{k},{f},{d},{t},"{c}"' if "," in c else f"{s},{k},{f},{d},{t},{c}"
+                for s, k, f, d, t, c in rows
+            ),
         )
 
     def close(self) -> None:
-        for fh in (self._records, self._events, self._crm):
-            fh.close()
+        for name, header, parts in (
+            ("records.csv", RECORDS_HEADER, list(self._records.values())),
+            ("events.csv", EVENTS_HEADER, list(self._events.values())),
+            ("crm_matches.csv", CRM_HEADER, [self._crm]),
+        ):
+            with open(self.folder / name, "w", newline="", encoding="utf-8") as out:
+                out.write(",".join(header) + "\n")
+                for part in parts:
+                    part.close()
+                    with open(part.name, encoding="utf-8") as fh:
+                        shutil.copyfileobj(fh, out, 1 << 20)
+                    os.remove(part.name)
+        self._parts.rmdir()
 
     def write_summary(self, summary: dict[str, Any]) -> None:
-        (self.folder / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+        (self.folder / "summary.json").write_text(
+            json.dumps(summary, indent=2, sort_keys=True) + "\n"
+        )
 
 
 def _write(fh: TextIO, lines: Iterable[str]) -> None:
@@ -99,6 +145,10 @@ class Tally:
                 "sister_sites": self.sister_sites,
                 "sister_pairs": self.trap_pairs,
             },
-            "events": {s: dict(sorted(c.items())) for s, c in sorted(self.events.items())},
-            "quirks": {s: dict(sorted(c.items())) for s, c in sorted(self.quirks.items())},
+            "events": {
+                s: dict(sorted(c.items())) for s, c in sorted(self.events.items())
+            },
+            "quirks": {
+                s: dict(sorted(c.items())) for s, c in sorted(self.quirks.items())
+            },
         }
