@@ -16,10 +16,10 @@ from leads_pipeline.demo.profile import (
     PLACE_COUNTY,
     PLACE_ZIP,
     Profile,
-    email_address,
+    email_addresses,
     phone_numbers,
 )
-from leads_pipeline.demo.quirks import Quirks
+from leads_pipeline.demo.quirks import Quirks, bad_email
 from leads_pipeline.demo.records import Listings
 
 # Street-writing habits per agency: (type style weights, directional style weights),
@@ -29,6 +29,30 @@ STREET_HABITS = (
     ((60, 15, 25), (70, 20, 10)),  # Oklahoma
     ((95, 0, 5), (100, 0, 0)),  # Texas abbreviates
 )
+
+
+_TITLE_FIRST = [n.title() for n in pools.FIRST_NAMES]
+_TITLE_LAST = [n.title() for n in pools.LAST_NAMES]
+_DASHES = (
+    " - ",
+    " -",
+    "- ",
+    "-",
+)  # chain site names: BRAND - LOCATION, BRAND -LOCATION ...
+_LLC = pools.LEGAL_SUFFIXES.index("LLC")
+
+
+def _suffix_table(forms: dict[str, tuple[str, ...]]) -> list[str]:
+    """Spelling of (canonical suffix * 4 + pick); picks past the last spelling reuse it."""
+    table = []
+    for canon in pools.LEGAL_SUFFIXES:
+        spellings = forms.get(canon, ("",))
+        table += [spellings[min(p, len(spellings) - 1)] for p in range(4)]
+    return table
+
+
+_SUFFIX_UPPER = _suffix_table(text.LEGAL_FORMS)
+_SUFFIX_MIXED = _suffix_table(text.LEGAL_FORMS_MIXED)
 
 
 class Listed:
@@ -59,55 +83,38 @@ class Listed:
 
     def display_names(self, upper: bool) -> list[str]:
         """Facility name as this listing writes it, legal suffix included."""
-        prof = self.prof
-        business = self.take(prof.business)
+        prof, fi = self.prof, self.fi
+        names = self.take(prof.business)
+        person = prof.person_named[fi]
+        first, last = prof.owner_first[fi], prof.owner_last[fi]
+        who = np.flatnonzero(person)
+        for i, f, ln in zip(who.tolist(), first[who].tolist(), last[who].tolist()):
+            names[i] = f"{_TITLE_FIRST[f]} {_TITLE_LAST[ln]}"
         location = self.take(prof.location)
-        person = self.take(prof.person_named).tolist()
-        first = self.take(prof.owner_first).tolist()
-        last = self.take(prof.owner_last).tolist()
-        suffix = self.take(prof.suffix).tolist()
-        dash = self.draw(20, "name_dash").tolist()
-        form = self.draw(100, "suffix_form").tolist()
-        second = self.second.tolist()
-        lowered = self.chance(0.03, "name_lowered").tolist()
-        forms = text.LEGAL_FORMS if upper else text.LEGAL_FORMS_MIXED
-        out = []
-        for i in range(self.n):
-            if person[i]:
-                name = f"{pools.FIRST_NAMES[first[i]].title()} {pools.LAST_NAMES[last[i]].title()}"
-            else:
-                name = business[i]
-            if location[i]:
-                d = dash[i]
-                sep = " - " if d < 16 else " -" if d < 18 else "- " if d < 19 else "-"
-                name = f"{name}{sep}{location[i]}"
-            canon = "" if person[i] else pools.LEGAL_SUFFIXES[suffix[i]]
-            f = form[i]
-            if second[i] and not person[i]:
-                # The second listing of a facility in one file drops or adds the suffix.
-                canon = (
-                    ""
-                    if canon and f < 60
-                    else ("LLC" if not canon and f < 40 else canon)
-                )
-            if canon:
-                spellings = forms[canon]
-                pick = (
-                    0
-                    if f < 70
-                    else 1
-                    if f < 88
-                    else 2
-                    if f < 98 or len(spellings) < 4
-                    else 3
-                )
-                name += spellings[min(pick, len(spellings) - 1)]
-            if upper:
-                name = name.upper()
-            elif lowered[i] or (second[i] and f % 2):
-                head, _, rest = name.partition(" ")
-                name = f"{head} {rest.lower()}" if rest else name
-            out.append(name)
+        located = np.flatnonzero(np.asarray([bool(x) for x in location]))
+        if len(located):
+            dash = np.searchsorted(
+                [16, 18, 19], self.draw(20, "name_dash")[located], side="right"
+            ).tolist()
+            for i, d in zip(located.tolist(), dash):
+                names[i] = f"{names[i]}{_DASHES[d]}{location[i]}"
+
+        form = self.draw(100, "suffix_form")
+        canon = np.where(person, 0, prof.suffix[fi])
+        # The second listing of a facility in one file drops or adds the suffix.
+        toggle = self.second & ~person
+        canon = np.where(toggle & (canon > 0) & (form < 60), 0, canon)
+        canon = np.where(toggle & (prof.suffix[fi] == 0) & (form < 40), _LLC, canon)
+        pick = np.searchsorted([70, 88, 98], form, side="right")
+        table = _SUFFIX_UPPER if upper else _SUFFIX_MIXED
+        suffixes = [table[c] for c in (canon * 4 + pick).tolist()]
+        if upper:
+            return [(n + x).upper() for n, x in zip(names, suffixes)]
+        out = [n + x for n, x in zip(names, suffixes)]
+        lowered = self.chance(0.03, "name_lowered") | (self.second & (form % 2 == 1))
+        for i in np.flatnonzero(lowered).tolist():
+            head, _, rest = out[i].partition(" ")
+            out[i] = f"{head} {rest.lower()}" if rest else out[i]
         return out
 
     # --- addresses -------------------------------------------------------------------------
@@ -156,21 +163,23 @@ class Listed:
 
     def units(self, idx: np.ndarray, versions: np.ndarray) -> list[str]:
         """The unit text of listings `idx` at the given unit versions."""
-        utype = self.prof.unit_type[self.fi[idx]].tolist()
+        utype_arr = self.prof.unit_type[self.fi[idx]]
+        out = [""] * len(idx)
+        some = np.flatnonzero((utype_arr >= 0) | (versions > 0))
+        if not len(some):
+            return out
+        idx, versions = idx[some], versions[some]
+        utype = utype_arr[some].tolist()
         fi = self.fi[idx].tolist()
         variant = self.rng.below(6, "unit_variant", self.rid[idx]).tolist()
         salt = self.rng.below(1000, "unit_salt", self.rid[idx]).tolist()
-        out = []
-        for k, v in enumerate(versions.tolist()):
+        for j, (k, v) in enumerate(zip(some.tolist(), versions.tolist())):
             if v == 0:
-                out.append(
-                    text.unit_text(
-                        utype[k], self.prof.unit_value[fi[k]], variant[k] == 1
-                    )
-                )
+                value = self.prof.unit_value[fi[j]]
+                out[k] = text.unit_text(utype[j], value, variant[j] == 1)
             else:
-                t, value = text.updated_unit(v, salt[k])
-                out.append(text.unit_text(t, value, variant[k] == 1))
+                value = text.updated_unit(v, salt[j])
+                out[k] = text.unit_text(0, value, variant[j] == 1)
         return out
 
     def places(self) -> tuple[list[str], list[str], list[str], list[str]]:
@@ -228,29 +237,27 @@ class Listed:
         self, idx: np.ndarray, versions: np.ndarray, missing: np.ndarray
     ) -> list[str]:
         """Emails at the given versions; `missing` listings show none."""
-        fi = self.fi[idx].tolist()
-        upper = (self.rng.unit("email_upper", self.rid[idx]) < 0.03).tolist()
-        capital = (self.rng.unit("email_capital", self.rid[idx]) < 0.05).tolist()
-        bad = self.q.bad_email[idx].tolist()
-        pick = self.rng.below(5, "bad_email_pick", self.rid[idx]).tolist()
-        miss = missing[idx].tolist()
-        out = []
-        for k, v in enumerate(versions.tolist()):
+        locals_, domains = email_addresses(self.prof, self.fi[idx])
+        out = [f"{x}@{d}" for x, d in zip(locals_, domains)]
+        rid = self.rid[idx]
+        upper = self.rng.unit("email_upper", rid) < 0.03
+        capital = self.rng.unit("email_capital", rid) < 0.05
+        bad, miss = self.q.bad_email[idx], missing[idx]
+        special = np.flatnonzero((versions > 0) | upper | capital | bad | miss)
+        pick = self.rng.below(5, "bad_email_pick", rid[special]).tolist()
+        for n, k in enumerate(special.tolist()):
             if miss[k]:
-                out.append("")
+                out[k] = ""
                 continue
-            local, domain = email_address(self.prof, fi[k])
-            if v:
-                local = f"{local}{v + 1}"
-            if bad[k]:
-                value = _bad_email(local, domain, pick[k])
-            else:
-                value = f"{local}@{domain}"
+            local, domain = locals_[k], domains[k]
+            if versions[k]:
+                local = f"{local}{versions[k] + 1}"
+            value = bad_email(local, domain, pick[n]) if bad[k] else f"{local}@{domain}"
             if upper[k]:
                 value = value.upper()
             elif capital[k]:
                 value = value[:1].upper() + value[1:]
-            out.append(value)
+            out[k] = value
         return out
 
     # --- people ----------------------------------------------------------------------------
@@ -268,9 +275,3 @@ class Listed:
         first = (first + versions * step_f) % nf
         last = (last + versions * step_l) % nl
         return first.tolist(), last.tolist()
-
-
-def _bad_email(local: str, domain: str, pick: int) -> str:
-    from leads_pipeline.demo.quirks import bad_email
-
-    return bad_email(local, domain, pick)

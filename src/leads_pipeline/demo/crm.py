@@ -20,7 +20,7 @@ from leads_pipeline.demo.hashing import affine_permutation
 from leads_pipeline.demo.plan import PHONE_SLOTS, Plan
 from leads_pipeline.demo.profile import PLACE_CITY, PLACE_ZIP
 from leads_pipeline.demo.quirks import draw as draw_quirks
-from leads_pipeline.demo.sheets_csv import SheetsCsvWriter
+from leads_pipeline.demo.sheets_csv import SheetsCsvWriter, quote_column
 
 HEADER = (
     "id",
@@ -93,8 +93,8 @@ def write(
     with SheetsCsvWriter(path, HEADER) as out:
         for lo in range(0, size, CHUNK):
             j = np.arange(lo, min(lo + CHUNK, size), dtype=np.int64)
-            rows, found = _rows(plan, j, size)
-            out.write_rows(rows)
+            columns, found = _columns(plan, j, size)
+            out.write_lines(zip(*(quote_column(c) for c in columns)), len(j))
             matches += len(found)
             if truth is not None:
                 truth.writerows(found)
@@ -128,9 +128,14 @@ def _targets(plan: Plan, j: np.ndarray) -> dict[str, Any]:
     return {"cand": cand, "fac": fac, "prof": prof, "ok": ok, "phone": phone}
 
 
-def _rows(
+# Columns 2..14 (last_name .. website) describe who the lead is.
+WHO = slice(2, 15)
+MOBILE = HEADER.index("mobile_phone")
+
+
+def _columns(
     plan: Plan, j: np.ndarray, size: int
-) -> tuple[list[tuple[str, ...]], list[tuple]]:
+) -> tuple[list[list[str]], list[tuple]]:
     rng = plan.rng
     t = _targets(plan, j)
     fac, prof = t["fac"], t["prof"]
@@ -139,107 +144,92 @@ def _rows(
     has_phone = np.zeros(len(j), dtype=bool)
     has_phone[target >= 0] = t["phone"][target[target >= 0]] > 0
     by_phone = (target >= 0) & has_phone & (rng.unit("crm_by_phone", j) < P_BY_PHONE)
+    shape = rng.below(100, "crm_shape", j)
+    other_phone = profile.phone_numbers(plan, j, PHONE_SLOTS)
+    dummy = rng.unit("crm_dummy_phone", j) < plan.quirk_rate(P_DUMMY_PHONE)
+    deleted = np.where(rng.unit("crm_deleted", j) < P_DELETED, "TRUE", "FALSE").tolist()
+    ids = [str(x) for x in (j + 1).tolist()]
 
+    mobile, *activity = _activity(plan, j, size)
+    columns = [ids, deleted, *_unrelated(j, shape, other_phone, dummy), *activity]
+    columns[MOBILE] = mobile
+    found = []
+    rows = np.flatnonzero(target >= 0)
+    targets = target[rows]
+    emails = list(zip(*profile.email_addresses(prof, targets)))
+    shapes, others = shape[rows].tolist(), other_phone[rows].tolist()
+    phones, by = t["phone"][targets].tolist(), by_phone[rows].tolist()
+    facility_ids = fac.ids[targets].tolist()
+    for n, (k, f) in enumerate(zip(rows.tolist(), targets.tolist())):
+        who = _matched(fac, prof, f, by[n], shapes[n], phones[n], others[n], emails[n])
+        for c, value in enumerate(who, start=WHO.start):
+            if c != MOBILE:
+                columns[c][k] = value
+        match_on = "phone" if by[n] else "address_name"
+        found.append((facility_ids[n], ids[k], deleted[k], match_on))
+    return columns, found
+
+
+def _activity(plan: Plan, j: np.ndarray, size: int) -> list[list[str]]:
+    """mobile_phone, then the columns lead_source .. brightwheel_school_uuid_c."""
+    rng = plan.rng
     day = plan.snapshots[-1].toordinal()
     created = day - 1 - rng.below(2200, "crm_created", j)
-    modified = (
-        day
-        - 1
-        - (rng.unit("crm_modified", j) ** 2 * (day - 1 - created)).astype(np.int64)
-    )
+    span = day - 1 - created
+    modified = day - 1 - (rng.unit("crm_modified", j) ** 2 * span).astype(np.int64)
     activity = np.maximum(created, modified - rng.below(3, "crm_activity", j))
-    no_activity = rng.unit("crm_no_activity", j) < 0.12
-    seconds = rng.below(86_400, "crm_created_time", j).tolist()
-    seconds_m = rng.below(86_400, "crm_modified_time", j).tolist()
-    status = rng.weighted(np.asarray(STATUS_WEIGHTS), "crm_status", j).tolist()
+    no_activity = (rng.unit("crm_no_activity", j) < 0.12).tolist()
+    status = [
+        STATUSES[s]
+        for s in rng.weighted(np.asarray(STATUS_WEIGHTS), "crm_status", j).tolist()
+    ]
     stage = rng.below(6, "crm_stage", j).tolist()
     source = rng.weighted(
         np.asarray(LEAD_SOURCE_WEIGHTS), "crm_lead_source", j
     ).tolist()
-    deleted = (rng.unit("crm_deleted", j) < P_DELETED).tolist()
-    other_phone = profile.phone_numbers(plan, j, PHONE_SLOTS)
-    mobile = profile.phone_numbers(plan, j + size, PHONE_SLOTS)
-    dummy = rng.unit("crm_dummy_phone", j) < plan.quirk_rate(P_DUMMY_PHONE)
     extras = rng.below(100, "crm_extras", j).tolist()
-    shape = rng.below(100, "crm_shape", j).tolist()
-    created_iso, modified_iso, activity_iso = (
-        text.iso(created),
-        text.iso(modified),
-        text.iso(activity),
-    )
+    # Another bijection of the row numbers, so mobile and phone never look alike.
+    mobile_key = size + affine_permutation(j, size, plan.seed * 13 + 1)
+    mobile = profile.phone_numbers(plan, mobile_key, PHONE_SLOTS).tolist()
+    created_iso, modified_iso = text.iso(created), text.iso(modified)
+    activity_iso = text.iso(activity)
+    seconds = rng.below(86_400, "crm_created_time", j).tolist()
+    seconds_m = rng.below(86_400, "crm_modified_time", j).tolist()
+    clock = _clock()
+    blank = [""] * len(j)
+    return [
+        ["" if e < 15 else str(m) for e, m in zip(extras, mobile)],
+        [LEAD_SOURCES[s] for s in source],
+        status,
+        ["TRUE" if s == "Converted" else "FALSE" for s in status],
+        [f"{d} {clock[s]}" for d, s in zip(created_iso, seconds)],
+        [f"{d} {clock[s]}" for d, s in zip(modified_iso, seconds_m)],
+        ["" if no else d for no, d in zip(no_activity, activity_iso)],
+        blank,
+        blank,
+        blank,
+        blank,
+        [STAGES[s][g % len(STAGES[s])] for s, g in zip(status, stage)],
+        [str(5 + e) if e < 8 else "" for e in extras],
+        [str(10 + 2 * e) if e > 90 else "" for e in extras],
+        [d if 40 <= e < 44 else "" for d, e in zip(modified_iso, extras)],
+        [str(x) for x in (j + 21).tolist()],
+    ]
 
-    rows, found = [], []
-    tgt, byp = target.tolist(), by_phone.tolist()
-    phone_of = t["phone"]
-    for k, jj in enumerate(j.tolist()):
-        f = tgt[k]
-        if f >= 0:
-            who = _matched(
-                plan,
-                fac,
-                prof,
-                f,
-                byp[k],
-                shape[k],
-                int(phone_of[f]),
-                int(other_phone[k]),
-            )
-            found.append(
-                (
-                    int(fac.ids[f]),
-                    str(jj + 1),
-                    "TRUE" if deleted[k] else "FALSE",
-                    "phone" if byp[k] else "address_name",
-                )
-            )
-        else:
-            who = _unrelated(rng, jj, shape[k], int(other_phone[k]), bool(dummy[k]))
-        st = STATUSES[status[k]]
-        stages = STAGES[st]
-        e = extras[k]
-        rows.append(
-            (
-                str(jj + 1),
-                "TRUE" if deleted[k] else "FALSE",
-                who["last"],
-                who["first"],
-                who["title"],
-                who["company"],
-                who["street"],
-                who["city"],
-                who["state"],
-                who["postal"],
-                who["country"],
-                who["phone"],
-                "" if e < 15 else f"{int(mobile[k])}",
-                who["email"],
-                who["website"],
-                LEAD_SOURCES[source[k]],
-                st,
-                "TRUE" if st == "Converted" else "FALSE",
-                _stamp(created_iso[k], seconds[k]),
-                _stamp(modified_iso[k], seconds_m[k]),
-                "" if no_activity[k] else activity_iso[k],
-                "",
-                "",
-                "",
-                "",
-                stages[stage[k] % len(stages)],
-                str(5 + e) if e < 8 else "",
-                str(10 + 2 * e) if e > 90 else "",
-                modified_iso[k] if 40 <= e < 44 else "",
-                str(jj + 21),
-            )
+
+_CLOCK: list[str] = []
+
+
+def _clock() -> list[str]:
+    """H:MM:SS for every second of a day (the export does not pad the hour)."""
+    if not _CLOCK:
+        _CLOCK.extend(
+            f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86_400)
         )
-    return rows, found
-
-
-def _stamp(day: str, seconds: int) -> str:
-    return f"{day} {seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    return _CLOCK
 
 
 def _matched(
-    plan: Plan,
     fac: population.Facilities,
     prof: profile.Profile,
     f: int,
@@ -247,12 +237,17 @@ def _matched(
     shape: int,
     phone: int,
     other_phone: int,
-) -> dict[str, str]:
+    email: tuple[str, str],
+) -> tuple[str, ...]:
+    """The WHO columns of a lead that points at facility row f, written CRM style."""
     state = int(fac.state[f])
     code = pools.STATE_ORDER[state]
-    full = pools.PLACES[code][1]
     if prof.person_named[f]:
-        name = f"{pools.FIRST_NAMES[prof.owner_first[f]].title()} {pools.LAST_NAMES[prof.owner_last[f]].title()}"
+        first, last = (
+            pools.FIRST_NAMES[prof.owner_first[f]],
+            pools.LAST_NAMES[prof.owner_last[f]],
+        )
+        name = f"{first.title()} {last.title()}"
     else:
         name = prof.business[f]
     suffix = pools.LEGAL_SUFFIXES[prof.suffix[f]]
@@ -271,54 +266,71 @@ def _matched(
     ).title()
     with_address = not by_phone or shape < 50
     contact = shape % 5 < 3
-    return {
-        "last": pools.LAST_NAMES[prof.contact_last[f]].title() if contact else "",
-        "first": pools.FIRST_NAMES[prof.contact_first[f]].title() if contact else "",
-        "title": "Director" if shape % 10 == 7 else "",
-        "company": name,
-        "street": street if with_address else "",
-        "city": PLACE_CITY[code][prof.place[f]].title()
-        if with_address or shape < 70
-        else "",
-        "state": full if shape % 4 else code,
-        "postal": PLACE_ZIP[code][prof.place[f]] if with_address else "",
-        "country": ("", "US", "United States")[shape % 3],
-        "phone": str(phone)
-        if by_phone
-        else ("" if shape % 5 == 0 else str(other_phone)),
-        "email": "@".join(profile.email_address(prof, f)) if shape % 4 == 1 else "",
-        "website": "",
-    }
+    return (
+        pools.LAST_NAMES[prof.contact_last[f]].title() if contact else "",
+        pools.FIRST_NAMES[prof.contact_first[f]].title() if contact else "",
+        "Director" if shape % 10 == 7 else "",
+        name,
+        street if with_address else "",
+        PLACE_CITY[code][prof.place[f]].title() if with_address or shape < 70 else "",
+        pools.PLACES[code][1] if shape % 4 else code,
+        PLACE_ZIP[code][prof.place[f]] if with_address else "",
+        ("", "US", "United States")[shape % 3],
+        str(phone) if by_phone else ("" if shape % 5 == 0 else str(other_phone)),
+        "",  # mobile_phone is filled for everyone in _activity
+        "@".join(email) if shape % 4 == 1 else "",
+        "",
+    )
 
 
-def _unrelated(rng: Any, j: int, shape: int, phone: int, dummy: bool) -> dict[str, str]:
-    a = pools.NAME_ADJECTIVES[(j * 7 + shape) % len(pools.NAME_ADJECTIVES)]
-    b = pools.NAME_NOUNS[(j * 13 + shape // 3) % len(pools.NAME_NOUNS)]
-    t = pools.NAME_TYPES[(j * 5 + shape // 7) % len(pools.NAME_TYPES)]
-    full, code = pools.CRM_STATES[(j * 3 + shape) % len(pools.CRM_STATES)]
-    first = pools.FIRST_NAMES[(j * 11 + shape) % len(pools.FIRST_NAMES)].title()
-    last = pools.LAST_NAMES[(j * 17 + shape) % len(pools.LAST_NAMES)].title()
-    street_name = pools.STREET_NAMES[(j * 19 + shape) % len(pools.STREET_NAMES)]
-    _, abbr = pools.STREET_TYPES[(j + shape) % 6]
-    has_address = shape >= 45
-    words = f"{a}{b}".lower()
-    return {
-        "last": last if shape % 3 else "",
-        "first": first if shape % 4 else "",
-        "title": ("", "", "", "Director", "Owner", "Provider")[shape % 6],
-        "company": f"{a} {b} {t}" if shape % 9 else f"{last}, {first}",
-        "street": f"{100 + (j * 37 + shape) % 9800} {street_name} {abbr.title()}."
-        if has_address
-        else "",
-        "city": pools.CRM_CITIES[(j + shape) % len(pools.CRM_CITIES)]
-        if has_address or shape % 2
-        else "",
-        "state": full if shape % 4 else code,
-        "postal": f"{(j * 7919 + shape * 31) % 90000 + 10000:05d}"
-        if has_address
-        else "",
-        "country": ("", "US", "United States")[shape % 3] if has_address else "",
-        "phone": DUMMY_PHONES[j % len(DUMMY_PHONES)] if dummy else str(phone),
-        "email": f"{words}{j % 100}@{pools.EMAIL_DOMAINS[shape % len(pools.EMAIL_DOMAINS)]}",
-        "website": f"www.{words}.com" if shape % 17 == 0 else "",
-    }
+def _unrelated(
+    j: np.ndarray, shape: np.ndarray, phone: np.ndarray, dummy: np.ndarray
+) -> list[list[str]]:
+    """WHO columns (last_name .. website) for leads unrelated to any facility."""
+    p = pools
+
+    def pick(values: tuple, mult: int, div: int = 1) -> list:
+        return [values[i] for i in ((j * mult + shape // div) % len(values)).tolist()]
+
+    adj, noun, ntype = (
+        pick(p.NAME_ADJECTIVES, 7),
+        pick(p.NAME_NOUNS, 13, 3),
+        pick(p.NAME_TYPES, 5, 7),
+    )
+    states = pick(p.CRM_STATES, 3)
+    first = [w.title() for w in pick(p.FIRST_NAMES, 11)]
+    last = [w.title() for w in pick(p.LAST_NAMES, 17)]
+    streets = pick(p.STREET_NAMES, 19)
+    types = [abbr.title() for _, abbr in pick(p.STREET_TYPES[:6], 1)]
+    cities = pick(p.CRM_CITIES, 1)
+    domains = [p.EMAIL_DOMAINS[s % len(p.EMAIL_DOMAINS)] for s in shape.tolist()]
+    sh, jj = shape.tolist(), j.tolist()
+    address = (shape >= 45).tolist()
+    number = (100 + (j * 37 + shape) % 9800).tolist()
+    postal = ((j * 7919 + shape * 31) % 90000 + 10000).tolist()
+    words = [f"{a}{b}".lower() for a, b in zip(adj, noun)]
+    phones = [
+        DUMMY_PHONES[x % len(DUMMY_PHONES)] if d else str(ph)
+        for x, d, ph in zip(jj, dummy.tolist(), phone.tolist())
+    ]
+    return [
+        [ln if s % 3 else "" for ln, s in zip(last, sh)],
+        [fn if s % 4 else "" for fn, s in zip(first, sh)],
+        [("", "", "", "Director", "Owner", "Provider")[s % 6] for s in sh],
+        [
+            f"{a} {b} {t}" if s % 9 else f"{ln}, {fn}"
+            for a, b, t, ln, fn, s in zip(adj, noun, ntype, last, first, sh)
+        ],
+        [
+            f"{n} {st} {t}." if h else ""
+            for n, st, t, h in zip(number, streets, types, address)
+        ],
+        [c if h or s % 2 else "" for c, h, s in zip(cities, address, sh)],
+        [full if s % 4 else code for (full, code), s in zip(states, sh)],
+        [f"{z:05d}" if h else "" for z, h in zip(postal, address)],
+        [("", "US", "United States")[s % 3] if h else "" for s, h in zip(sh, address)],
+        phones,
+        [""] * len(jj),  # mobile_phone, filled in _activity
+        [f"{w}{x % 100}@{d}" for w, x, d in zip(words, jj, domains)],
+        [f"www.{w}.com" if s % 17 == 0 else "" for w, s in zip(words, sh)],
+    ]

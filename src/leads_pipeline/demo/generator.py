@@ -79,6 +79,7 @@ def generate_bucket(
         raise ValueError(
             f"rows={rows:,} x months={months} needs more distinct phone numbers than the generator has"
         )
+    _refuse_stale_files(out_dir, plan)
     say(
         f"{plan.total_facilities:,} facilities, {months} snapshot(s) from {plan.start:%Y-%m-%d}"
     )
@@ -160,6 +161,25 @@ def generate_bucket(
     return summary
 
 
+def _refuse_stale_files(out_dir: Path, plan: Plan) -> None:
+    """Files from an earlier run with other dates would be loaded as real snapshots."""
+    days = {f"{d:%Y%m%d}" for d in plan.snapshots}
+    stale = [
+        p
+        for p in [
+            *out_dir.glob(f"{BUCKET_PREFIX}/source_*/source_*_*.csv"),
+            *out_dir.glob("crm/salesforce_leads_*.csv"),
+        ]
+        if p.stem.rsplit("_", 1)[-1] not in days
+    ]
+    if stale:
+        names = ", ".join(p.name for p in sorted(stale)[:3])
+        raise FileExistsError(
+            f"{out_dir} holds {len(stale)} snapshot file(s) from another run ({names} ...); "
+            "generate into an empty folder or remove them first"
+        )
+
+
 def _chunk(
     plan: Plan,
     ids: np.ndarray,
@@ -192,6 +212,9 @@ def _chunk(
         else:
             _count_events(lst, events)
     _tally_pairs(fac, per_facility, tally)
+
+
+_CHANGE = {1: "inserted", 2: "updated", 3: "deleted"}
 
 
 def _transitions(
@@ -228,41 +251,22 @@ def _write_truth(
     last = (months - 1 - np.argmax(lst.alive[::-1], axis=0)).tolist()
     sink.records(
         source,
-        (
-            (source, keys[i], fid[i], head[i], snapshots[first[i]], snapshots[last[i]])
+        [
+            f"{source},{keys[i]},{fid[i]},{head[i]},{snapshots[first[i]]},{snapshots[last[i]]}"
             for i in np.flatnonzero(appears).tolist()
-        ),
+        ],
     )
     for m in range(months):
         ins, dele, upd = _transitions(lst, m)
         day = snapshots[m]
         kind = np.select([ins, upd, dele], [1, 2, 3], 0)
         changed = lst.updated[m].tolist()
-        rows = []
+        lines = []
         for i, k in zip(np.flatnonzero(kind).tolist(), kind[kind > 0].tolist()):
-            if k == 2:
-                rows.append(
-                    (
-                        source,
-                        keys[i],
-                        fid[i],
-                        day,
-                        "updated",
-                        layout.changed_columns(changed[i], i),
-                    )
-                )
-            else:
-                rows.append(
-                    (
-                        source,
-                        keys[i],
-                        fid[i],
-                        day,
-                        "inserted" if k == 1 else "deleted",
-                        "",
-                    )
-                )
-        sink.events(source, day, rows)
+            cols = layout.changed_columns(changed[i], i) if k == 2 else ""
+            cols = f'"{cols}"' if "," in cols else cols
+            lines.append(f"{source},{keys[i]},{fid[i]},{day},{_CHANGE[k]},{cols}")
+        sink.events(source, day, lines)
         events["inserted"] += int(ins.sum())
         events["updated"] += int(upd.sum())
         events["deleted"] += int(dele.sum())

@@ -68,6 +68,11 @@ class Layout:
     ) -> None:
         self.plan, self.lst = plan, lst
         self.q = quirk_mod.draw(plan, lst.rid, self.source, fac.steady[lst.fi])
+        # A facility listed twice in one file often has its phone typed another way.
+        retyped = (lst.copy == 1) & (
+            plan.rng.unit("dup_phone_style", lst.rid) < plan.quirk_rate(0.5)
+        )
+        self.q.phone_style |= retyped & ~self.q.phone_hidden
         self.v = Listed(plan, fac, prof, lst, self.q)
         self.fields = UPDATABLE[self.source]
         # Cells are quoted once here, then reused for every month.

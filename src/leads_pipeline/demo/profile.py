@@ -73,19 +73,20 @@ class Profile:
 
 def build(plan: Plan, fac: Facilities) -> Profile:
     rng = plan.rng
-    n = len(fac)
     ids, head = fac.ids, fac.head
     chained = fac.chain != 0
     name_key = np.where(chained, head, ids)
 
+    # Sites of one operator share the owner (an Oklahoma pair: one person, two licenses).
     owner_first = rng.below(len(pools.FIRST_NAMES), "owner_first", name_key)
     owner_last = rng.below(len(pools.LAST_NAMES), "owner_last", name_key)
-    # A pair's family home is run by the owner named on both licenses.
     person_named = (
         (fac.kind == HOME) & (fac.chain == 0) & (rng.unit("person_named", ids) < 0.35)
     )
     suffix = rng.weighted(np.asarray(pools.LEGAL_SUFFIX_WEIGHTS), "suffix", name_key)
-    suffix = np.where(fac.kind == OTHER, np.where(suffix == 2, 2, 0), suffix)
+    # Gyms and municipal programs are never an LLC here: INC or nothing.
+    inc = pools.LEGAL_SUFFIXES.index("INC")
+    suffix = np.where(fac.kind == OTHER, np.where(suffix == inc, inc, 0), suffix)
 
     number, street, place = _address_core(plan, fac)
     predir, stype = _street_shape(plan, fac, street)
@@ -112,7 +113,6 @@ def build(plan: Plan, fac: Facilities) -> Profile:
     capacity = _capacity(plan, fac)
     age_lo, age_hi = _ages(plan, fac)
     opened = _opened(plan, fac)
-    del n
     return Profile(
         name_kind,
         business,
@@ -205,22 +205,25 @@ def _units(plan: Plan, fac: Facilities) -> tuple[np.ndarray, list[str]]:
     utype = np.where(
         has, rng.weighted(np.asarray([60, 15, 10, 10, 5]), "unit_type", fac.ids), -1
     )
-    style = rng.below(20, "unit_style", fac.ids).tolist()
-    num = (1 + rng.below(350, "unit_num", fac.ids)).tolist()
-    letter = rng.below(6, "unit_letter", fac.ids).tolist()
-    values = []
-    for h, s, v, c in zip(has.tolist(), style, num, letter):
-        if not h:
-            values.append("")
-        elif s < 14:
-            values.append(str(v))
+    values = [""] * len(fac)
+    some = np.flatnonzero(has)
+    ids = fac.ids[some]
+    style = rng.below(20, "unit_style", ids).tolist()
+    num = (1 + rng.below(350, "unit_num", ids)).tolist()
+    letter = rng.below(6, "unit_letter", ids).tolist()
+    for i, s, v, c in zip(some.tolist(), style, num, letter):
+        if s < 14:
+            values[i] = str(v)
         elif s < 17:
-            values.append("ABCDEF"[c])
+            values[i] = "ABCDEF"[c]
         elif s < 19:
-            values.append(f"{v + 100}-{v + 102}")
+            values[i] = f"{v + 100}-{v + 102}"
         else:
-            values.append(f"{'ABCDEF'[c]}{v % 40 + 1}")
+            values[i] = f"{'ABCDEF'[c]}{v % 40 + 1}"
     return utype, values
+
+
+_LETTERS = "ABCDEFGHJKLMNPRSTW"
 
 
 def _business_names(
@@ -232,71 +235,112 @@ def _business_names(
     last: np.ndarray,
     place: np.ndarray,
 ) -> list[str]:
-    rng = plan.rng
-    adj = rng.below(len(pools.NAME_ADJECTIVES), "adj", key).tolist()
-    noun = rng.below(len(pools.NAME_NOUNS), "noun", key).tolist()
-    ctype = rng.below(len(pools.NAME_TYPES), "ntype", key).tolist()
-    htype = rng.below(len(pools.HOME_TYPES), "htype", key).tolist()
-    poss = rng.below(len(pools.POSSESSIVE_TYPES), "poss", key).tolist()
-    pattern = rng.below(100, "name_pattern", key).tolist()
-    brand = rng.below(len(pools.BRANDS), "brand", key).tolist()
-    okind = rng.below(len(pools.OTHER_KINDS), "other_kind", key).tolist()
-    street = rng.below(len(pools.STREET_NAMES), "name_street", key).tolist()
-    digits = rng.below(900, "name_digits", key).tolist()
-    kinds = name_kind.tolist()
-    firsts, lasts = first.tolist(), last.tolist()
-    state_codes = [pools.STATE_ORDER[s] for s in fac.state.tolist()]
-    places = place.tolist()
-    out = []
-    for i, kind in enumerate(kinds):
-        a, b = pools.NAME_ADJECTIVES[adj[i]], pools.NAME_NOUNS[noun[i]]
-        t, p = pools.NAME_TYPES[ctype[i]], pattern[i]
-        fn, ln = (
-            pools.FIRST_NAMES[firsts[i]].title(),
-            pools.LAST_NAMES[lasts[i]].title(),
-        )
-        if kind == OTHER:
-            if p < 75:
-                out.append(f"{pools.BRANDS[brand[i]]} {pools.OTHER_KINDS[okind[i]]}")
-            else:
-                city = PLACE_CITY[state_codes[i]][places[i]].title()
-                out.append(
-                    f"{city} Community Youth Program"
-                    if p < 90
-                    else f"{city} Parks & Rec Kids Camp"
+    rng, p = plan.rng, pools
+    pattern = rng.below(100, "name_pattern", key)
+    other, home = name_kind == OTHER, name_kind == HOME
+    shape = np.select(
+        [
+            other & (pattern < 75),
+            other,
+            home & (pattern < 20),
+            home & (pattern < 35),
+            home & (pattern < 55),
+        ]
+        + [pattern < t for t in (45, 53, 61, 67, 71, 74, 77, 87, 93)],
+        list(range(14)),
+        14,
+    )
+    parts = {
+        "a": (p.NAME_ADJECTIVES, rng.below(len(p.NAME_ADJECTIVES), "adj", key)),
+        "b": (p.NAME_NOUNS, rng.below(len(p.NAME_NOUNS), "noun", key)),
+        "t": (p.NAME_TYPES, rng.below(len(p.NAME_TYPES), "ntype", key)),
+        "ht": (p.HOME_TYPES, rng.below(len(p.HOME_TYPES), "htype", key)),
+        "ps": (p.POSSESSIVE_TYPES, rng.below(len(p.POSSESSIVE_TYPES), "poss", key)),
+        "br": (p.BRANDS, rng.below(len(p.BRANDS), "brand", key)),
+        "ok": (p.OTHER_KINDS, rng.below(len(p.OTHER_KINDS), "other_kind", key)),
+        "st": (p.STREET_NAMES, rng.below(len(p.STREET_NAMES), "name_street", key)),
+        "fn": (_TITLE_FIRST, first),
+        "ln": (_TITLE_LAST, last),
+    }
+    digits = rng.below(900, "name_digits", key)
+
+    def col(name: str, rows: np.ndarray) -> list[str]:
+        words, index = parts[name]
+        return [words[i] for i in index[rows].tolist()]
+
+    out: list[str] = [""] * len(key)
+    for code in range(15):
+        rows = np.flatnonzero(shape == code)
+        if not len(rows):
+            continue
+        if code == 0:
+            made = [f"{x} {y}" for x, y in zip(col("br", rows), col("ok", rows))]
+        elif code == 1:
+            cities = [
+                PLACE_CITY[pools.STATE_ORDER[s]][x].title()
+                for s, x in zip(fac.state[rows].tolist(), place[rows].tolist())
+            ]
+            made = [
+                f"{c} Community Youth Program"
+                if q < 90
+                else f"{c} Parks & Rec Kids Camp"
+                for c, q in zip(cities, pattern[rows].tolist())
+            ]
+        elif code == 2:
+            made = [f"{x}'s {y}" for x, y in zip(col("fn", rows), col("ps", rows))]
+        elif code == 3:
+            made = [f"{x} {y}" for x, y in zip(col("ln", rows), col("ht", rows))]
+        elif code == 4:
+            made = [
+                f"{x} {y} {z}"
+                for x, y, z in zip(col("a", rows), col("b", rows), col("ht", rows))
+            ]
+        elif code == 5:
+            made = [
+                f"{x} {y} {z}"
+                for x, y, z in zip(col("a", rows), col("b", rows), col("t", rows))
+            ]
+        elif code == 6:
+            made = [
+                f"The {x} {y} {z}"
+                for x, y, z in zip(col("a", rows), col("b", rows), col("t", rows))
+            ]
+        elif code == 7:
+            made = [f"{y} {z}" for y, z in zip(col("b", rows), col("t", rows))]
+        elif code == 8:
+            made = [f"{x}'s {y}" for x, y in zip(col("ln", rows), col("ps", rows))]
+        elif code == 9:
+            made = [
+                f"{d % 9 + 1}{_ordinal_suffix(d % 9 + 1)} {y} {z}"
+                for d, y, z in zip(
+                    digits[rows].tolist(), col("b", rows), col("t", rows)
                 )
-        elif kind == HOME and p < 55:
-            ht = pools.HOME_TYPES[htype[i]]
-            if p < 20:
-                out.append(f"{fn}'s {pools.POSSESSIVE_TYPES[poss[i]]}")
-            elif p < 35:
-                out.append(f"{ln} {ht}")
-            else:
-                out.append(f"{a} {b} {ht}")
-        elif p < 45:
-            out.append(f"{a} {b} {t}")
-        elif p < 53:
-            out.append(f"The {a} {b} {t}")
-        elif p < 61:
-            out.append(f"{b} {t}")
-        elif p < 67:
-            out.append(f"{ln}'s {pools.POSSESSIVE_TYPES[poss[i]]}")
-        elif p < 71:
-            out.append(
-                f"{digits[i] % 9 + 1}{_ordinal_suffix(digits[i] % 9 + 1)} {b} {t}"
-            )
-        elif p < 74:
-            out.append(f"{digits[i]} {a} {t}")
-        elif p < 77:
-            out.append(
-                f"{'ABCDEFGHJKLMNPRSTW'[digits[i] % 18]} {'ABCDEFGHJKLMNPRSTW'[digits[i] // 18 % 18]} {b} {t}"
-            )
-        elif p < 87:
-            out.append(f"{pools.STREET_NAMES[street[i]]} {t}")
-        elif p < 93:
-            out.append(f"{a} {t}")
+            ]
+        elif code == 10:
+            made = [
+                f"{d} {x} {z}"
+                for d, x, z in zip(
+                    digits[rows].tolist(), col("a", rows), col("t", rows)
+                )
+            ]
+        elif code == 11:
+            made = [
+                f"{_LETTERS[d % 18]} {_LETTERS[d // 18 % 18]} {y} {z}"
+                for d, y, z in zip(
+                    digits[rows].tolist(), col("b", rows), col("t", rows)
+                )
+            ]
+        elif code == 12:
+            made = [f"{s} {z}" for s, z in zip(col("st", rows), col("t", rows))]
+        elif code == 13:
+            made = [f"{x} {z}" for x, z in zip(col("a", rows), col("t", rows))]
         else:
-            out.append(f"{fn}'s {a} {b}")
+            made = [
+                f"{f}'s {x} {y}"
+                for f, x, y in zip(col("fn", rows), col("a", rows), col("b", rows))
+            ]
+        for i, name in zip(rows.tolist(), made):
+            out[i] = name
     return out
 
 
@@ -327,33 +371,71 @@ def _emails(
     return shape, own, words
 
 
+_TITLE_FIRST = [n.title() for n in pools.FIRST_NAMES]
+_TITLE_LAST = [n.title() for n in pools.LAST_NAMES]
 _ADJ = [w.lower() for w in pools.NAME_ADJECTIVES]
 _NOUN = [w.lower() for w in pools.NAME_NOUNS]
 _FIRST = [w.lower() for w in pools.FIRST_NAMES]
+_WORDS = [(a + b)[:18] for a in _ADJ for b in _NOUN]  # by adjective * len(_NOUN) + noun
 _LAST = [w.lower() for w in pools.LAST_NAMES]
 
 
 def email_address(prof: Profile, i: int) -> tuple[str, str]:
     """(local part, domain) of facility row i."""
-    kind = prof.name_kind[i]
-    shape, words = int(prof.email_shape[i]), int(prof.name_words[i])
-    s, d, dom = shape // 1000, shape // 10 % 100, shape % 10
-    fn, ln = _FIRST[prof.owner_first[i]], _LAST[prof.owner_last[i]]
-    w = (_ADJ[words // 1000] + _NOUN[words % 1000])[:18]
-    if kind == HOME or s < 3:
-        local = (
-            f"{fn}.{ln}",
-            f"{fn}{ln}{d}",
-            f"{fn}_{ln}",
-            f"{fn[0]}{ln}{d}",
-            f"{w}{d}",
-        )[s % 5]
-        return local, pools.EMAIL_DOMAINS[dom]
-    if prof.own_domain[i]:
-        return ("director", "info", "office", "admin", fn, f"{fn}.{ln}")[
-            s % 6
-        ], f"{w}.com"
-    return (w, f"{w}{d}", f"{w}.{ln}", f"{fn}{d}")[s % 4], pools.EMAIL_DOMAINS[dom]
+    locals_, domains = email_addresses(prof, np.asarray([i]))
+    return locals_[0], domains[0]
+
+
+def email_addresses(prof: Profile, rows: np.ndarray) -> tuple[list[str], list[str]]:
+    """(local parts, domains) of the given facility rows."""
+    shape = prof.email_shape[rows]
+    style, digits, domain = shape // 1000, shape // 10 % 100, shape % 10
+    personal = (prof.name_kind[rows] == HOME) | (style < 3)
+    own = ~personal & prof.own_domain[rows]
+    # One code per local-part pattern; each pattern is formatted in one pass.
+    code = np.where(personal, style % 5, np.where(own, 5 + style % 6, 11 + style % 4))
+    words = prof.name_words[rows]
+    w_all = [_WORDS[k] for k in (words // 1000 * len(_NOUN) + words % 1000).tolist()]
+    local: list[str] = [""] * len(rows)
+    for c in np.unique(code).tolist():
+        at = np.flatnonzero(code == c)
+        idx = rows[at]
+        fn = [_FIRST[i] for i in prof.owner_first[idx].tolist()]
+        ln = [_LAST[i] for i in prof.owner_last[idx].tolist()]
+        w = [w_all[i] for i in at.tolist()]
+        made = _local_parts(c, fn, ln, w, digits[at].tolist())
+        for i, value in zip(at.tolist(), made):
+            local[i] = value
+    domains = [pools.EMAIL_DOMAINS[d] for d in domain.tolist()]
+    for i in np.flatnonzero(own).tolist():
+        domains[i] = f"{w_all[i]}.com"
+    return local, domains
+
+
+def _local_parts(
+    code: int, fn: list[str], ln: list[str], w: list[str], d: list[int]
+) -> list[str]:
+    """Local parts of one pattern (see the codes in email_addresses)."""
+    fixed = {5: "director", 6: "info", 7: "office", 8: "admin"}
+    if code in fixed:
+        return [fixed[code]] * len(fn)
+    if code in (0, 10):
+        return [f"{f}.{la}" for f, la in zip(fn, ln)]
+    if code == 1:
+        return [f"{f}{la}{n}" for f, la, n in zip(fn, ln, d)]
+    if code == 2:
+        return [f"{f}_{la}" for f, la in zip(fn, ln)]
+    if code == 3:
+        return [f"{f[0]}{la}{n}" for f, la, n in zip(fn, ln, d)]
+    if code in (4, 12):
+        return [f"{x}{n}" for x, n in zip(w, d)]
+    if code == 9:
+        return list(fn)
+    if code == 11:
+        return list(w)
+    if code == 13:
+        return [f"{x}.{la}" for x, la in zip(w, ln)]
+    return [f"{f}{n}" for f, n in zip(fn, d)]
 
 
 def _capacity(plan: Plan, fac: Facilities) -> np.ndarray:

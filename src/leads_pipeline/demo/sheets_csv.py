@@ -7,8 +7,6 @@ record. Rows are buffered and flushed in blocks, so memory does not grow with th
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -22,9 +20,10 @@ _SPECIAL = re.compile(r'[,"\r\n]')
 def quote_column(values: list[str]) -> list[str]:
     """Quote the cells that need it, as the csv module's QUOTE_MINIMAL would.
 
-    One regex pass over the whole column first: most columns need no quoting at all.
+    One pass over the whole column first: most columns need no quoting at all.
     """
-    if not _SPECIAL.search("\x00".join(values)):
+    joined = "\x00".join(values)
+    if not ("," in joined or "\n" in joined or '"' in joined or "\r" in joined):
         return values
     return [
         ('"' + v.replace('"', '""') + '"')
@@ -44,33 +43,23 @@ class SheetsCsvWriter:
         self.path = path
         self.records = 0
         self._file = open(path, "wb")  # noqa: SIM115 - closed in close()
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(
-            self._buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
-        )
-        self._writer.writerow(header)
-
-    def write_rows(self, rows: Iterable[Sequence[str]]) -> None:
-        rows = rows if isinstance(rows, list) else list(rows)
-        self._writer.writerows(rows)
-        self.records += len(rows)
-        if self._buffer.tell() >= _FLUSH_AT:
-            self._flush()
+        self._pending: list[str] = [",".join(quote_cell(h) for h in header), "\r\n"]
+        self._size = 0
 
     def write_lines(self, quoted_rows: Iterable[Sequence[str]], count: int) -> None:
-        """Write `count` rows whose cells are already quoted (see quote_column): the fast path."""
+        """Write `count` rows whose cells are already quoted (see quote_column)."""
         if not count:
             return
-        self._buffer.write("\r\n".join(map(",".join, quoted_rows)))
-        self._buffer.write("\r\n")
+        block = "\r\n".join(map(",".join, quoted_rows))
+        self._pending += (block, "\r\n")
+        self._size += len(block)
         self.records += count
-        if self._buffer.tell() >= _FLUSH_AT:
+        if self._size >= _FLUSH_AT:
             self._flush()
 
     def _flush(self) -> None:
-        self._file.write(self._buffer.getvalue().encode("utf-8"))
-        self._buffer.seek(0)
-        self._buffer.truncate()
+        self._file.write("".join(self._pending).encode("utf-8"))
+        self._pending, self._size = [], 0
 
     def close(self) -> None:
         self._flush()

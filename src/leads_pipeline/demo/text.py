@@ -13,32 +13,52 @@ DASHED, PARENS, DOTTED, LEADING_ONE, DOTTED_EXT, DIGITS, SPACED = range(7)
 PHONE_JUNK = ("N/A", "NONE", "000-000-0000", "TBD", "0", "n/a")
 
 
+_LINE = [f"{n:04d}" for n in range(10_000)]
+
+
+def _styled(
+    style: int, a: list[int], e: list[int], ln: list[str], x: list[int]
+) -> list[str]:
+    if style == DASHED:
+        return [f"{p}-{q}-{r}" for p, q, r in zip(a, e, ln)]
+    if style == PARENS:
+        return [f"({p}) {q}-{r}" for p, q, r in zip(a, e, ln)]
+    if style == DOTTED:
+        return [f"{p}.{q}.{r}" for p, q, r in zip(a, e, ln)]
+    if style == LEADING_ONE:
+        return [f"1-{p}-{q}-{r}" for p, q, r in zip(a, e, ln)]
+    if style == DOTTED_EXT:
+        return [f"{p}.{q}.{r} ext {t}" for p, q, r, t in zip(a, e, ln, x)]
+    if style == DIGITS:
+        return [f"{p}{q}{r}" for p, q, r in zip(a, e, ln)]
+    return [f"{p} {q} {r}" for p, q, r in zip(a, e, ln)]
+
+
 def phones(
     numbers: np.ndarray, styles: np.ndarray | int, ext: np.ndarray | None = None
 ) -> list[str]:
     """Render 10-digit numbers; `styles` is one style or one per number."""
-    area = (numbers // 10_000_000).tolist()
-    exch = (numbers // 10_000 % 1000).tolist()
-    line = (numbers % 10_000).tolist()
     if isinstance(styles, int):
-        fmt = _PHONE_FORMATS[styles]
-        return [fmt.format(a, e, ln, 0) for a, e, ln in zip(area, exch, line)]
-    exts = (ext if ext is not None else np.zeros(len(area), dtype=np.int64)).tolist()
-    return [
-        _PHONE_FORMATS[s].format(a, e, ln, x)
-        for a, e, ln, s, x in zip(area, exch, line, styles.tolist(), exts)
-    ]
+        styles = np.full(len(numbers), styles)
+    ext = ext if ext is not None else np.zeros(len(numbers), dtype=np.int64)
+    out: list[str] = [""] * len(numbers)
+    for style in np.unique(styles).tolist():
+        rows = np.flatnonzero(styles == style)
+        n = numbers[rows]
+        line = [_LINE[i] for i in (n % 10_000).tolist()]
+        made = _styled(
+            style,
+            (n // 10_000_000).tolist(),
+            (n // 10_000 % 1000).tolist(),
+            line,
+            ext[rows].tolist(),
+        )
+        if len(rows) == len(numbers):
+            return made
+        for i, value in zip(rows.tolist(), made):
+            out[i] = value
+    return out
 
-
-_PHONE_FORMATS = (
-    "{0}-{1}-{2:04d}",
-    "({0}) {1}-{2:04d}",
-    "{0}.{1}.{2:04d}",
-    "1-{0}-{1}-{2:04d}",
-    "{0}.{1}.{2:04d} ext {3}",
-    "{0}{1}{2:04d}",
-    "{0} {1} {2:04d}",
-)
 
 # --- dates: lookup tables, one string per day ---------------------------------------------
 
@@ -168,9 +188,12 @@ def unit_text(unit_type: int, value: str, variant: int) -> str:
     return f"{word} {value}"
 
 
-def updated_unit(version: int, salt: int) -> tuple[int, str]:
-    """The unit after `version` changes: consecutive versions always differ."""
-    return 0, str(100 * (1 + (version - 1) % 4) + 10 + salt % 90)
+def updated_unit(version: int, salt: int) -> str:
+    """The suite number after `version` changes.
+
+    Consecutive versions always differ, and never equal a first unit (those stay below 400).
+    """
+    return str(100 * (4 + (version - 1) % 4) + 10 + salt % 90)
 
 
 # --- names ----------------------------------------------------------------------------------

@@ -65,24 +65,13 @@ class TruthWriter:
     def _part(self, name: str) -> TextIO:
         return open(self._parts / name, "w", newline="", encoding="utf-8")
 
-    def records(
-        self, source: str, rows: Iterable[tuple[str, str, int, int, str, str]]
-    ) -> None:
-        _write(
-            self._records[source],
-            (f"{s},{k},{f},{o},{a},{b}" for s, k, f, o, a, b in rows),
-        )
+    def records(self, source: str, lines: list[str]) -> None:
+        """Lines of records.csv (see RECORDS_HEADER) for one source."""
+        _write(self._records[source], lines)
 
-    def events(
-        self, source: str, day: str, rows: Iterable[tuple[str, str, int, str, str, str]]
-    ) -> None:
-        _write(
-            self._events[(source, day)],
-            (
-                f'{s},{k},{f},{d},{t},"{c}"' if "," in c else f"{s},{k},{f},{d},{t},{c}"
-                for s, k, f, d, t, c in rows
-            ),
-        )
+    def events(self, source: str, day: str, lines: list[str]) -> None:
+        """Lines of events.csv (see EVENTS_HEADER); changed_columns already quoted."""
+        _write(self._events[(source, day)], lines)
 
     def close(self) -> None:
         for name, header, parts in (
