@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from leads_pipeline.demo import pools, text
-from leads_pipeline.demo.plan import P_DUP_NEW_PHONE, Plan
+from leads_pipeline.demo.plan import Plan
 from leads_pipeline.demo.population import Facilities
 from leads_pipeline.demo.profile import (
     PLACE_CITY,
@@ -20,6 +20,7 @@ from leads_pipeline.demo.profile import (
     phone_numbers,
 )
 from leads_pipeline.demo.quirks import Quirks, bad_email
+from leads_pipeline.demo.rates import P_DUP_NEW_PHONE
 from leads_pipeline.demo.records import Listings
 
 # Street-writing habits per agency: (type style weights, directional style weights),

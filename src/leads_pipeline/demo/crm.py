@@ -17,9 +17,10 @@ import numpy as np
 from leads_pipeline.demo import pools, population, profile, records, text
 from leads_pipeline.demo.common import Listed
 from leads_pipeline.demo.hashing import affine_permutation
-from leads_pipeline.demo.plan import PHONE_SLOTS, Plan
+from leads_pipeline.demo.plan import Plan
 from leads_pipeline.demo.profile import PLACE_CITY, PLACE_ZIP
 from leads_pipeline.demo.quirks import draw as draw_quirks
+from leads_pipeline.demo.rates import PHONE_SLOTS
 from leads_pipeline.demo.sheets_csv import SheetsCsvWriter, quote_column
 
 HEADER = (

@@ -17,8 +17,9 @@ from leads_pipeline.demo import population, profile, records
 from leads_pipeline.demo.layout import Layout
 from leads_pipeline.demo.nevada import Nevada
 from leads_pipeline.demo.oklahoma import Oklahoma
-from leads_pipeline.demo.plan import CHUNK, SOURCES, Plan, make_plan
+from leads_pipeline.demo.plan import Plan, make_plan
 from leads_pipeline.demo.profile import phone_capacity_ok
+from leads_pipeline.demo.rates import CHUNK, SOURCES
 from leads_pipeline.demo.sheets_csv import SheetsCsvWriter
 from leads_pipeline.demo.texas import Texas
 from leads_pipeline.demo.truth import Tally, TruthWriter
@@ -29,6 +30,8 @@ BUCKET_PREFIX = "technical_exercise"
 
 @dataclass
 class GenerationSummary:
+    """What a run wrote; `details` holds the counts that summary.json also records."""
+
     out_dir: Path
     rows: int
     months: int
@@ -44,12 +47,14 @@ class GenerationSummary:
 
     @property
     def source_records(self) -> int:
+        """Records in the agency files (all months)."""
         return sum(
             n for path, n in self.files.items() if path.startswith(BUCKET_PREFIX)
         )
 
     @property
     def records_per_second(self) -> float:
+        """Agency and CRM records written per second of the whole run."""
         total = self.source_records + self.crm_records
         return total / self.seconds if self.seconds else 0.0
 
@@ -68,7 +73,8 @@ def generate_bucket(
 ) -> GenerationSummary:
     """Write `months` monthly snapshots of the three agency files (about `rows` records each).
 
-    Deterministic: the same arguments give byte-identical files.
+    Snapshots are dated the 1st of consecutive months from `start`'s month. The same
+    arguments give byte-identical files. `quirks` scales every quirk rate (0: clean files).
     """
     began = time.perf_counter()
     say = progress or (lambda _msg: None)
@@ -77,13 +83,65 @@ def generate_bucket(
     crm_rows = crm_export.crm_size(plan) if crm else 0
     if not phone_capacity_ok(plan, crm_rows * 2):
         raise ValueError(
-            f"rows={rows:,} x months={months} needs more distinct phone numbers than the generator has"
+            f"rows={rows:,} x months={months} needs more distinct phone numbers than there are"
         )
     _refuse_stale_files(out_dir, plan)
     say(
         f"{plan.total_facilities:,} facilities, {months} snapshot(s) from {plan.start:%Y-%m-%d}"
     )
 
+    days = [d.isoformat() for d in plan.snapshots]
+    sink = TruthWriter(out_dir / "_truth", SOURCES, days) if truth else None
+    tally = Tally()
+    files = _write_sources(plan, out_dir, sink, tally, say)
+    crm_matches = 0
+    if crm:
+        path = out_dir / "crm" / f"salesforce_leads_{plan.snapshots[-1]:%Y%m%d}.csv"
+        crm_matches = crm_export.write(
+            plan, path, crm_rows, sink.crm if sink else None, say
+        )
+        files[path.relative_to(out_dir).as_posix()] = crm_rows
+
+    details = tally.as_dict()
+    details["crm"] = {"records": crm_rows, "matches": crm_matches}
+    if sink:
+        parameters = {
+            "rows": rows, "months": months, "seed": seed, "start": plan.start.isoformat(),
+            "quirks": quirks, "crm": crm,
+        }  # fmt: skip
+        sink.write_summary(
+            {"parameters": parameters, "snapshots": days, "files": files, **details}
+        )
+        sink.close()
+    summary = GenerationSummary(
+        out_dir=out_dir,
+        rows=rows,
+        months=months,
+        seed=seed,
+        snapshots=plan.snapshots,
+        files=files,
+        facilities=tally.facilities,
+        crm_records=crm_rows,
+        crm_matches=crm_matches,
+        seconds=time.perf_counter() - began,
+        truth_dir=sink.folder if sink else None,
+        details=details,
+    )
+    total = summary.source_records + crm_rows
+    say(
+        f"done: {total:,} records in {summary.seconds:.1f}s ({summary.records_per_second:,.0f}/s)"
+    )
+    return summary
+
+
+def _write_sources(
+    plan: Plan,
+    out_dir: Path,
+    sink: TruthWriter | None,
+    tally: Tally,
+    say: Callable[[str], None],
+) -> dict[str, int]:
+    """Stream every agency file of every month, chunk by chunk; return records per file."""
     writers = [
         [
             SheetsCsvWriter(
@@ -94,9 +152,6 @@ def generate_bucket(
         ]
         for s, name in enumerate(SOURCES)
     ]
-    days = [d.isoformat() for d in plan.snapshots]
-    sink = TruthWriter(out_dir / "_truth", SOURCES, days) if truth else None
-    tally = Tally()
     ranks = [0, 0, 0]
     for lo in range(0, plan.total_facilities, CHUNK):
         ids = np.arange(lo, min(lo + CHUNK, plan.total_facilities), dtype=np.int64)
@@ -105,60 +160,12 @@ def generate_bucket(
         say(
             f"{ids[-1] + 1:,}/{plan.total_facilities:,} facilities, {written:,} records"
         )
-
-    files: dict[str, int] = {}
+    files = {}
     for per_source in writers:
         for w in per_source:
             w.close()
             files[w.path.relative_to(out_dir).as_posix()] = w.records
-
-    crm_matches = 0
-    if crm:
-        day = plan.snapshots[-1]
-        path = out_dir / "crm" / f"salesforce_leads_{day:%Y%m%d}.csv"
-        crm_matches = crm_export.write(
-            plan, path, crm_rows, sink.crm if sink else None, say
-        )
-        files[path.relative_to(out_dir).as_posix()] = crm_rows
-
-    details = tally.as_dict()
-    details["crm"] = {"records": crm_rows, "matches": crm_matches}
-    if sink:
-        sink.write_summary(
-            {
-                "parameters": {
-                    "rows": rows,
-                    "months": months,
-                    "seed": seed,
-                    "start": plan.start.isoformat(),
-                    "quirks": quirks,
-                    "crm": crm,
-                },
-                "snapshots": [d.isoformat() for d in plan.snapshots],
-                "files": files,
-                **details,
-            }
-        )
-        sink.close()
-    seconds = time.perf_counter() - began
-    summary = GenerationSummary(
-        out_dir,
-        rows,
-        months,
-        seed,
-        plan.snapshots,
-        files,
-        tally.facilities,
-        crm_rows,
-        crm_matches,
-        seconds,
-        out_dir / "_truth" if truth else None,
-        details,
-    )
-    say(
-        f"done: {summary.source_records + crm_rows:,} records in {seconds:.1f}s ({summary.records_per_second:,.0f}/s)"
-    )
-    return summary
+    return files
 
 
 def _refuse_stale_files(out_dir: Path, plan: Plan) -> None:
@@ -192,7 +199,7 @@ def _chunk(
     prof = profile.build(plan, fac)
     per_facility = np.zeros(
         (3, len(fac)), dtype=np.int64
-    )  # appearing listings per source
+    )  # listings that appear, per source
     snapshots = [d.isoformat() for d in plan.snapshots]
     for s, layout_cls in enumerate(LAYOUTS):
         lst = records.expand(plan, fac, s, ranks[s])

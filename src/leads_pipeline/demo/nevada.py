@@ -9,8 +9,8 @@ import numpy as np
 from leads_pipeline.demo import pools, text
 from leads_pipeline.demo.hashing import block_shuffle
 from leads_pipeline.demo.layout import Columns, Layout
-from leads_pipeline.demo.plan import CENTER, HOME, NV
 from leads_pipeline.demo.quirks import break_quotes, misencode
+from leads_pipeline.demo.rates import CENTER, HOME, NV
 
 HEADER = (
     "Name",

@@ -10,8 +10,8 @@ import numpy as np
 from leads_pipeline.demo import pools, text
 from leads_pipeline.demo.hashing import block_shuffle
 from leads_pipeline.demo.layout import Columns, Layout
-from leads_pipeline.demo.plan import CENTER, HOME, OK
 from leads_pipeline.demo.quirks import misencode
+from leads_pipeline.demo.rates import CENTER, HOME, OK
 
 HEADER = (
     "Type License",

@@ -9,11 +9,12 @@ center and family home), the traps a matcher must not merge.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from leads_pipeline.demo.hashing import Rng
-from leads_pipeline.demo.plan import (
+from leads_pipeline.demo.rates import (
     CENTER,
     HOME,
     HOME_SOURCE_WEIGHTS,
@@ -27,8 +28,10 @@ from leads_pipeline.demo.plan import (
     P_SHARED_TWO,
     P_STEADY,
     TX,
-    Plan,
 )
+
+if TYPE_CHECKING:
+    from leads_pipeline.demo.plan import Plan
 
 NO_CHAIN, BRAND_CHAIN, OPERATOR_PAIR = 0, 1, 2
 

@@ -13,8 +13,9 @@ import numpy as np
 
 from leads_pipeline.demo import pools
 from leads_pipeline.demo.hashing import affine_permutation
-from leads_pipeline.demo.plan import CENTER, HOME, OTHER, PHONE_SLOTS, Plan, add_months
+from leads_pipeline.demo.plan import Plan, add_months
 from leads_pipeline.demo.population import BRAND_CHAIN, OPERATOR_PAIR, Facilities
+from leads_pipeline.demo.rates import CENTER, HOME, OTHER, PHONE_SLOTS
 
 STREET_NUMBERS = 19_900  # house numbers 100..19999
 NUMBERED_STREETS = 200  # Oklahoma-style "NW 38TH"

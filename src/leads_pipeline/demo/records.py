@@ -11,15 +11,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from leads_pipeline.demo.plan import (
+from leads_pipeline.demo.plan import Plan
+from leads_pipeline.demo.population import Facilities
+from leads_pipeline.demo.rates import (
     P_COMEBACK,
     P_DELETE,
     P_LATE_LISTING,
     P_UPDATE,
     P_WITHIN_DUP,
-    Plan,
 )
-from leads_pipeline.demo.population import Facilities
 
 # Fields an agency can change between snapshots, per source (NV, OK, TX).
 UPDATABLE: tuple[tuple[str, ...], ...] = (
@@ -38,9 +38,8 @@ class Listings:
     rank: np.ndarray  # position among the source's listings, numbers the natural key
     alive: np.ndarray  # (months, n) bool: listed in that snapshot
     versions: dict[str, np.ndarray]  # field -> (months, n) version counters
-    updated: (
-        np.ndarray
-    )  # (months, n) index into UPDATABLE[source] of the field changed, or -1
+    # (months, n): index into UPDATABLE[source] of the field changed that month, or -1
+    updated: np.ndarray
 
     def __len__(self) -> int:
         return len(self.fi)

@@ -10,8 +10,8 @@ import numpy as np
 from leads_pipeline.demo import text
 from leads_pipeline.demo.hashing import block_shuffle
 from leads_pipeline.demo.layout import Columns, Layout
-from leads_pipeline.demo.plan import CENTER, HOME, TX
 from leads_pipeline.demo.quirks import break_quotes, misencode
+from leads_pipeline.demo.rates import CENTER, HOME, TX
 
 HEADER = (
     "Operation",
