@@ -34,12 +34,8 @@ STREET_HABITS = (
 
 _TITLE_FIRST = [n.title() for n in pools.FIRST_NAMES]
 _TITLE_LAST = [n.title() for n in pools.LAST_NAMES]
-_DASHES = (
-    " - ",
-    " -",
-    "- ",
-    "-",
-)  # chain site names: BRAND - LOCATION, BRAND -LOCATION ...
+# Chain site names: BRAND - LOCATION, BRAND -LOCATION, BRAND- LOCATION, BRAND-LOCATION.
+_DASHES = (" - ", " -", "- ", "-")
 _LLC = pools.LEGAL_SUFFIXES.index("LLC")
 
 
@@ -221,7 +217,6 @@ class Listed:
             [text.DASHED, text.PARENS, text.DOTTED, text.LEADING_ONE, text.DOTTED_EXT]
         )
         style = np.where(q.phone_style[idx], alt_styles[alt], default_style)
-        style = np.where(style == default_style, default_style, style)
         ext = 1 + self.rng.below(30, "phone_ext", self.rid[idx])
         out = text.phones(numbers, style, ext)
         hidden = np.flatnonzero(q.phone_hidden[idx])

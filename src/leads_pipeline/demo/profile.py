@@ -15,7 +15,7 @@ from leads_pipeline.demo import pools
 from leads_pipeline.demo.hashing import affine_permutation
 from leads_pipeline.demo.plan import Plan, add_months
 from leads_pipeline.demo.population import BRAND_CHAIN, OPERATOR_PAIR, Facilities
-from leads_pipeline.demo.rates import CENTER, HOME, OTHER, PHONE_SLOTS
+from leads_pipeline.demo.rates import CENTER, HOME, OK, OTHER, PHONE_SLOTS, TX
 
 STREET_NUMBERS = 19_900  # house numbers 100..19999
 NUMBERED_STREETS = 200  # Oklahoma-style "NW 38TH"
@@ -33,17 +33,15 @@ PLACE_ZIP = {s: [f"{r[2]:05d}" for r in rows] for s, rows in _PLACE_ROWS.items()
 
 
 def street_count(state: int) -> int:
-    return len(pools.STREET_NAMES) + (
-        NUMBERED_STREETS if state == 1 else FARM_ROADS if state == 2 else 0
-    )
+    extra = {OK: NUMBERED_STREETS, TX: FARM_ROADS}.get(state, 0)
+    return len(pools.STREET_NAMES) + extra
 
 
 @dataclass
 class Profile:
     # name
-    name_kind: (
-        np.ndarray
-    )  # the kind the name and email follow (a pair's home: its center's)
+    # the kind the name and email follow (an Oklahoma pair's home follows its center)
+    name_kind: np.ndarray
     business: list[str]  # title-case name without legal suffix
     location: list[str]  # chain site's location word, "" when none
     suffix: np.ndarray  # index into pools.LEGAL_SUFFIXES
@@ -190,12 +188,12 @@ def _street_shape(
     )
     # Oklahoma numbered streets carry a quadrant (NW 38TH ST).
     predir = np.where(
-        ~named & (fac.state == 1), 4 + rng.below(4, "quadrant", fac.ids), predir
+        ~named & (fac.state == OK), 4 + rng.below(4, "quadrant", fac.ids), predir
     )
-    predir = np.where(~named & (fac.state == 2), -1, predir)
+    predir = np.where(~named & (fac.state == TX), -1, predir)
     stype = rng.weighted(np.asarray(pools.STREET_TYPE_WEIGHTS), "stype", fac.ids)
     stype = np.where(rng.unit("no_type", fac.ids) < 0.03, -1, stype)
-    stype = np.where(~named & (fac.state == 2), -1, stype)  # FM 685 has no type
+    stype = np.where(~named & (fac.state == TX), -1, stype)  # FM 685 has no type
     return predir, stype
 
 
@@ -346,7 +344,7 @@ def _business_names(
 
 
 def _locations(plan: Plan, fac: Facilities, street: np.ndarray) -> list[str]:
-    """Brand chains name most sites after their street (BRAND - LOCATION)."""
+    """Brand chains add a location word to most sites' names (BRAND - LOCATION)."""
     rng = plan.rng
     located = (fac.chain == BRAND_CHAIN) & (rng.unit("chain_located", fac.head) < 0.6)
     names = pools.STREET_NAMES

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from leads_pipeline.demo.plan import Plan
+from leads_pipeline.demo.rates import NV, OK, TX
 
 PHONE_OTHER_STYLE = 0.04  # phone written in another style than the file's own
 PHONE_BLANK = 0.005
@@ -68,10 +69,10 @@ def draw(plan: Plan, rid: np.ndarray, source: int, steady: np.ndarray) -> Quirks
     )
     # Quirks only where the agency has the column: emails in OK and TX, dates in NV and TX.
     none = np.zeros(len(rid), dtype=bool)
-    broken = hit("broken_quote", BROKEN_QUOTE) if source == 2 else none
-    shifted = hit("shifted", OK_SHIFTED_TAIL) if source == 1 else none
-    email = hit("bad_email", BAD_EMAIL) if source != 0 else none
-    dates = hit("bad_date", IMPOSSIBLE_DATE) if source != 1 else none
+    broken = hit("broken_quote", BROKEN_QUOTE) if source == TX else none
+    shifted = hit("shifted", OK_SHIFTED_TAIL) if source == OK else none
+    email = hit("bad_email", BAD_EMAIL) if source != NV else none
+    dates = hit("bad_date", IMPOSSIBLE_DATE) if source != OK else none
     return Quirks(
         phone_style=style,
         phone_blank=blank,

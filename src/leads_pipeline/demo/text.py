@@ -130,7 +130,7 @@ def street_name(index: int, state: int) -> str:
     if index < _BASE:
         return _NAMES_UPPER[index]
     k = index - _BASE
-    if state == 2:
+    if state == 2:  # Texas farm-to-market roads
         return f"FM {100 + (k * 13) % 2900}"
     return ordinal(k + 1)
 
