@@ -8,9 +8,9 @@ truth under `_truth/`:
   last_snapshot_date. One row per listing that appears in at least one snapshot; listings
   sharing a facility_id are one lead, listings sharing only an operator_id are sister sites
   (a chain on one phone) that must stay apart.
-- events.csv: source, natural_key, facility_id, snapshot_date, change_type
-  (inserted / updated / deleted), changed_columns (contract column names, comma-joined,
-  for updates). The first snapshot's listings are all `inserted`.
+- events.csv: source, natural_key, snapshot_date, change_type (inserted / updated /
+  deleted), changed_columns (contract column names, comma-joined, for updates),
+  facility_id. The first snapshot's listings are all `inserted`.
 - crm_matches.csv: facility_id, crm_id, is_deleted, match_on (phone / address_name).
 - summary.json: parameters, record count per file, duplicate, trap, event and quirk counts.
 

@@ -272,7 +272,7 @@ def _write_truth(
         for i, k in zip(np.flatnonzero(kind).tolist(), kind[kind > 0].tolist()):
             cols = layout.changed_columns(changed[i], i) if k == 2 else ""
             cols = f'"{cols}"' if "," in cols else cols
-            lines.append(f"{source},{keys[i]},{fid[i]},{day},{_CHANGE[k]},{cols}")
+            lines.append(f"{source},{keys[i]},{day},{_CHANGE[k]},{cols},{fid[i]}")
         sink.events(source, day, lines)
         events["inserted"] += int(ins.sum())
         events["updated"] += int(upd.sum())

@@ -4,9 +4,9 @@ records.csv      one row per listing that appears in at least one snapshot:
                  source, natural_key, facility_id, operator_id, first_snapshot_date,
                  last_snapshot_date. Listings with one facility_id are one lead; a shared
                  operator_id with different facility_ids marks sister sites (never merge).
-events.csv       source, natural_key, facility_id, snapshot_date, change_type
-                 (inserted / updated / deleted), changed_columns (contract column names,
-                 comma-joined, for updates). Every listing of the first snapshot is inserted.
+events.csv       source, natural_key, snapshot_date, change_type (inserted / updated /
+                 deleted), changed_columns (contract column names, comma-joined, for
+                 updates), facility_id. Every listing of the first snapshot is inserted.
 crm_matches.csv  facility_id, crm_id, is_deleted, match_on (phone / address_name).
 summary.json     parameters, per-file record counts, duplicate / trap / event / quirk counts.
 """
@@ -33,10 +33,10 @@ RECORDS_HEADER = (
 EVENTS_HEADER = (
     "source",
     "natural_key",
-    "facility_id",
     "snapshot_date",
     "change_type",
     "changed_columns",
+    "facility_id",
 )
 CRM_HEADER = ("facility_id", "crm_id", "is_deleted", "match_on")
 
