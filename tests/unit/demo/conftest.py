@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,13 @@ import pytest
 
 from leads_pipeline.demo import generate_bucket
 
-REAL = Path(__file__).resolve().parents[4] / "shared" / "data" / "real"
+# The real samples live beside the project (../shared/data/real); an env var can point elsewhere.
+REAL = Path(
+    os.environ.get(
+        "LEADS_REAL_SAMPLES",
+        Path(__file__).resolve().parents[4] / "shared" / "data" / "real",
+    )
+)
 SOURCES = ("source_1", "source_2", "source_3")
 ROWS, MONTHS, START = 1500, 4, date(2024, 10, 1)
 
