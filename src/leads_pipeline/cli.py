@@ -26,8 +26,8 @@ app = typer.Typer(
 demo_app = typer.Typer(help="The project's own demo data.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 BucketOption = Annotated[
     str | None,

@@ -1,0 +1,64 @@
+"""The README's first command, end to end: `leads run` on the embedded demo bucket."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import duckdb
+
+from tests.conftest import DEMO_BUCKET, PROJECT_ROOT
+
+CONTRACT_COLUMNS = [
+    "lead_id", "accepts_financial_aid", "ages_served", "capacity", "certificate_expiration_date", "city",
+    "address1", "address2", "company", "phone", "phone2", "county", "curriculum_type", "email", "first_name",
+    "last_name", "language", "license_status", "license_issued", "license_number", "license_renewed",
+    "license_type", "licensee_name", "min_age", "max_age", "operator", "provider_id", "schedule", "state",
+    "title", "website_address", "zip", "facility_type",
+    "sources", "source_record_count", "match_rule", "first_seen_date", "last_seen_date", "is_active",
+    "salesforce_lead_id", "salesforce_status", "salesforce_created_date", "salesforce_last_activity_date",
+    "salesforce_is_converted", "is_net_new",
+]
+
+
+def leads(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "leads_pipeline.cli", *args],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+def test_leads_run_on_the_demo_bucket(tmp_path):
+    database = tmp_path / "leads.duckdb"
+    env = {**os.environ, "LEADS_DATABASE": str(database)}
+    env.pop("LEADS_BUCKET_URL", None)
+    result = leads("run", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "main_gold.leads" in result.stdout
+    with duckdb.connect(str(database), read_only=True) as con:
+        columns = [r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main_gold' "
+            "AND table_name = 'leads' ORDER BY ordinal_position").fetchall()]
+        assert columns == CONTRACT_COLUMNS
+        raw_files = con.execute("SELECT count(*) FROM raw.ingested_files WHERE status = 'loaded'").fetchone()[0]
+        assert raw_files == len([p for p in DEMO_BUCKET.rglob("*.csv") if "_truth" not in p.parts])
+        # every record of each source's latest snapshot is in exactly one lead
+        current = con.execute("""
+            SELECT count(*) FROM main_intermediate.int_source_records__current
+        """).fetchone()[0]
+        merged = con.execute("SELECT sum(source_record_count) FROM main_gold.leads WHERE is_active").fetchone()[0]
+        assert current > 0 and merged == current
+        assert con.execute("SELECT count(*) - count(DISTINCT lead_id) FROM main_gold.leads").fetchone()[0] == 0
+
+    status = leads("status", env=env)
+    assert status.returncode == 0
+    assert "leads run" in status.stdout and "success" in status.stdout
+
+
+def test_a_missing_bucket_exits_non_zero_with_one_line(tmp_path):
+    env = {**os.environ, "LEADS_DATABASE": str(tmp_path / "x.duckdb"), "LEADS_BUCKET_URL": str(tmp_path / "nope")}
+    result = leads("ingest", env=env)
+    assert result.returncode == 3
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
