@@ -17,7 +17,7 @@ import codecs
 import csv
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -31,6 +31,9 @@ OVERFLOW_COLUMNS = 16
 MAX_LINE_BYTES = 1 << 23
 TRANSCODE_CHUNK = 1 << 22
 READER_MEMORY_LIMIT = "1GB"
+# The spool lives only until dlt has loaded it: LZ4 writes and reads with less CPU than Snappy
+# at the same size (about a sixth of the CSV).
+SPOOL_FORMAT = "FORMAT parquet, COMPRESSION lz4_raw"
 HEADER_MAX_LINES = 64
 
 # DuckDB's reject types, in the words the rejects table and alerts use.
@@ -114,7 +117,10 @@ def sql_literal(value: object) -> str:
     if value is None:
         return "NULL"
     if isinstance(value, datetime):
-        return f"CAST('{value.isoformat(sep=' ')}' AS TIMESTAMP)"
+        # A moment in UTC, written as such: dlt then loads the spool as it is, with no rewrite to
+        # add the time zone its timestamp columns carry.
+        moment = value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+        return f"CAST('{moment.isoformat(sep=' ')}+00:00' AS TIMESTAMPTZ)"
     if isinstance(value, date):
         return f"CAST('{value.isoformat()}' AS DATE)"
     if isinstance(value, int):
@@ -216,7 +222,7 @@ class CsvFileReader:
                 f"COPY (SELECT row_number() OVER () AS _record_number, {self._select_list(headers)}, "
                 "CAST(NULL AS VARCHAR) AS _extra_fields, CAST(NULL AS VARCHAR) AS _parse_error "
                 f"FROM {self._read_csv(csv_path, width, tolerant=False)}) TO {sql_literal(str(self.spool_path))} "
-                "(FORMAT parquet, COMPRESSION snappy)"
+                f"({SPOOL_FORMAT})"
             )
             return self._rejects(con)
 
@@ -230,7 +236,7 @@ class CsvFileReader:
             con.execute(
                 f"COPY (SELECT row_number() OVER () AS _row, * FROM "
                 f"{self._read_csv(csv_path, width + OVERFLOW_COLUMNS, tolerant=True)}) "
-                f"TO {sql_literal(str(scan))} (FORMAT parquet, COMPRESSION snappy)"
+                f"TO {sql_literal(str(scan))} ({SPOOL_FORMAT})"
             )
             lost = self._rejects(con)
             # A lost record shifts the rows after it: record number = row + lost records before.
@@ -254,7 +260,7 @@ class CsvFileReader:
                 f"FROM read_parquet({sql_literal(str(scan))})) AS numbered "
                 "LEFT JOIN flagged ON flagged.record_number = numbered._record_number "
                 f"ORDER BY numbered._record_number) TO {sql_literal(str(self.spool_path))} "
-                "(FORMAT parquet, COMPRESSION snappy)"
+                f"({SPOOL_FORMAT})"
             )
         scan.unlink(missing_ok=True)
         return lost
@@ -277,7 +283,7 @@ class CsvFileReader:
             exclude = ", ".join(_ident(n) for n in headers.dropped)
             con.execute(
                 f"COPY (SELECT * EXCLUDE ({exclude}) FROM read_parquet({spool})) "
-                f"TO {sql_literal(str(trimmed))} (FORMAT parquet, COMPRESSION snappy)"
+                f"TO {sql_literal(str(trimmed))} ({SPOOL_FORMAT})"
             )
         trimmed.replace(self.spool_path)
 
