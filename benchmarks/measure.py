@@ -11,7 +11,7 @@ import os
 import subprocess
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +63,12 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_measured(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Measured:
+def run_measured(
+    command: Sequence[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> Measured:
     """Run `command`, stream its merged output with arrival times, return the measurements."""
     began = time.perf_counter()
     process = subprocess.Popen(
@@ -88,7 +93,10 @@ def run_measured(command: Sequence[str], env: dict[str, str] | None = None, cwd:
     def read() -> None:
         assert process.stdout is not None
         for line in process.stdout:
-            lines.append((time.perf_counter() - began, line.rstrip("\n")))
+            at = time.perf_counter() - began
+            lines.append((at, line.rstrip("\n")))
+            if echo:
+                echo(f"    {at:7.1f}s  {line.rstrip()}")
 
     sampler = threading.Thread(target=sample, daemon=True)
     reader = threading.Thread(target=read, daemon=True)

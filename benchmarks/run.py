@@ -218,9 +218,10 @@ def _phases(measured: Measured) -> dict[str, float]:
 
 
 class Bench:
-    def __init__(self, work_dir: Path, say: Callable[[str], None]) -> None:
+    def __init__(self, work_dir: Path, say: Callable[[str], None], verbose: bool = False) -> None:
         self.work_dir = work_dir
         self.say = say
+        self.verbose = verbose
         self.env = _environment()
         self.results: list[StepResult] = []
 
@@ -251,7 +252,7 @@ class Bench:
         pipeline: bool = True,
     ) -> StepResult:
         self.say(f"measuring {name}")
-        measured = run_measured(command, env=self.env, cwd=PROJECT_DIR)
+        measured = run_measured(command, env=self.env, cwd=PROJECT_DIR, echo=self.say if self.verbose else None)
         result = StepResult(
             name=name,
             seconds=round(measured.seconds, 2),
@@ -283,13 +284,14 @@ def run_benchmark(
     keep: bool = False,
     seed: int = 7,
     say: Callable[[str], None] = print,
+    verbose: bool = False,
 ) -> dict[str, Any]:
     work_dir = Path(work_dir or PROJECT_DIR / "benchmarks" / "out" / f"work-{records}").resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
     host = machine()
     say(f"machine: {host['cores']} cores, {host['memory_gb']} GB memory, {host['cpu']}")
     bucket = generate(work_dir, records, seed, say)
-    bench = Bench(work_dir, say)
+    bench = Bench(work_dir, say, verbose)
     bucket_dir = work_dir / "bucket"
     shutil.rmtree(bucket_dir, ignore_errors=True)
     _place(bucket.first, bucket.generated, bucket_dir)
@@ -455,8 +457,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work-dir", type=Path)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
-    run_benchmark(args.records, args.work_dir, args.big_file_gb, args.keep, args.seed)
+    run_benchmark(args.records, args.work_dir, args.big_file_gb, args.keep, args.seed, verbose=args.verbose)
 
 
 if __name__ == "__main__":

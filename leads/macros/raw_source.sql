@@ -44,5 +44,10 @@
         ('_parse_error', dbt.type_string()),
     ] -%}
     {%- for column in columns -%}{%- do typed.append((column, dbt.type_string())) -%}{%- endfor -%}
+    {%- if is_incremental() %}
+    select * from ({{ select_columns(source('raw', source_id ~ '_raw'), typed) }}) as raw_rows
+    where {{ new_loads_only() }}
+    {%- else %}
     {{ select_columns(source('raw', source_id ~ '_raw'), typed) }}
+    {%- endif %}
 {%- endmacro %}

@@ -210,6 +210,7 @@ def bench(
     work_dir: Annotated[Path | None, typer.Option("--work-dir", help="Where to write files and databases")] = None,
     keep: Annotated[bool, typer.Option("--keep", help="Keep the generated files and the database")] = False,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the generated files")] = 7,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Show each measured command's output")] = False,
 ) -> None:
     """Measure ingest and runs at scale beside DuckDB's own CSV load of the same files (benchmarks/)."""
     project_dir = Settings.load().project_dir
@@ -219,7 +220,7 @@ def bench(
     sys.path.insert(0, str(project_dir))
     from benchmarks.run import run_benchmark
 
-    run_benchmark(records, work_dir, big_file_gb, keep, seed, say=lambda text: print(text, flush=True))
+    run_benchmark(records, work_dir, big_file_gb, keep, seed, say=lambda text: print(text, flush=True), verbose=verbose)
 
 
 def main() -> None:

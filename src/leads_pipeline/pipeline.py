@@ -19,7 +19,7 @@ from leads_pipeline.lookups import refresh_lookups
 from leads_pipeline.registry import Registry, load_registry
 from leads_pipeline.run_lock import run_lock
 from leads_pipeline.settings import Settings
-from leads_pipeline.transform import NodeResult, TransformReport, run_transform
+from leads_pipeline.transform import NodeResult, TransformReport, run_dbt, run_transform
 from leads_pipeline.warehouse import Warehouse
 
 
@@ -62,10 +62,15 @@ def ingest_step(
 def transform_step(settings: Settings, progress: Progress, run_id: str | None = None) -> TransformReport:
     with Warehouse.open(settings) as warehouse:
         transform_state.forget_build(warehouse)
+        refresh_staging = transform_state.staging_outdated(warehouse, settings)
+    if refresh_staging:
+        progress.message("transform: the dbt project changed; rebuilding the staging models in full")
+        run_dbt(settings, ["run", "--full-refresh", "--select", transform_state.STAGING_SELECTOR], progress.node)
     progress.message("transform: dbt build")
     report = run_transform(settings, on_node=progress.node)
-    if run_id and not report.failed_tests:
-        with Warehouse.open(settings) as warehouse:
+    with Warehouse.open(settings) as warehouse:
+        transform_state.record_staging_build(warehouse, settings)
+        if run_id and not report.failed_tests:
             transform_state.record_build(warehouse, settings, run_id)
     return report
 

@@ -21,12 +21,16 @@ from leads_pipeline.settings import Settings
 from leads_pipeline.warehouse import Warehouse
 
 STATE_TABLE = "transform_state"
+STAGING_TABLE = "staging_build"
+STAGING_SCHEMA_NAME = "main_staging"
+STAGING_SELECTOR = "path:models/staging"
 STATE_SCHEMA = pa.schema([("state_key", pa.string()), ("run_id", pa.string()), ("built_at", pa.timestamp("us"))])
+STAGING_BUILD_SCHEMA = pa.schema([("project_digest", pa.string()), ("built_at", pa.timestamp("us"))])
 PROJECT_PARTS = ("models", "macros", "tests", "snapshots", "seeds", "analyses", "dbt_project.yml", "profiles.yml")
 GOLD_TABLE = ("main_gold", "leads")
 
 
-def _project_digest(settings: Settings) -> str:
+def project_digest(settings: Settings) -> str:
     digest = hashlib.sha256()
     root = settings.dbt_project_dir
     files: list[Path] = []
@@ -55,7 +59,7 @@ def _data_digest(warehouse: Warehouse) -> str:
 
 
 def state_key(warehouse: Warehouse, settings: Settings) -> str:
-    parts = (settings.target, _project_digest(settings), _data_digest(warehouse))
+    parts = (settings.target, project_digest(settings), _data_digest(warehouse))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -95,3 +99,35 @@ def forget_build(warehouse: Warehouse) -> None:
     """A transform started: until it succeeds, nothing may be skipped."""
     if warehouse.table_exists(AUDIT_SCHEMA, STATE_TABLE):
         warehouse.execute(f"DELETE FROM {AUDIT_SCHEMA}.{STATE_TABLE}")
+
+
+def staging_outdated(warehouse: Warehouse, settings: Settings) -> bool:
+    """True when staging tables exist but were built by another version of the dbt project.
+
+    Staging models append only new loads; after a change of a model, macro or `sources.yml` they
+    must be rebuilt in full, or rows staged before the change would keep the old rules.
+    """
+    staged = warehouse.query(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+        + ("%s" if warehouse.target == "postgres" else "?"),
+        [STAGING_SCHEMA_NAME],
+    )
+    if not staged or not staged[0][0]:
+        return False
+    if not warehouse.table_exists(AUDIT_SCHEMA, STAGING_TABLE):
+        return True
+    rows = warehouse.query(f"SELECT project_digest FROM {AUDIT_SCHEMA}.{STAGING_TABLE}")
+    return not rows or rows[0][0] != project_digest(settings)
+
+
+def record_staging_build(warehouse: Warehouse, settings: Settings) -> None:
+    row = {"project_digest": project_digest(settings), "built_at": now()}
+    warehouse.create_table_like(AUDIT_SCHEMA, STAGING_TABLE, STAGING_BUILD_SCHEMA)
+    warehouse.begin()
+    try:
+        warehouse.execute(f"DELETE FROM {AUDIT_SCHEMA}.{STAGING_TABLE}")
+        warehouse.append_arrow(AUDIT_SCHEMA, STAGING_TABLE, pa.Table.from_pylist([row], STAGING_BUILD_SCHEMA))
+        warehouse.commit()
+    except Exception:
+        warehouse.rollback()
+        raise

@@ -64,3 +64,41 @@ def test_lookups_read_only_the_loads_they_have_not_seen(real_bucket, settings_fo
     assert added.lookups["phones"] == 1
     with duckdb.connect(str(settings.database)) as con:
         assert con.execute("SELECT count(*) FROM lookup.phones WHERE raw_value = '346-393-9400'").fetchone()[0] == 1
+
+
+def staged(settings, table: str = "stg_source_3__facilities") -> list[tuple]:
+    with duckdb.connect(str(settings.database)) as con:
+        return con.execute(f"SELECT load_id, count(*) FROM main_staging.{table} GROUP BY 1 ORDER BY 1").fetchall()
+
+
+def test_staging_appends_each_new_load_once(real_bucket, settings_for):
+    settings = settings_for(real_bucket)
+    execute(settings, "leads run", True, True)
+    source_3 = real_bucket / REAL_FILES["source_3"]
+    source_3.with_name("source_3_20241201.csv").write_bytes(source_3.read_bytes().replace(b"SOMERSET", b"SAN ANTONIO"))
+    execute(settings, "leads run", True, True)
+    execute(settings, "leads transform", False, True)  # nothing new: appends nothing
+    with duckdb.connect(str(settings.database)) as con:
+        raw = con.execute("SELECT _dlt_load_id, count(*) FROM raw.source_3_raw GROUP BY 1 ORDER BY 1").fetchall()
+    assert staged(settings) == raw
+    assert [n for _, n in raw] == [29, 29]
+
+
+def test_a_changed_dbt_project_restages_every_row(real_bucket, settings_for, monkeypatch):
+    from leads_pipeline import transform_state
+
+    settings = settings_for(real_bucket)
+    execute(settings, "leads run", True, True)
+    with duckdb.connect(str(settings.database)) as con:
+        con.execute("UPDATE main_staging.stg_source_1__facilities SET company = 'STALE'")
+
+    def stale_count() -> int:
+        with duckdb.connect(str(settings.database)) as con:
+            sql = "SELECT count(*) FROM main_staging.stg_source_1__facilities WHERE company = 'STALE'"
+            return con.execute(sql).fetchone()[0]
+
+    execute(settings, "leads transform", False, True)
+    assert stale_count() == 70, "an unchanged project stages only new loads"
+    monkeypatch.setattr(transform_state, "project_digest", lambda _settings: "a changed project")
+    execute(settings, "leads transform", False, True)
+    assert stale_count() == 0
