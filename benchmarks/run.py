@@ -224,6 +224,7 @@ class Bench:
         self.verbose = verbose
         self.env = _environment()
         self.results: list[StepResult] = []
+        self.after_step: Callable[[], None] = lambda: None
 
     def baseline(self, name: str, files: dict[Path, int]) -> StepResult:
         database = self.work_dir / "baseline.duckdb"
@@ -273,8 +274,12 @@ class Bench:
         if measured.returncode == 6:
             result.note = (result.note + "; " if result.note else "") + "data tests failed (tables built)"
         self.results.append(result)
+        self.after_step()
         self.say(f"  {name}: {result.seconds:.1f}s, peak {result.peak_rss_bytes / MB:,.0f} MB")
         return result
+
+
+STEPS = ("ingest", "transform", "run", "idle", "month")
 
 
 def run_benchmark(
@@ -285,13 +290,33 @@ def run_benchmark(
     seed: int = 7,
     say: Callable[[str], None] = print,
     verbose: bool = False,
+    steps: tuple[str, ...] = STEPS,
 ) -> dict[str, Any]:
+    """Measure the chosen steps (ingest, transform, run, idle, month; `idle` and `month` follow `run`)."""
+    unknown = set(steps) - set(STEPS)
+    if unknown:
+        raise ValueError(f"unknown steps {sorted(unknown)}: choose from {', '.join(STEPS)}")
     work_dir = Path(work_dir or PROJECT_DIR / "benchmarks" / "out" / f"work-{records}").resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
     host = machine()
     say(f"machine: {host['cores']} cores, {host['memory_gb']} GB memory, {host['cpu']}")
     bucket = generate(work_dir, records, seed, say)
     bench = Bench(work_dir, say, verbose)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    out = OUT_DIR / f"bench-{records}-{datetime.now():%Y%m%d-%H%M%S}.json"
+    report: dict[str, Any] = {
+        "when": datetime.now().isoformat(timespec="seconds"),
+        "records_per_source": records,
+        "generator": bucket.generator,
+        "machine": host,
+        "steps": [],
+    }
+
+    def save() -> None:  # after every step, so a long run leaves what it measured so far
+        report["steps"] = [asdict(r) | {"ratio": r.ratio} for r in bench.results]
+        out.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+
+    bench.after_step = save
     bucket_dir = work_dir / "bucket"
     shutil.rmtree(bucket_dir, ignore_errors=True)
     _place(bucket.first, bucket.generated, bucket_dir)
@@ -301,31 +326,27 @@ def run_benchmark(
     common = ["--bucket-url", str(bucket_dir)]
 
     base = bench.baseline("baseline: DuckDB read_csv", bucket.first)
-    bench.leads("leads ingest", ["ingest", *common, "--database", str(ingest_db)], bucket.first, base)
-    bench.leads("leads transform", ["transform", "--database", str(ingest_db)], bucket.first, base)
-    _remove_database(ingest_db)
-    bench.leads("leads run (fresh database)", ["run", *common, "--database", str(run_db)], bucket.first, base)
-    bench.leads("leads run (no new file)", ["run", *common, "--database", str(run_db)], {}, None)
-    base_next = bench.baseline("baseline: next month", bucket.second)
-    _place(bucket.second, bucket.generated, bucket_dir)
-    bench.leads("leads run (+1 month)", ["run", *common, "--database", str(run_db)], bucket.second, base_next)
-    if not keep:
-        _remove_database(run_db)
+    if "ingest" in steps:
+        bench.leads("leads ingest", ["ingest", *common, "--database", str(ingest_db)], bucket.first, base)
+        if "transform" in steps:
+            bench.leads("leads transform", ["transform", "--database", str(ingest_db)], bucket.first, base)
+        _remove_database(ingest_db)
+    if "run" in steps:
+        bench.leads("leads run (fresh database)", ["run", *common, "--database", str(run_db)], bucket.first, base)
+        if "idle" in steps:
+            bench.leads("leads run (no new file)", ["run", *common, "--database", str(run_db)], {}, None)
+        if "month" in steps:
+            base_next = bench.baseline("baseline: next month", bucket.second)
+            _place(bucket.second, bucket.generated, bucket_dir)
+            arguments = ["run", *common, "--database", str(run_db)]
+            bench.leads("leads run (+1 month)", arguments, bucket.second, base_next)
+        if not keep:
+            _remove_database(run_db)
 
     if big_file_gb:
         big_file(bench, work_dir, big_file_gb, bucket)
 
-    report = {
-        "when": datetime.now().isoformat(timespec="seconds"),
-        "records_per_source": records,
-        "generator": bucket.generator,
-        "machine": host,
-        "steps": [asdict(r) | {"ratio": r.ratio} for r in bench.results],
-    }
     print_report(report, bench.results, records, say)
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    out = OUT_DIR / f"bench-{records}-{datetime.now():%Y%m%d-%H%M%S}.json"
-    out.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
     say(f"figures written to {out}")
     if not keep:
         shutil.rmtree(bucket.generated, ignore_errors=True)
@@ -458,8 +479,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated, of {', '.join(STEPS)}")
     args = parser.parse_args(argv)
-    run_benchmark(args.records, args.work_dir, args.big_file_gb, args.keep, args.seed, verbose=args.verbose)
+    steps = tuple(s.strip() for s in args.steps.split(",") if s.strip())
+    run_benchmark(
+        args.records, args.work_dir, args.big_file_gb, args.keep, args.seed, verbose=args.verbose, steps=steps
+    )
 
 
 if __name__ == "__main__":

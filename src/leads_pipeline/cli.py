@@ -211,6 +211,9 @@ def bench(
     keep: Annotated[bool, typer.Option("--keep", help="Keep the generated files and the database")] = False,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the generated files")] = 7,
     verbose: Annotated[bool, typer.Option("--verbose", help="Show each measured command's output")] = False,
+    steps: Annotated[
+        str, typer.Option("--steps", help="Steps to measure besides the baseline: ingest,transform,run,idle,month")
+    ] = "ingest,transform,run,idle,month",
 ) -> None:
     """Measure ingest and runs at scale beside DuckDB's own CSV load of the same files (benchmarks/)."""
     project_dir = Settings.load().project_dir
@@ -220,7 +223,17 @@ def bench(
     sys.path.insert(0, str(project_dir))
     from benchmarks.run import run_benchmark
 
-    run_benchmark(records, work_dir, big_file_gb, keep, seed, say=lambda text: print(text, flush=True), verbose=verbose)
+    chosen = tuple(step.strip() for step in steps.split(",") if step.strip())
+    run_benchmark(
+        records,
+        work_dir,
+        big_file_gb,
+        keep,
+        seed,
+        say=lambda text: print(text, flush=True),
+        verbose=verbose,
+        steps=chosen,
+    )
 
 
 def main() -> None:

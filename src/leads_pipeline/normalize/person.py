@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyarrow as pa
 from nameparser import HumanName
@@ -75,8 +76,13 @@ class Licensee:
     problem: str | None = None
 
 
+@lru_cache(maxsize=1 << 17)
 def _split_full_name(text: str) -> tuple[str | None, str | None]:
-    """First and last name of one person, `FIRST [MIDDLE] LAST [SUFFIX]` or `LAST, FIRST`."""
+    """First and last name of one person, `FIRST [MIDDLE] LAST [SUFFIX]` or `LAST, FIRST`.
+
+    Cached: the same name recurs across many distinct cells (caregiver cells that differ only in
+    their role line, contact cells of several sites), and parsing a name is the slow part.
+    """
     name = HumanName(text)
     # force=False: only all-upper or all-lower names are re-cased.
     name.capitalize(force=False)
