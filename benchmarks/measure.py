@@ -26,6 +26,10 @@ class Measured:
     peak_rss_bytes: int
     returncode: int
     lines: list[tuple[float, str]] = field(default_factory=list)  # (seconds since start, stderr/stdout line)
+    samples: list[tuple[float, int]] = field(default_factory=list)  # (seconds since start, tree RSS bytes)
+
+    def peak_between(self, start: float, end: float) -> int:
+        return max((rss for at, rss in self.samples if start <= at <= end), default=0)
 
     @property
     def output(self) -> str:
@@ -81,13 +85,12 @@ def run_measured(
         bufsize=1,
     )
     lines: list[tuple[float, str]] = []
-    peak_sampled = 0
+    samples: list[tuple[float, int]] = []
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak_sampled
         while not done.is_set():
-            peak_sampled = max(peak_sampled, _tree_rss(process.pid))
+            samples.append((time.perf_counter() - began, _tree_rss(process.pid)))
             done.wait(SAMPLE_SECONDS)
 
     def read() -> None:
@@ -108,5 +111,5 @@ def run_measured(
     reader.join()
     sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
-    peak = max(usage.ru_maxrss * 1024, peak_sampled)
-    return Measured(list(command), seconds, peak, process.returncode, lines)
+    peak = max(usage.ru_maxrss * 1024, max((rss for _, rss in samples), default=0))
+    return Measured(list(command), seconds, peak, process.returncode, lines, samples)

@@ -60,6 +60,7 @@ class StepResult:
     baseline_seconds: float | None = None
     returncode: int = 0
     phases: dict[str, float] = field(default_factory=dict)
+    phase_peaks_mb: dict[str, int] = field(default_factory=dict)
     models: list[tuple[str, float]] = field(default_factory=list)
     note: str = ""
 
@@ -200,8 +201,7 @@ def _dbt_models() -> list[tuple[str, float]]:
     return sorted(timed, key=lambda item: -item[1])
 
 
-def _phases(measured: Measured) -> dict[str, float]:
-    """Where the time of an ingest or run went, from when its progress lines arrived (approximate)."""
+def _phase_bounds(measured: Measured) -> list[tuple[str, float, float]]:
     marks = {
         "startup": 0.0,
         "raw": measured.first_line_at("ingest:"),
@@ -210,11 +210,17 @@ def _phases(measured: Measured) -> dict[str, float]:
         "end": measured.seconds,
     }
     known = [(name, at) for name, at in marks.items() if at is not None]
-    phases: dict[str, float] = {}
-    for (name, at), (_, following) in zip(known, known[1:], strict=False):
-        if name != "end":
-            phases[name] = round(following - at, 2)
-    return phases
+    return [(name, at, following) for (name, at), (_, following) in zip(known, known[1:], strict=False)]
+
+
+def _phases(measured: Measured) -> dict[str, float]:
+    """Where the time of an ingest or run went, from when its progress lines arrived (approximate)."""
+    return {name: round(end - start, 2) for name, start, end in _phase_bounds(measured)}
+
+
+def _phase_peaks(measured: Measured) -> dict[str, int]:
+    """Peak memory (MB) within each phase."""
+    return {name: measured.peak_between(start, end) // MB for name, start, end in _phase_bounds(measured)}
 
 
 class Bench:
@@ -263,6 +269,7 @@ class Bench:
             baseline_seconds=baseline.seconds if baseline else None,
             returncode=measured.returncode,
             phases=_phases(measured) if pipeline else {},
+            phase_peaks_mb=_phase_peaks(measured) if pipeline else {},
             note=note,
         )
         transformed = "transform: dbt build" in measured.output
@@ -420,7 +427,10 @@ def print_report(report: dict[str, Any], results: list[StepResult], records: int
     say("")
     for r in results:
         if r.phases:
-            say(f"{r.name}: " + ", ".join(f"{k} ≈{v:.1f}s" for k, v in r.phases.items()))
+            say(
+                f"{r.name}: "
+                + ", ".join(f"{k} ≈{v:.1f}s (peak {r.phase_peaks_mb.get(k, 0):,} MB)" for k, v in r.phases.items())
+            )
         if r.models:
             say("  slowest models: " + ", ".join(f"{n} {s:.1f}s" for n, s in r.models[:6]))
         if r.note:

@@ -19,6 +19,7 @@ from leads_pipeline.settings import Settings
 from leads_pipeline.warehouse import Warehouse
 
 PIPELINE_NAME = "leads"
+LOADER_MEMORY_LIMIT = "1GB"
 RAW_DATASET = "raw"
 
 
@@ -48,9 +49,13 @@ def destination(settings: Settings) -> Any:
         return dlt.destinations.postgres(credentials=credentials, create_indexes=False)
     settings.database.parent.mkdir(parents=True, exist_ok=True)
     # Insertion order of raw rows carries no meaning (each row has its record number), and not
-    # keeping it lets DuckDB load large files in parallel with far less memory.
+    # keeping it lets DuckDB load large files in parallel with far less memory. The memory limit
+    # keeps a load's footprint flat whatever the file size (DuckDB's default is 80% of the RAM).
     return dlt.destinations.duckdb(
-        credentials=DuckDbCredentials(str(settings.database), global_config={"preserve_insertion_order": False})
+        credentials=DuckDbCredentials(
+            str(settings.database),
+            global_config={"preserve_insertion_order": False, "memory_limit": LOADER_MEMORY_LIMIT},
+        )
     )
 
 
