@@ -61,6 +61,7 @@ class StepResult:
     returncode: int = 0
     phases: dict[str, float] = field(default_factory=dict)
     phase_peaks_mb: dict[str, int] = field(default_factory=dict)
+    load_average: float = 0.0  # the machine's 5-minute load average when the step ended
     models: list[tuple[str, float]] = field(default_factory=list)
     note: str = ""
 
@@ -81,6 +82,7 @@ class StepResult:
             speed,
             f"{self.peak_rss_bytes / MB:,.0f}",
             ratio,
+            f"{self.load_average:.1f}",
         ]
 
 
@@ -271,6 +273,7 @@ class Bench:
             phases=_phases(measured) if pipeline else {},
             phase_peaks_mb=_phase_peaks(measured) if pipeline else {},
             note=note,
+            load_average=round(os.getloadavg()[1], 1),
         )
         transformed = "transform: dbt build" in measured.output
         if pipeline and transformed:
@@ -421,7 +424,7 @@ def print_report(report: dict[str, Any], results: list[StepResult], records: int
         f"machine: {host['cores']} cores, {host['memory_gb']} GB, {host['cpu']}; "
         f"DuckDB {host['duckdb']}, dlt {host['dlt']}"
     )
-    header = ["step", "records", "MB", "seconds", "records/s", "MB/s", "peak MB", "x baseline"]
+    header = ["step", "records", "MB", "seconds", "records/s", "MB/s", "peak MB", "x baseline", "load avg"]
     say(_table(header, [r.row() for r in results]))
     by_name = {r.name: r for r in results}
     say("")
