@@ -1,7 +1,7 @@
 {#-
     Regular expressions, the one part of text handling that every engine spells differently.
     Patterns are POSIX-style and work unchanged on DuckDB (RE2) and PostgreSQL: character classes
-    (`[0-9]`, `[A-Z]`), `\s`, groups, alternation, `?`, `+`, `{n,m}`.
+    (`[0-9]`, `[A-Z]`), `[[:space:]]`, groups, alternation, `?`, `+`, `{n,m}`.
 -#}
 
 {#- True when the whole of `expression` matches `pattern`. -#}

@@ -4,7 +4,7 @@
     is not a time range of the form H[:MM]AM|PM-H[:MM]AM|PM.
 -#}
 {% macro opening_hours(expression) -%}
-    {%- set text = 'upper(' ~ regex_replace_all(expression, '\s+', '') ~ ')' -%}
+    {%- set text = 'upper(' ~ regex_replace_all(expression, '[[:space:]]+', '') ~ ')' -%}
     {%- set time = '(1[0-2]|0?[1-9])(:[0-5][0-9])?(AM|PM)' -%}
     case
         when {{ text }} = 'CLOSED' then 'Closed'
