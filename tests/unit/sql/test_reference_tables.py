@@ -20,8 +20,7 @@ def test_lookup_columns_macro_lists_the_columns_python_writes():
     macro = (DBT_PROJECT / "macros" / "lookups.sql").read_text(encoding="utf-8")
     body = macro[macro.index("macro lookup_columns") : macro.index("endmacro")]
     declared = {
-        name: re.findall(r"'(\w+)'", columns)
-        for name, columns in re.findall(r"'(\w+)': \[(.*?)\]", body, re.DOTALL)
+        name: re.findall(r"'(\w+)'", columns) for name, columns in re.findall(r"'(\w+)': \[(.*?)\]", body, re.DOTALL)
     }
     written = {name: lookup.parse([]).schema.names for name, lookup in LOOKUPS.items()}
     assert declared == written

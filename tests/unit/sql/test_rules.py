@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import pytest
+
+from tests.unit.sql.conftest import quote
 
 SNAPSHOT_2024 = "2024-11-01"
 
@@ -56,7 +59,7 @@ def test_parse_date(evaluate, macro):
     results = evaluate(
         ["raw", "snapshot"],
         [(raw, snapshot) for raw, snapshot, _ in DATE_CASES],
-        "{{ %s('raw', 'snapshot') }}" % macro,
+        "{{ " + macro + "('raw', 'snapshot') }}",
         ["varchar", "date"],
     )
     assert list(zip([c[0] for c in DATE_CASES], results, strict=True)) == [(c[0], c[2]) for c in DATE_CASES]
@@ -102,7 +105,18 @@ def test_zip5(evaluate):
 
 
 def test_positive_integer(evaluate):
-    cases = {"82": 82, " 12 ": 12, "007": 7, "12.0": 12, "0": None, "-3": None, "12.5": None, "1,200": None, "": None, None: None}
+    cases = {
+        "82": 82,
+        " 12 ": 12,
+        "007": 7,
+        "12.0": 12,
+        "0": None,
+        "-3": None,
+        "12.5": None,
+        "1,200": None,
+        "": None,
+        None: None,
+    }
     results = evaluate(["raw"], [(raw,) for raw in cases], "{{ positive_integer('raw') }}")
     assert dict(zip(cases, results, strict=True)) == cases
 
@@ -149,35 +163,43 @@ def test_opening_hours(evaluate):
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAY = "7:30AM - 5:30PM"
+SCHEDULES = [
+    ([WEEKDAY] * 5 + ["CLOSED"] * 2, "Mon-Fri 7:30AM-5:30PM; Sat-Sun Closed"),
+    (
+        [WEEKDAY] * 4 + ["7:30AM - 5:15PM", "CLOSED", "CLOSED"],
+        "Mon-Thu 7:30AM-5:30PM; Fri 7:30AM-5:15PM; Sat-Sun Closed",
+    ),
+    (["12:00AM - 12:00AM"] * 7, "Mon-Sun 12:00AM-12:00AM"),
+    (["CLOSED"] * 5 + ["6:00AM - 6:00PM"] * 2, "Mon-Fri Closed; Sat-Sun 6:00AM-6:00PM"),
+    (
+        [WEEKDAY, "CLOSED", WEEKDAY, WEEKDAY, "CLOSED", "CLOSED", WEEKDAY],
+        "Mon 7:30AM-5:30PM; Tue Closed; Wed-Thu 7:30AM-5:30PM; Fri-Sat Closed; Sun 7:30AM-5:30PM",
+    ),
+    # a day without hours (blank or unreadable) is left out and splits a run
+    (
+        [WEEKDAY, None, WEEKDAY, WEEKDAY, "junk", "CLOSED", "CLOSED"],
+        "Mon 7:30AM-5:30PM; Wed-Thu 7:30AM-5:30PM; Sat-Sun Closed",
+    ),
+    (["7:30 AM - 5:30 PM", "7:30AM-5:30PM", "7:30am - 5:30pm", WEEKDAY, WEEKDAY, None, None], "Mon-Fri 7:30AM-5:30PM"),
+    ([None] * 6 + ["CLOSED"], "Sun Closed"),
+    ([None] * 7, None),
+]
 
 
-@pytest.mark.parametrize(
-    ("week", "expected"),
-    [
-        ([WEEKDAY] * 5 + ["CLOSED"] * 2, "Mon-Fri 7:30AM-5:30PM; Sat-Sun Closed"),
-        ([WEEKDAY] * 4 + ["7:30AM - 5:15PM", "CLOSED", "CLOSED"], "Mon-Thu 7:30AM-5:30PM; Fri 7:30AM-5:15PM; Sat-Sun Closed"),
-        (["12:00AM - 12:00AM"] * 7, "Mon-Sun 12:00AM-12:00AM"),
-        (["CLOSED"] * 5 + ["6:00AM - 6:00PM"] * 2, "Mon-Fri Closed; Sat-Sun 6:00AM-6:00PM"),
-        ([WEEKDAY, "CLOSED", WEEKDAY, WEEKDAY, "CLOSED", "CLOSED", WEEKDAY], "Mon 7:30AM-5:30PM; Tue Closed; Wed-Thu 7:30AM-5:30PM; Fri-Sat Closed; Sun 7:30AM-5:30PM"),
-        # a day without hours (blank or unreadable) is left out and splits a run
-        ([WEEKDAY, None, WEEKDAY, WEEKDAY, "junk", "CLOSED", "CLOSED"], "Mon 7:30AM-5:30PM; Wed-Thu 7:30AM-5:30PM; Sat-Sun Closed"),
-        ([None] * 6 + ["CLOSED"], "Sun Closed"),
-        ([None] * 7, None),
-    ],
-)
-def test_schedule(duckdb_macros, week, expected):
-    import duckdb
-
-    from tests.unit.sql.conftest import quote
-
+def test_schedule(duckdb_macros):
     hours = ", ".join(f"{{{{ opening_hours('{d}') }}}} as {d}_hours" for d in DAYS)
     days = ", ".join(f"('{d.title()}', '{d}_hours')" for d in DAYS)
-    values = ", ".join(f"cast({quote(v)} as varchar)" for v in week)
-    sql = (
-        f"select {{{{ schedule([{days}]) }}}} "
-        f"from (select {hours} from (values ({values})) as week ({', '.join(DAYS)})) as opening"
+    weeks = ", ".join(
+        "(" + ", ".join([str(i)] + [f"cast({quote(v)} as varchar)" for v in week]) + ")"
+        for i, (week, _) in enumerate(SCHEDULES)
     )
-    assert duckdb.sql(duckdb_macros.render(sql)).fetchall() == [(expected,)]
+    sql = (
+        f"select {{{{ schedule([{days}]) }}}} from ("
+        f"select n, {hours} from (values {weeks}) as week (n, {', '.join(DAYS)})"
+        ") as opening order by n"
+    )
+    results = [row[0] for row in duckdb.sql(duckdb_macros.render(sql)).fetchall()]
+    assert results == [expected for _, expected in SCHEDULES]
 
 
 def test_age_group(evaluate):
@@ -199,29 +221,28 @@ def test_age_group(evaluate):
     assert dict(zip(cases, results, strict=True)) == cases
 
 
-@pytest.mark.parametrize(
-    ("served", "expected"),
-    [
-        ((True, True, True, True), ("Infants, Toddlers, Preschool, School-age", 0, 155)),
-        ((False, True, True, False), ("Toddlers, Preschool", 12, 59)),
-        ((True, False, False, False), ("Infants", 0, 11)),
-        ((False, False, False, True), ("School-age", 60, 155)),
-        ((True, False, False, True), ("Infants, School-age", 0, 155)),
-        ((False, False, True, None), ("Preschool", 24, 59)),
-        ((False, False, False, False), (None, None, None)),
-        ((None, None, None, None), (None, None, None)),
-    ],
-)
-def test_age_columns(duckdb_macros, served, expected):
-    import duckdb
+AGE_FLAGS = [
+    ((True, True, True, True), ("Infants, Toddlers, Preschool, School-age", 0, 155)),
+    ((False, True, True, False), ("Toddlers, Preschool", 12, 59)),
+    ((True, False, False, False), ("Infants", 0, 11)),
+    ((False, False, False, True), ("School-age", 60, 155)),
+    ((True, False, False, True), ("Infants, School-age", 0, 155)),
+    ((False, False, True, None), ("Preschool", 24, 59)),
+    ((False, False, False, False), (None, None, None)),
+    ((None, None, None, None), (None, None, None)),
+]
 
-    from tests.unit.sql.conftest import quote
 
+def test_age_columns(duckdb_macros):
+    rows = ", ".join(
+        "(" + ", ".join([str(i)] + [f"cast({quote(v)} as boolean)" for v in served]) + ")"
+        for i, (served, _) in enumerate(AGE_FLAGS)
+    )
     sql = (
         "select {{ age_columns({'Infants': 'i', 'Toddlers': 't', 'Preschool': 'p', 'School-age': 's'}) }} "
-        f"from (values ({', '.join(f'cast({quote(v)} as boolean)' for v in served)})) as flags (i, t, p, s)"
+        f"from (values {rows}) as flags (n, i, t, p, s) order by n"
     )
-    assert duckdb.sql(duckdb_macros.render(sql)).fetchall() == [expected]
+    assert duckdb.sql(duckdb_macros.render(sql)).fetchall() == [expected for _, expected in AGE_FLAGS]
 
 
 def test_clean_text(evaluate):
