@@ -9,8 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from leads_pipeline.pipeline import RunReport, execute
+from leads_pipeline.pipeline import Progress, RunReport, execute, ingest_step
+from leads_pipeline.registry import load_registry
 from leads_pipeline.settings import Settings
+from leads_pipeline.transform import run_dbt
 
 
 @dataclass
@@ -31,9 +33,16 @@ class PipelineRun:
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def run_pipeline(bucket: Path, database: Path) -> PipelineRun:
+def run_pipeline(bucket: Path, database: Path, unit_tests: bool = True) -> PipelineRun:
+    """`leads run` into a fresh database; without `unit_tests`, the same steps minus dbt's unit
+    tests (they test the SQL, not the data, and one run of them per session is enough)."""
     settings = Settings.load(bucket_url=str(bucket), database=database, target="duckdb")
-    return PipelineRun(settings, execute(settings, "run", do_ingest=True, do_transform=True))
+    if unit_tests:
+        return PipelineRun(settings, execute(settings, "run", do_ingest=True, do_transform=True))
+    report = RunReport()
+    report.ingest, report.lookups = ingest_step(settings, load_registry(settings.sources_file), Progress())
+    report.transform = run_dbt(settings, ["build", "--exclude-resource-type", "unit_test"])
+    return PipelineRun(settings, report)
 
 
 @pytest.fixture(scope="session")

@@ -356,14 +356,12 @@ def test_every_problem_in_staging_is_an_issue_row(real_run):
             )
         ]
         assert {"phone", "address1"} <= set(problem_columns)
-        staged = set()
-        for column in problem_columns:
-            staged |= set(
-                real_run.query(
-                    f"SELECT record_number, '{column}', CAST({column}__raw AS VARCHAR), {column}__problem "
-                    f"FROM main_staging.{model} WHERE {column}__problem IS NOT NULL"
-                )
-            )
+        unpivoted = " UNION ALL ".join(
+            f"SELECT record_number, '{column}', CAST({column}__raw AS VARCHAR), {column}__problem "
+            f"FROM staged WHERE {column}__problem IS NOT NULL"
+            for column in problem_columns
+        )
+        staged = set(real_run.query(f"WITH staged AS (SELECT * FROM main_staging.{model}) {unpivoted}"))
         reported = set(
             real_run.query(
                 "SELECT record_number, column_name, raw_value, rule FROM main_gold.data_quality_issues WHERE source = ?",
