@@ -108,8 +108,11 @@ renamed as (
                 or not {{ yes_no('split.accepts_subsidy', extra_yes=['Accepts Subsidy']) }} then 'No'
         end as accepts_financial_aid,
 
-        ---------- address: a unit is split off Address1 only when Address2 is empty
-        street_lines.address1,
+        ---------- address: as given; a unit is split off Address1 only when Address2 is empty
+        case
+            when {{ clean_text('split.address2') }} is null then street_lines.address1
+            else {{ clean_text('split.address1') }}
+        end as address1,
         coalesce({{ clean_text('split.address2') }}, street_lines.address2) as address2,
         upper({{ clean_text('split.city') }}) as city,
         coalesce(us_states.state_code, 'OK') as state,
@@ -163,7 +166,9 @@ renamed as (
         split.total_cap as capacity__raw,
         split.accepts_subsidy as accepts_financial_aid__raw,
         split.address1 as address1__raw,
-        {{ lookup_problem('split.address1', 'street_lines') }} as address1__problem,
+        case
+            when {{ clean_text('split.address2') }} is null then {{ lookup_problem('split.address1', 'street_lines') }}
+        end as address1__problem,
         split.state as state__raw,
         case
             when {{ clean_text('split.state') }} is not null and us_states.state_code is null then 'invalid_state'
