@@ -1,15 +1,9 @@
 {#- Every value or row the pipeline refused, with where it came from and the rule it failed. -#}
-{%- set staging_models = [
-    'stg_source_1__facilities',
-    'stg_source_2__facilities',
-    'stg_source_3__facilities',
-    'stg_salesforce__leads',
-] %}
 with
 
 rejected_values as (
     {#- Values a staging rule turned into NULL (each model's <column>__problem columns). -#}
-    {%- for model_name in staging_models %}
+    {%- for source_id, model_name in staging_models() %}
     select * from ({{ rejected_values(model_name) }}) as {{ model_name }}
     where rule is not null
     {% if not loop.last %}union all{% endif %}
@@ -26,7 +20,7 @@ malformed_rows as (
         cast(null as {{ dbt.type_string() }}) as raw_value,
         'malformed_record: ' || parse_error as rule
     from (
-        {%- for model_name in staging_models %}
+        {%- for source_id, model_name in staging_models() %}
         select source, file_name, record_number, parse_error from {{ ref(model_name) }}
         {% if not loop.last %}union all{% endif %}
         {%- endfor %}
