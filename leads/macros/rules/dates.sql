@@ -8,8 +8,8 @@
     A date that does not exist (`2/30/21`, `13/1/22`) is NULL.
 
     Two-digit years are read relative to `reference_date`, the snapshot date of the file the value
-    came from: the year is the one in the 100-year window that ends ten years after the reference
-    year. For a file of 2024 that window is 1935-2034, so `9/25/96` is 1996, `7/1/22` is 2022 and
+    came from (today when it has none): the year is the one in the 100-year window that ends ten
+    years after the reference year. For a file of 2024 that window is 1935-2034, so `9/25/96` is 1996, `7/1/22` is 2022 and
     `6/30/34` is 2034 (an expiration date can lie a few years ahead), while `1/1/35` is 1935. Because
     the window moves with the file and not with the day the pipeline runs, re-running an old file
     always gives the same dates.
@@ -21,7 +21,8 @@
 
 {#- The four-digit year of a two-digit `year_digits`, in the window described above. -#}
 {% macro pivot_two_digit_year(year_digits, reference_date) -%}
-    {%- set window_end = '(cast(extract(year from ' ~ reference_date ~ ') as ' ~ dbt.type_int() ~ ') + 10)' -%}
+    {%- set reference_year = 'extract(year from coalesce(' ~ reference_date ~ ', current_date))' -%}
+    {%- set window_end = '(cast(' ~ reference_year ~ ' as ' ~ dbt.type_int() ~ ') + 10)' -%}
     {%- set candidate = '(' ~ window_end ~ ' - ' ~ window_end ~ ' % 100 + cast(' ~ year_digits ~ ' as ' ~ dbt.type_int() ~ '))' -%}
     case when {{ candidate }} > {{ window_end }} then {{ candidate }} - 100 else {{ candidate }} end
 {%- endmacro %}
@@ -76,6 +77,12 @@
             as date
         )
     end
+{%- endmacro %}
+
+
+{#- PostgreSQL has no try-cast for dates: the portable version checks the calendar first. -#}
+{% macro postgres__parse_date(expression, reference_date) -%}
+    {{ default__parse_date(expression, reference_date) }}
 {%- endmacro %}
 
 
