@@ -258,7 +258,7 @@ def as_dispatched(tree: exp.Expression) -> exp.Expression:
                 )
     for node in list(tree.find_all(exp.RegexpReplace)):
         modifiers = node.args.get("modifiers")
-        # leads.regexp_replace_all: the 'g' flag is DuckDB's and PostgreSQL's; elsewhere every
+        # leads.regex_replace_all: the 'g' flag is DuckDB's and PostgreSQL's; elsewhere every
         # match is replaced without it
         if isinstance(modifiers, exp.Literal) and modifiers.this == "g":
             node.set("modifiers", None)
@@ -281,7 +281,7 @@ def _argument_problems(tree: exp.Expression, dialect: str) -> list[str]:
             if isinstance(position, exp.Literal) and position.is_string:
                 found.append(
                     f"REGEXP_REPLACE's fourth argument is a position on {dialect}, not the flag "
-                    f"{position.sql()}: use leads.regexp_replace_all"
+                    f"{position.sql()}: use leads.regex_replace_all"
                 )
     return found
 

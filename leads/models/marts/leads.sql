@@ -17,7 +17,7 @@ history as (
 leads as (
     select
         {{ dbt.hash(dbt.concat(["records.source", "':'", "records.natural_key"])) }} as lead_id,
-        {%- for name, type in record_columns() if name not in ('source', 'natural_key', 'snapshot_date', 'file_name', 'record_number', 'load_id') %}
+        {%- for name, type in record_columns() if name not in ['source', 'natural_key', 'snapshot_date', 'file_name', 'record_number', 'load_id'] + match_key_columns() %}
         {% if name == 'phone' -%}
         cast(records.phone as {{ type }}) as phone,
         cast(null as {{ dbt.type_string() }}) as phone2,
