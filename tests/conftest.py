@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,3 +55,45 @@ def settings_for(tmp_path: Path):
         return Settings.load(bucket_url=str(bucket), database=tmp_path / database, target="duckdb")
 
     return make
+
+
+POSTGRES_ADMIN_DSN = os.environ.get("LEADS_TEST_POSTGRES_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new PostgreSQL database (its DSN), dropped afterwards.
+
+    The server is LEADS_TEST_POSTGRES_ADMIN_DSN (default: the local server's `postgres`
+    database). Without a reachable server the test is skipped, except in CI, where it fails.
+    """
+    import uuid
+    from urllib.parse import urlparse, urlunparse
+
+    psycopg2 = pytest.importorskip("psycopg2")
+    try:
+        admin = psycopg2.connect(POSTGRES_ADMIN_DSN, connect_timeout=5)
+    except psycopg2.OperationalError as exc:
+        message = (
+            f"no PostgreSQL server at {POSTGRES_ADMIN_DSN} ({str(exc).strip()}); set LEADS_TEST_POSTGRES_ADMIN_DSN"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    admin.autocommit = True
+    name = f"leads_test_{uuid.uuid4().hex[:12]}"
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunparse(urlparse(POSTGRES_ADMIN_DSN)._replace(path=f"/{name}"))
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture
+def postgres_dsn() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test (see fresh_postgres_database)."""
+    with fresh_postgres_database() as dsn:
+        yield dsn

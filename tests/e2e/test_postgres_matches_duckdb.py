@@ -1,18 +1,13 @@
 """The whole pipeline on PostgreSQL builds the same leads as on DuckDB, from the real files.
 
-Each test gets its own PostgreSQL database (created, then dropped), so runs never collide. The
-server is LEADS_TEST_POSTGRES_ADMIN_DSN (default: the local server's `postgres` database); without
-one the test is skipped, except in CI, where it fails.
+Each test gets its own PostgreSQL database (the `postgres_dsn` fixture creates it and drops it
+after), so runs never collide.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from urllib.parse import urlparse, urlunparse
 
 import duckdb
 import pytest
@@ -21,31 +16,8 @@ from leads_pipeline.pipeline import execute
 from leads_pipeline.settings import Settings
 from leads_pipeline.warehouse import Warehouse
 
-ADMIN_DSN = os.environ.get("LEADS_TEST_POSTGRES_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 RAW_TABLES = ("source_1_raw", "source_2_raw", "source_3_raw", "salesforce_raw")
 RUN_SPECIFIC = {"_dlt_load_id", "_dlt_id"}
-
-
-@pytest.fixture
-def postgres_dsn() -> Iterator[str]:
-    psycopg2 = pytest.importorskip("psycopg2")
-    try:
-        admin = psycopg2.connect(ADMIN_DSN, connect_timeout=5)
-    except psycopg2.OperationalError as exc:
-        message = f"no PostgreSQL server at {ADMIN_DSN} ({str(exc).strip()}); set LEADS_TEST_POSTGRES_ADMIN_DSN"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    admin.autocommit = True
-    name = f"leads_test_{uuid.uuid4().hex[:12]}"
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunparse(urlparse(ADMIN_DSN)._replace(path=f"/{name}"))
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def as_text(value: object) -> str | None:

@@ -11,21 +11,62 @@ import duckdb
 from tests.conftest import DEMO_BUCKET, PROJECT_ROOT
 
 CONTRACT_COLUMNS = [
-    "lead_id", "accepts_financial_aid", "ages_served", "capacity", "certificate_expiration_date", "city",
-    "address1", "address2", "company", "phone", "phone2", "county", "curriculum_type", "email", "first_name",
-    "last_name", "language", "license_status", "license_issued", "license_number", "license_renewed",
-    "license_type", "licensee_name", "min_age", "max_age", "operator", "provider_id", "schedule", "state",
-    "title", "website_address", "zip", "facility_type",
-    "sources", "source_record_count", "match_rule", "first_seen_date", "last_seen_date", "is_active",
-    "salesforce_lead_id", "salesforce_status", "salesforce_created_date", "salesforce_last_activity_date",
-    "salesforce_is_converted", "is_net_new",
+    "lead_id",
+    "accepts_financial_aid",
+    "ages_served",
+    "capacity",
+    "certificate_expiration_date",
+    "city",
+    "address1",
+    "address2",
+    "company",
+    "phone",
+    "phone2",
+    "county",
+    "curriculum_type",
+    "email",
+    "first_name",
+    "last_name",
+    "language",
+    "license_status",
+    "license_issued",
+    "license_number",
+    "license_renewed",
+    "license_type",
+    "licensee_name",
+    "min_age",
+    "max_age",
+    "operator",
+    "provider_id",
+    "schedule",
+    "state",
+    "title",
+    "website_address",
+    "zip",
+    "facility_type",
+    "sources",
+    "source_record_count",
+    "match_rule",
+    "first_seen_date",
+    "last_seen_date",
+    "is_active",
+    "salesforce_lead_id",
+    "salesforce_status",
+    "salesforce_created_date",
+    "salesforce_last_activity_date",
+    "salesforce_is_converted",
+    "is_net_new",
 ]
 
 
 def leads(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "leads_pipeline.cli", *args],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -37,9 +78,13 @@ def test_leads_run_on_the_demo_bucket(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "main_gold.leads" in result.stdout
     with duckdb.connect(str(database), read_only=True) as con:
-        columns = [r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main_gold' "
-            "AND table_name = 'leads' ORDER BY ordinal_position").fetchall()]
+        columns = [
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main_gold' "
+                "AND table_name = 'leads' ORDER BY ordinal_position"
+            ).fetchall()
+        ]
         assert columns == CONTRACT_COLUMNS
         raw_files = con.execute("SELECT count(*) FROM raw.ingested_files WHERE status = 'loaded'").fetchone()[0]
         assert raw_files == len([p for p in DEMO_BUCKET.rglob("*.csv") if "_truth" not in p.parts])

@@ -48,7 +48,5 @@ def clean_bucket(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def real_root() -> Path:
     if not (REAL / "technical_exercise").is_dir():
-        pytest.skip(
-            f"real sample files not found at {REAL} (the shared folder is absent)"
-        )
+        pytest.skip(f"real sample files not found at {REAL} (the shared folder is absent)")
     return REAL

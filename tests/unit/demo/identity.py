@@ -24,9 +24,7 @@ NV_ADDRESS = re.compile(
     + r"), (?P<state>[A-Z]{2}) (?P<zip>\d{5})$"
 )
 UNIT_TAIL = re.compile(r" (?:(?:STE|SUITE|#|UNIT|BLDG) \S+|[A-F]\d+)$")
-ABBREVIATIONS = {
-    full: abbr for full, abbr in (*pools.STREET_TYPES, *pools.DIRECTIONALS)
-}
+ABBREVIATIONS = {full: abbr for full, abbr in (*pools.STREET_TYPES, *pools.DIRECTIONALS)}
 LEGAL = {"LLC", "INC", "CORP", "L L C", "LTD"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]+$")
 
@@ -49,11 +47,7 @@ def phone(value: str) -> str | None:
     digits = re.sub(r"\D", "", value.split(" ext ")[0])
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
-    return (
-        digits
-        if len(digits) == 10 and digits[0] not in "01" and digits[3] not in "01"
-        else None
-    )
+    return digits if len(digits) == 10 and digits[0] not in "01" and digits[3] not in "01" else None
 
 
 def street(line: str) -> tuple[str, str]:
@@ -82,9 +76,7 @@ def email(value: str) -> str | None:
     return value if EMAIL.match(value) else None
 
 
-def record(
-    source: str, key: str, facility: str, operator: str, row: dict[str, str]
-) -> Rec:
+def record(source: str, key: str, facility: str, operator: str, row: dict[str, str]) -> Rec:
     if source == "source_1":
         m = NV_ADDRESS.match(row["Address"].strip())
         assert m, row["Address"]

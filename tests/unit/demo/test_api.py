@@ -33,9 +33,7 @@ def test_summary_progress_and_optional_parts(tmp_path: Path) -> None:
 
 def test_refuses_to_mix_with_another_runs_snapshots(tmp_path: Path) -> None:
     generate_bucket(tmp_path, rows=100, months=2, seed=1, start=date(2024, 1, 1))
-    generate_bucket(
-        tmp_path, rows=100, months=2, seed=2, start=date(2024, 1, 1)
-    )  # same dates: fine
+    generate_bucket(tmp_path, rows=100, months=2, seed=2, start=date(2024, 1, 1))  # same dates: fine
     with pytest.raises(FileExistsError, match="empty folder"):
         generate_bucket(tmp_path, rows=100, months=1, seed=1, start=date(2024, 6, 1))
 

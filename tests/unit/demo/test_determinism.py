@@ -11,11 +11,7 @@ from leads_pipeline.demo import crm, generate_bucket, generator
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def _make(root: Path, seed: int = 3) -> dict[str, bytes]:
@@ -35,9 +31,7 @@ def test_other_seed_gives_other_files(tmp_path: Path) -> None:
     assert all(first[k] != other[k] for k in first if k.endswith(".csv"))
 
 
-def test_chunk_size_does_not_change_output(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_chunk_size_does_not_change_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     reference = _make(tmp_path / "a")
     monkeypatch.setattr(generator, "CHUNK", 64)
     monkeypatch.setattr(crm, "CHUNK", 50)

@@ -25,9 +25,7 @@ def months(bucket: Path) -> list[list[Rec]]:
                 out.append([])
             for key, row in rows.items():
                 t = owners[(source, key)]
-                out[m].append(
-                    record(source, key, t["facility_id"], t["operator_id"], row)
-                )
+                out[m].append(record(source, key, t["facility_id"], t["operator_id"], row))
     return out
 
 
@@ -56,10 +54,7 @@ def test_every_true_pair_is_found_by_a_rule(months: list[list[Rec]]) -> None:
             cross += a.source != b.source
             within += a.source == b.source
     assert cross > 50 and within > 5
-    assert all(
-        rules[r] > 0
-        for r in ("phone+address", "phone+email", "phone+name", "address+name")
-    ), rules
+    assert all(rules[r] > 0 for r in ("phone+address", "phone+email", "phone+name", "address+name")), rules
 
 
 def test_sister_sites_share_a_phone_but_never_match(months: list[list[Rec]]) -> None:
@@ -73,9 +68,7 @@ def test_sister_sites_share_a_phone_but_never_match(months: list[list[Rec]]) -> 
             if a.facility == b.facility:
                 continue
             traps += 1
-            assert contradict(a, b), (
-                f"sister sites without contradicting addresses:\n{a}\n{b}"
-            )
+            assert contradict(a, b), f"sister sites without contradicting addresses:\n{a}\n{b}"
             assert match_rule(a, b) is None
     shared_phone = sum(
         1

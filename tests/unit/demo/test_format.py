@@ -13,21 +13,14 @@ QUOTED_CELL = re.compile(r'(?:^|,)"((?:[^"]|"")*)"(?=,|\r\n|$)')
 def test_layout_has_one_file_per_source_and_month(bucket: Path) -> None:
     for source in SOURCES:
         names = [p.name for p in source_files(bucket, source)]
-        assert names == [
-            f"{source}_{d}.csv"
-            for d in ("20241001", "20241101", "20241201", "20250101")
-        ]
-    assert [p.name for p in (bucket / "crm").glob("*.csv")] == [
-        "salesforce_leads_20250101.csv"
-    ]
+        assert names == [f"{source}_{d}.csv" for d in ("20241001", "20241101", "20241201", "20250101")]
+    assert [p.name for p in (bucket / "crm").glob("*.csv")] == ["salesforce_leads_20250101.csv"]
     assert not list((bucket / "_truth").glob("source_*.csv"))
 
 
 def test_headers_equal_the_real_files(bucket: Path, real_root: Path) -> None:
     for source in SOURCES:
-        real = read_csv(
-            next((real_root / "technical_exercise" / source).glob("*.csv"))
-        )[0]
+        real = read_csv(next((real_root / "technical_exercise" / source).glob("*.csv")))[0]
         for path in source_files(bucket, source):
             assert read_csv(path)[0] == real, path.name
     real_crm = read_csv(next((real_root / "crm").glob("*.csv")))[0]
@@ -54,9 +47,7 @@ def test_multiline_caregiver_cell_is_one_record(bucket: Path) -> None:
     rows = read_csv(source_files(bucket, "source_2")[0])
     caregiver = rows[0].index("Primary Caregiver")
     cells = [r[caregiver] for r in rows[1:]]
-    assert all(
-        re.fullmatch(r"[^\n]+\n \n (Primary Caregiver|Director)", c) for c in cells
-    )
+    assert all(re.fullmatch(r"[^\n]+\n \n (Primary Caregiver|Director)", c) for c in cells)
 
 
 def test_quotes_only_where_needed(bucket: Path) -> None:
@@ -64,9 +55,7 @@ def test_quotes_only_where_needed(bucket: Path) -> None:
         text = path.read_text(encoding="utf-8")
         for match in QUOTED_CELL.finditer(text):
             cell = match.group(1)
-            assert re.search(r'[,\n]|""', cell), (
-                f"{path.name}: needless quotes around {cell!r}"
-            )
+            assert re.search(r'[,\n]|""', cell), f"{path.name}: needless quotes around {cell!r}"
 
 
 def test_every_month_is_about_rows_records(bucket: Path) -> None:

@@ -89,21 +89,13 @@ def test_default_quirks_are_present_and_rare(bucket: Path) -> None:
             total += 1
             phone = row["Phone"]
             if not PHONE_STYLE[source].fullmatch(phone):
-                seen[
-                    "no_phone"
-                    if len(re.sub(r"\D", "", phone)) < 10
-                    else "other_phone_style"
-                ] += 1
-            seen["trailing_space"] += any(
-                v.endswith(" ") for k, v in row.items() if k != "Primary Caregiver"
-            )
+                seen["no_phone" if len(re.sub(r"\D", "", phone)) < 10 else "other_phone_style"] += 1
+            seen["trailing_space"] += any(v.endswith(" ") for k, v in row.items() if k != "Primary Caregiver")
             seen["misencoded"] += "í" in row[NAME[source]]
             seen["broken_quote"] += '"' in row[NAME[source]]
             email = row.get(EMAIL_COLUMN.get(source, ""), "")
             seen["bad_email"] += bool(email) and not VALID_EMAIL.fullmatch(email)
-            seen["impossible_date"] += any(
-                row[c] and not _valid_date(row[c]) for c in DATE_COLUMNS.get(source, ())
-            )
+            seen["impossible_date"] += any(row[c] and not _valid_date(row[c]) for c in DATE_COLUMNS.get(source, ()))
             if source == "source_2":
                 seen["half_empty"] += not row["Star Level"]
                 seen["shifted_tail"] += row["School Year Only"] not in (
@@ -117,9 +109,7 @@ def test_default_quirks_are_present_and_rare(bucket: Path) -> None:
     assert all(n < 0.05 * total for n in rare.values()), (rare, total)
 
 
-def test_no_real_names_or_phones_in_generated_files(
-    bucket: Path, real_root: Path
-) -> None:
+def test_no_real_names_or_phones_in_generated_files(bucket: Path, real_root: Path) -> None:
     real_names, real_phones = set(), set()
     for source in SOURCES:
         for row in _rows(real_root, source):
@@ -131,11 +121,7 @@ def test_no_real_names_or_phones_in_generated_files(
     real_phones.discard("")
     for source in SOURCES:
         for row in _rows(bucket, source):
-            assert row[NAME[source]].strip().upper() not in real_names, row[
-                NAME[source]
-            ]
+            assert row[NAME[source]].strip().upper() not in real_names, row[NAME[source]]
             assert re.sub(r"\D", "", row["Phone"]) not in real_phones, row["Phone"]
     for row in read_csv(next((bucket / "crm").glob("*.csv")))[1:]:
-        assert (
-            row[5].strip().upper() not in real_names and row[11] not in real_phones
-        ), row
+        assert row[5].strip().upper() not in real_names and row[11] not in real_phones, row

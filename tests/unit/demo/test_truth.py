@@ -27,10 +27,7 @@ RAW_TO_CONTRACT = {
         "Subsidy Contract Number": {"accepts_financial_aid"},
         "School Year Only": {"accepts_financial_aid"},
         "Evening Hours": {"accepts_financial_aid"},
-        **{
-            day: {"schedule"}
-            for day in ("Mon", "Tues", "Wed", "Thurs", "Friday", "Saturday", "Sunday")
-        },
+        **{day: {"schedule"} for day in ("Mon", "Tues", "Wed", "Thurs", "Friday", "Saturday", "Sunday")},
         "Primary Caregiver": {"first_name", "last_name"},
         "Email": {"email"},
     },
@@ -106,16 +103,11 @@ def test_events_match_the_differences_between_snapshots(bucket: Path) -> None:
     assert all(checked[k] > 0 for k in ("inserted", "updated", "deleted")), checked
 
 
-def _check_contract_change(
-    source: str, diff: list[str], before: dict[str, str], after: dict[str, str]
-) -> None:
+def _check_contract_change(source: str, diff: list[str], before: dict[str, str], after: dict[str, str]) -> None:
     """A raw change is a change the contract can see (not a quirk or a re-spelling)."""
     for col in diff:
         if col.startswith("Phone"):
-            assert (
-                _digits(before[col]) != _digits(after[col])
-                and len(_digits(after[col])) == 10
-            )
+            assert _digits(before[col]) != _digits(after[col]) and len(_digits(after[col])) == 10
         if col.startswith("Email"):
             assert before[col].lower() != after[col].lower() and "@" in after[col]
 
@@ -129,11 +121,7 @@ def test_operator_is_named_only_for_owners(bucket: Path) -> None:
 
 
 def test_crm_matches_point_at_listed_facilities(bucket: Path) -> None:
-    facilities = {
-        r["facility_id"]
-        for r in truth(bucket, "records.csv")
-        if r["last_snapshot_date"] == "2025-01-01"
-    }
+    facilities = {r["facility_id"] for r in truth(bucket, "records.csv") if r["last_snapshot_date"] == "2025-01-01"}
     crm_rows = read_csv(next((bucket / "crm").glob("*.csv")))
     header = crm_rows[0]
     crm = {r[0]: dict(zip(header, r)) for r in crm_rows[1:]}
@@ -159,13 +147,9 @@ def test_summary_counts_agree_with_the_truth_files(bucket: Path) -> None:
     per_facility: dict[str, int] = defaultdict(int)
     for r in records:
         per_facility[r["facility_id"]] += 1
-    assert summary["duplicates"]["true_pairs"] == sum(
-        k * (k - 1) // 2 for k in per_facility.values()
-    )
+    assert summary["duplicates"]["true_pairs"] == sum(k * (k - 1) // 2 for k in per_facility.values())
     events = truth(bucket, "events.csv")
     for source in SOURCES:
         counts = summary["events"][source]
         for kind in ("inserted", "updated", "deleted"):
-            assert counts[kind] == sum(
-                1 for e in events if e["source"] == source and e["change_type"] == kind
-            )
+            assert counts[kind] == sum(1 for e in events if e["source"] == source and e["change_type"] == kind)
