@@ -121,19 +121,10 @@ def machine() -> dict[str, Any]:
     }
 
 
-def _generator() -> tuple[Callable[..., Any], str]:
-    try:
-        from leads_pipeline.demo import generate_bucket
-
-        return generate_bucket, "leads_pipeline.demo"
-    except ImportError:
-        from benchmarks.standin import generate_bucket
-
-        return generate_bucket, "benchmarks.standin"
-
-
 def generate(work_dir: Path, records: int, seed: int, say: Callable[[str], None]) -> Bucket:
-    generate_bucket, name = _generator()
+    from leads_pipeline.demo import generate_bucket
+
+    name = "leads_pipeline.demo"
     target = work_dir / "generated"
     if target.exists():
         shutil.rmtree(target)
