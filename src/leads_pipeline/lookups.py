@@ -14,9 +14,9 @@ parsed on every core.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 
@@ -32,7 +32,7 @@ PROCESSED_TABLE = "processed_loads"
 LOADS_TABLE = "_dlt_loads"
 BATCH_VALUES = 200_000
 PARALLEL_CHUNK = 20_000  # values per task handed to a worker process
-PARALLEL_MIN_VALUES = 50_000  # below this, starting workers costs more than it saves
+PARALLEL_MIN_VALUES = 50_000  # a batch below this is parsed here: starting workers would cost more
 PROCESSED_SCHEMA = pa.schema([("load_id", pa.string())])
 
 
@@ -75,22 +75,72 @@ def _all_loads(warehouse: Warehouse) -> list[str]:
     return [r[0] for r in warehouse.query(f"SELECT load_id FROM {RAW_SCHEMA}.{LOADS_TABLE}")]
 
 
-@contextmanager
-def _workers(enabled: bool) -> Iterator[Executor | None]:
-    """A pool of parser processes, one per core, when there is enough to parse."""
-    cores = os.cpu_count() or 1
-    if not enabled or cores < 2:
-        yield None
-        return
-    with ProcessPoolExecutor(max_workers=cores, mp_context=get_context("forkserver")) as pool:
-        yield pool
+class _Workers:
+    """Parser processes, one per core, started the first time a batch is large enough."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._broken = False
+
+    def parse(self, lookup: Lookup, values: list[str]) -> pa.Table:
+        cores = os.cpu_count() or 1
+        if cores < 2 or len(values) < PARALLEL_MIN_VALUES:
+            return lookup.parse(values)
+        if self._broken:
+            return lookup.parse(values)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=cores, mp_context=get_context("forkserver"))
+        chunks = [values[i : i + PARALLEL_CHUNK] for i in range(0, len(values), PARALLEL_CHUNK)]
+        try:
+            return pa.concat_tables(self._pool.map(lookup.parse, chunks))
+        except BrokenProcessPool:
+            # Workers cannot start (a host program without a `__main__` guard, a sandbox without
+            # process creation): parse here, more slowly, rather than fail the run.
+            self._broken = True
+            return lookup.parse(values)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
 
 
-def _parse(lookup: Lookup, values: list[str], pool: Executor | None) -> pa.Table:
-    if pool is None or len(values) < 2 * PARALLEL_CHUNK:
-        return lookup.parse(values)
-    chunks = [values[i : i + PARALLEL_CHUNK] for i in range(0, len(values), PARALLEL_CHUNK)]
-    return pa.concat_tables(pool.map(lookup.parse, chunks))
+def _refresh_one(
+    warehouse: Warehouse,
+    registry: Registry,
+    lookup: Lookup,
+    load_filter: str,
+    loads: list[str] | None,
+    workers: _Workers,
+    progress: Callable[[str], None] | None,
+) -> int:
+    """Parse one lookup's new values, streamed from the warehouse batch by batch."""
+    feeds = [
+        (spec.table_name, column)
+        for spec in registry
+        for column in spec.parse.get(lookup.name, ())
+        if column in warehouse.columns(RAW_SCHEMA, spec.table_name)
+    ]
+    warehouse.create_table_like(LOOKUP_SCHEMA, lookup.name, lookup.parse([]).schema)
+    if not feeds or loads == []:
+        return 0
+    union = " UNION ".join(
+        f'SELECT "{column}" AS raw_value FROM {RAW_SCHEMA}.{table} WHERE {load_filter}' for table, column in feeds
+    )
+    new_values = (
+        f"SELECT raw_value FROM (SELECT DISTINCT raw_value FROM ({union}) AS feeds) AS fresh "
+        f"WHERE raw_value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {LOOKUP_SCHEMA}.{lookup.name} AS known "
+        "WHERE known.raw_value = fresh.raw_value)"
+    )
+    parsed = 0
+    for batch in warehouse.arrow_batches(new_values, BATCH_VALUES):
+        values = batch.column(0).to_pylist()
+        if not values:
+            continue
+        parsed += len(values)
+        if progress:
+            progress(f"parsing {lookup.name}: {parsed:,} new values so far")
+        warehouse.append_arrow(LOOKUP_SCHEMA, lookup.name, workers.parse(lookup, values))
+    return parsed
 
 
 def refresh_lookups(
@@ -105,36 +155,12 @@ def refresh_lookups(
     else:
         load_filter = "1 = 1"
     added: dict[str, int] = {}
-    work: list[tuple[Lookup, pa.Array]] = []
-    for lookup in LOOKUPS.values():
-        feeds = [
-            (spec.table_name, column)
-            for spec in registry
-            for column in spec.parse.get(lookup.name, ())
-            if column in warehouse.columns(RAW_SCHEMA, spec.table_name)
-        ]
-        empty = lookup.parse([])
-        warehouse.create_table_like(LOOKUP_SCHEMA, lookup.name, empty.schema)
-        added[lookup.name] = 0
-        if not feeds or loads == []:
-            continue
-        union = " UNION ".join(
-            f'SELECT "{column}" AS raw_value FROM {RAW_SCHEMA}.{table} WHERE {load_filter}' for table, column in feeds
-        )
-        new_values = warehouse.arrow(
-            f"SELECT raw_value FROM (SELECT DISTINCT raw_value FROM ({union}) AS feeds) AS fresh "
-            f"WHERE raw_value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {LOOKUP_SCHEMA}.{lookup.name} AS known "
-            "WHERE known.raw_value = fresh.raw_value)"
-        ).column("raw_value")
-        work.append((lookup, new_values))
-        added[lookup.name] = len(new_values)
-    with _workers(sum(added.values()) >= PARALLEL_MIN_VALUES) as pool:
-        for lookup, new_values in work:
-            for start in range(0, len(new_values), BATCH_VALUES):
-                batch = new_values.slice(start, BATCH_VALUES).to_pylist()
-                if progress:
-                    progress(f"parsing {lookup.name}: {start + len(batch):,} of {len(new_values):,} new values")
-                warehouse.append_arrow(LOOKUP_SCHEMA, lookup.name, _parse(lookup, batch, pool))
+    workers = _Workers()
+    try:
+        for lookup in LOOKUPS.values():
+            added[lookup.name] = _refresh_one(warehouse, registry, lookup, load_filter, loads, workers, progress)
+    finally:
+        workers.close()
     warehouse.create_table_like(LOOKUP_SCHEMA, PROCESSED_TABLE, PROCESSED_SCHEMA)
     if done:
         warehouse.append_arrow(LOOKUP_SCHEMA, PROCESSED_TABLE, pa.table({"load_id": pa.array(done, pa.string())}))

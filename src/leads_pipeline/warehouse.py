@@ -71,6 +71,31 @@ class Warehouse:
             )
         return self._con.execute(sql).to_arrow_table()
 
+    def arrow_batches(self, sql: str, rows: int) -> Iterator[pa.RecordBatch]:
+        """A query's result in batches of `rows`, streamed: never the whole result in memory.
+
+        The result is read on a connection of its own, so this one may write while it streams.
+        """
+        if self.target == "postgres":
+            import psycopg2
+
+            reader = psycopg2.connect(self.settings.postgres_dsn)
+            try:
+                with reader.cursor(name="leads_stream") as cur:
+                    cur.itersize = rows
+                    cur.execute(sql)
+                    while chunk := cur.fetchmany(rows):
+                        names = [d[0] for d in cur.description]
+                        yield pa.RecordBatch.from_pylist([dict(zip(names, r, strict=True)) for r in chunk])
+            finally:
+                reader.close()
+            return
+        cursor = self._con.cursor()
+        try:
+            yield from cursor.execute(sql).to_arrow_reader(rows)
+        finally:
+            cursor.close()
+
     def create_table_like(self, schema: str, table: str, arrow_schema: pa.Schema) -> None:
         """Create an empty table with the Arrow schema's columns, unless it exists."""
         columns = ", ".join(f'"{f.name}" {_sql_type(f.type, self.target)}' for f in arrow_schema)
