@@ -12,7 +12,9 @@ from dlt.common.configuration import resolve_configuration
 from dlt.common.storages import FilesystemConfiguration, fsspec_from_config
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
+from leads_pipeline import faults
 from leads_pipeline.errors import BucketError
+from leads_pipeline.ingest.recovery import repair_interrupted_loads
 from leads_pipeline.ingest.source import LEDGER_TABLE, FileOutcome, leads_source
 from leads_pipeline.registry import Registry, SourceSpec
 from leads_pipeline.settings import Settings
@@ -88,16 +90,27 @@ def _first_line(exc: Exception) -> str:
     return text[0][:300] if text else ""
 
 
-def finish_pending_loads(pipeline: dlt.Pipeline) -> None:
+def finish_pending_loads(
+    pipeline: dlt.Pipeline, settings: Settings, message: Callable[[str], None] | None = None
+) -> None:
     """Complete the load packages of a run that stopped half-way, before extracting new files.
 
     dlt keeps extracted and normalized packages on disk until they are loaded; finishing them
-    first means a killed run's files land exactly once and are not listed again.
+    first means a killed run's files land exactly once and are not listed again. A package whose
+    loading had begun is first emptied of what it wrote (see `ingest.recovery`).
     """
     if pipeline.list_extracted_load_packages():
         pipeline.normalize()
     if pipeline.list_normalized_load_packages():
+        repair_interrupted_loads(pipeline, settings, RAW_DATASET, message)
         pipeline.load()
+
+
+def complete_interrupted_ingest(settings: Settings, message: Callable[[str], None] | None = None) -> None:
+    """Before building on `raw`, finish the loads a killed ingestion left (no bucket access needed)."""
+    pipeline = make_pipeline(settings)
+    if pipeline.has_pending_data:
+        finish_pending_loads(pipeline, settings, message)
 
 
 def known_fingerprints(warehouse: Warehouse) -> dict[str, dict[str, str]]:
@@ -118,6 +131,7 @@ def run_ingest(
     registry: Registry,
     only: list[str] | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
+    message: Callable[[str], None] | None = None,
 ) -> IngestReport:
     specs: list[SourceSpec] = registry.select(only)
     config = bucket_filesystem_config(settings)
@@ -133,7 +147,8 @@ def run_ingest(
     shutil.rmtree(spool_dir, ignore_errors=True)  # leftovers of a run that was killed
     spool_dir.mkdir(parents=True, exist_ok=True)
     pipeline = make_pipeline(settings)
-    finish_pending_loads(pipeline)
+    pipeline.sync_destination()
+    finish_pending_loads(pipeline, settings, message)
     with Warehouse.open(settings) as warehouse:
         fingerprints = known_fingerprints(warehouse)
     source = leads_source(
@@ -146,7 +161,14 @@ def run_ingest(
         credentials=config.credentials,
     )
     try:
-        info = pipeline.run(source)
+        # pipeline.run() in three steps, so a crash test can stop between them
+        pipeline.extract(source)
+        faults.reached("ingest:after-extract")
+        pipeline.normalize()
+        faults.reached("ingest:after-normalize")
+        faults.crash_after_load_jobs()
+        info = pipeline.load()
+        faults.reached("ingest:after-load")
     finally:
         shutil.rmtree(spool_dir, ignore_errors=True)
     report.load_ids = list(info.loads_ids)
