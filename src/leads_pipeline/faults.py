@@ -30,6 +30,7 @@ POINTS = (
     "ingest:after-load",  # raw is loaded, lookups not refreshed
     "lookups:after-table:<name>",  # this lookup table has its new values, the later ones not yet
     "transform:after-node:<name>",  # dbt finished this model or test, the rest not yet
+    "transform:after-nodes:<n>",  # dbt finished n models or tests, the rest not yet
 )
 
 

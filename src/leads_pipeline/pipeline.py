@@ -151,9 +151,13 @@ def transform_step(context: RunContext) -> TransformReport:
     complete_interrupted_ingest(settings, progress.message)
     progress.message("transform: dbt build")
 
+    finished = [0]
+
     def on_node(node: NodeResult) -> None:
         progress.node(node)
+        finished[0] += 1
         faults.reached(f"transform:after-node:{node.name}")
+        faults.reached(f"transform:after-nodes:{finished[0]}")
 
     report = run_transform(settings, on_node=on_node)
     context.report.transform = report

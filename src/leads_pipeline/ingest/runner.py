@@ -68,21 +68,45 @@ def bucket_filesystem_config(settings: Settings) -> FilesystemConfiguration:
     return resolve_configuration(config, sections=("sources", "filesystem"))
 
 
+CREDENTIALS_HINT = (
+    "check the credentials: SOURCES__FILESYSTEM__CREDENTIALS__* in the environment or "
+    "[sources.filesystem.credentials] in .dlt/secrets.toml (README: Point it at your bucket)"
+)
+REFUSED_WORDS = (
+    "403",
+    "401",
+    "forbidden",
+    "access denied",
+    "accessdenied",
+    "signature",
+    "invalidaccesskeyid",
+    "credential",
+    "unauthorized",
+    "permission",
+    "invalid_grant",
+    "private key",
+    "deserialize",
+)
+
+
 def check_bucket(settings: Settings, config: FilesystemConfiguration) -> None:
     """Fail early, in one clear line, when the bucket is missing or the credentials are refused."""
+    url = settings.bucket_url
     try:
         fs, root = fsspec_from_config(config)
-        exists = fs.exists(root)
-    except Exception as exc:  # noqa: BLE001 - every client library raises its own family
+        fs.ls(root, detail=False)
+    except FileNotFoundError:
         raise BucketError(
-            f"cannot open bucket {settings.bucket_url}: {type(exc).__name__}: {_first_line(exc)}. "
-            "Check the URL and the credentials (see README: Point it at your bucket)"
+            f"bucket {url} does not exist; check --bucket-url / LEADS_BUCKET_URL (and, for a cloud bucket, "
+            "that these credentials may see it)"
         ) from None
-    if not exists:
+    except Exception as exc:  # noqa: BLE001 - every client library raises its own family
+        reason = f"{type(exc).__name__}: {_first_line(exc)}"
+        if isinstance(exc, PermissionError) or any(w in reason.lower() for w in REFUSED_WORDS):
+            raise BucketError(f"bucket {url} refused the credentials ({reason}); {CREDENTIALS_HINT}") from None
         raise BucketError(
-            f"bucket {settings.bucket_url} does not exist or is not visible with these credentials; "
-            "check --bucket-url / LEADS_BUCKET_URL"
-        )
+            f"cannot open bucket {url} ({reason}); check the URL and the network, then {CREDENTIALS_HINT}"
+        ) from None
 
 
 def _first_line(exc: Exception) -> str:
