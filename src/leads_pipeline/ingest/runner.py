@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,11 +10,12 @@ from typing import Any
 
 import dlt
 from dlt.common.configuration import resolve_configuration
+from dlt.common.configuration.exceptions import ConfigFieldMissingException
 from dlt.common.storages import FilesystemConfiguration, fsspec_from_config
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from leads_pipeline import faults
-from leads_pipeline.errors import BucketError
+from leads_pipeline.errors import BucketError, ConfigError
 from leads_pipeline.ingest.recovery import repair_interrupted_loads
 from leads_pipeline.ingest.source import LEDGER_TABLE, FileOutcome, leads_source
 from leads_pipeline.registry import Registry, SourceSpec
@@ -65,7 +67,16 @@ def make_pipeline(settings: Settings) -> dlt.Pipeline:
 def bucket_filesystem_config(settings: Settings) -> FilesystemConfiguration:
     """The bucket's configuration with credentials as dlt resolves them (secrets.toml, env)."""
     config = FilesystemConfiguration(bucket_url=settings.bucket_url)
-    return resolve_configuration(config, sections=("sources", "filesystem"))
+    try:
+        return resolve_configuration(config, sections=("sources", "filesystem"))
+    except ConfigFieldMissingException as exc:
+        match = re.search(r"missing field\(s\): (.+)", str(exc))
+        fields = [f.strip(" `") for f in match.group(1).split(",")] if match else ["credentials"]
+        variables = ", ".join(f"SOURCES__FILESYSTEM__CREDENTIALS__{f.upper()}" for f in fields)
+        raise ConfigError(
+            f"no credentials for bucket {settings.bucket_url}: set {variables} in the environment, or "
+            f"{', '.join(fields)} under [sources.filesystem.credentials] in .dlt/secrets.toml"
+        ) from None
 
 
 CREDENTIALS_HINT = (
