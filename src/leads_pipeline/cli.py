@@ -85,7 +85,7 @@ ALERT_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 def _print_alert(alert: Alert) -> None:
     style = ALERT_STYLE.get(alert.severity, "white")
-    err.print(f"  [{style}]alert[/] {escape(alert.line())}")
+    err.print(f"  [{style}]alert[/] {escape(alert.line())}", soft_wrap=True)
 
 
 def _progress():  # noqa: ANN202 - pipeline.Progress, imported late
@@ -99,7 +99,7 @@ def _progress():  # noqa: ANN202 - pipeline.Progress, imported late
 
 def _fail(exc: LeadsError, settings: Settings | None) -> typer.Exit:
     text = str(exc) if settings is None else redactor_for(settings)(str(exc))
-    err.print(f"[red]error:[/] {escape(text or '')}")
+    err.print(f"[red]error:[/] {escape(text or '')}", soft_wrap=True)
     return typer.Exit(exc.exit_code)
 
 
@@ -264,6 +264,31 @@ def alerts_ack(
     except LeadsError as exc:
         raise _fail(exc, settings) from None
     out.print(f"acknowledged {count} alert{'s' if count != 1 else ''}")
+
+
+@app.command()
+def ui(
+    bucket_url: BucketOption = None,
+    database: DatabaseOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address the web UI listens on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port of the web UI")] = 3000,
+) -> None:
+    """Serve the Dagster UI and run the schedule and sensor (`dagster dev`), telemetry off."""
+    import os
+    import subprocess
+
+    settings = _settings(bucket_url, database, None)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": os.environ.get("DAGSTER_HOME") or str(settings.project_dir / ".dagster_home"),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "LEADS_BUCKET_URL": settings.bucket_url,
+        "LEADS_DATABASE": str(settings.database),
+    }
+    Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    err.print(f"[dim]DAGSTER_HOME={env['DAGSTER_HOME']}; UI at http://{host}:{port}[/]")
+    command = [sys.executable, "-m", "dagster", "dev", "-m", "leads_pipeline.orchestration.definitions"]
+    raise typer.Exit(subprocess.call([*command, "-h", host, "-p", str(port)], cwd=settings.project_dir, env=env))
 
 
 @demo_app.command("generate")

@@ -11,6 +11,7 @@ from typing import Any
 import dlt
 from dlt.common.configuration import resolve_configuration
 from dlt.common.configuration.exceptions import ConfigFieldMissingException
+from dlt.common.configuration.specs.gcp_credentials import GcpServiceAccountCredentialsWithoutDefaults
 from dlt.common.storages import FilesystemConfiguration, fsspec_from_config
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
@@ -79,6 +80,7 @@ def bucket_filesystem_config(settings: Settings) -> FilesystemConfiguration:
         ) from None
 
 
+GCS_READ_SCOPE = "https://www.googleapis.com/auth/devstorage.read_only"
 CREDENTIALS_HINT = (
     "check the credentials: SOURCES__FILESYSTEM__CREDENTIALS__* in the environment or "
     "[sources.filesystem.credentials] in .dlt/secrets.toml (README: Point it at your bucket)"
@@ -104,6 +106,7 @@ def check_bucket(settings: Settings, config: FilesystemConfiguration) -> None:
     """Fail early, in one clear line, when the bucket is missing or the credentials are refused."""
     url = settings.bucket_url
     try:
+        check_service_account(config)
         fs, root = fsspec_from_config(config)
         fs.ls(root, detail=False)
     except FileNotFoundError:
@@ -118,6 +121,21 @@ def check_bucket(settings: Settings, config: FilesystemConfiguration) -> None:
         raise BucketError(
             f"cannot open bucket {url} ({reason}); check the URL and the network, then {CREDENTIALS_HINT}"
         ) from None
+
+
+def check_service_account(config: FilesystemConfiguration) -> None:
+    """Ask Google for a token once, so a wrong service-account key fails at once.
+
+    gcsfs retries refused credentials with back-off for half a minute, since an expired token
+    looks the same; a key that cannot sign is worth saying in one second.
+    """
+    credentials = config.credentials
+    if not isinstance(credentials, GcpServiceAccountCredentialsWithoutDefaults) or not credentials.private_key:
+        return
+    from google.auth.transport.requests import Request
+
+    native = credentials.to_native_credentials().with_scopes([GCS_READ_SCOPE])
+    native.refresh(Request())
 
 
 def _first_line(exc: Exception) -> str:

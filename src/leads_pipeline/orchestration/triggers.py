@@ -4,12 +4,13 @@ source folder holds a file the ledger has not seen (local folders, gs:// and s3:
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 from dlt.common.storages import fsspec_from_config
 from dlt.common.storages.fsspec_filesystem import glob_files
 
+from leads_pipeline.audit import RunRow, recent_runs
 from leads_pipeline.errors import ConfigError, LeadsError
 from leads_pipeline.ingest.runner import RAW_DATASET, bucket_filesystem_config
 from leads_pipeline.ingest.source import LEDGER_TABLE
@@ -22,6 +23,7 @@ from leads_pipeline.warehouse import Warehouse
 
 SCHEDULE_NAME = "leads_daily"
 SENSOR_NAME = "leads_new_files"
+RETRY_AFTER_FAILURE_MINUTES = 60
 
 
 def _instant(moment: datetime | None) -> str | None:
@@ -43,15 +45,17 @@ def listed_files(settings: Settings, registry: Registry) -> set[tuple[str, str, 
     return files
 
 
-def seen_files(settings: Settings) -> set[tuple[str, str | None]]:
-    """Files the ledger already has a row for, whatever happened to them (loaded, duplicate, refused)."""
+def seen_files(settings: Settings) -> tuple[set[tuple[str, str | None]], RunRow | None]:
+    """Files the ledger has a row for, whatever happened to them (loaded, duplicate, refused),
+    and the latest run of the database."""
     if settings.target == "duckdb" and not settings.database.exists():
-        return set()
+        return set(), None
     with Warehouse.open(settings, read_only=settings.target == "duckdb") as warehouse:
+        runs = recent_runs(warehouse, 1)
         if not warehouse.table_exists(RAW_DATASET, LEDGER_TABLE):
-            return set()
+            return set(), runs[0] if runs else None
         rows = warehouse.query(f"SELECT relative_path, modification_date FROM {RAW_DATASET}.{LEDGER_TABLE}")
-    return {(path, _instant(modified)) for path, modified in rows}
+    return {(path, _instant(modified)) for path, modified in rows}, runs[0] if runs else None
 
 
 def new_files_sensor(settings: Settings, registry: Registry, job: dg.JobDefinition) -> dg.SensorDefinition:
@@ -67,7 +71,7 @@ def new_files_sensor(settings: Settings, registry: Registry, job: dg.JobDefiniti
             return dg.SkipReason("a run is writing the database; looking again at the next tick")
         try:
             listed = listed_files(settings, registry)
-            seen = seen_files(settings)
+            seen, last_run = seen_files(settings)
         except LeadsError as exc:
             return dg.SkipReason(redactor_for(settings)(str(exc)))
         except Exception as exc:  # noqa: BLE001 - a flaky listing must not stop the sensor
@@ -75,7 +79,16 @@ def new_files_sensor(settings: Settings, registry: Registry, job: dg.JobDefiniti
         new = sorted((source, path, modified) for source, path, modified in listed if (path, modified) not in seen)
         if not new:
             return dg.SkipReason(f"no new file among {len(listed)} in the bucket")
-        key = hashlib.sha1(repr(new).encode()).hexdigest()[:20]
+        if last_run and last_run.outcome == "failed" and last_run.finished_at:
+            retry_at = last_run.finished_at + timedelta(minutes=RETRY_AFTER_FAILURE_MINUTES)
+            if datetime.now(UTC).replace(tzinfo=None) < retry_at:
+                return dg.SkipReason(
+                    f"{len(new)} new file(s), but the last run failed ({last_run.message}); "
+                    f"trying again after {retry_at:%H:%M} UTC"
+                )
+        # A new key per database and per run since: files a failed run left are asked for again.
+        basis = (str(settings.database), last_run.run_id if last_run else None, new)
+        key = hashlib.sha1(repr(basis).encode()).hexdigest()[:20]
         sources = sorted({source for source, _path, _modified in new})
         return dg.RunRequest(
             run_key=key,
