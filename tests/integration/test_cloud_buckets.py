@@ -242,7 +242,9 @@ def test_a_wrong_service_account_key_stops_the_run_without_showing_it(gcs, monke
             Progress(message=printed.append, alert=lambda a: printed.append(a.line())),
         )
     error = str(raised.value)
-    assert error.startswith("bucket gs://leads-bucket refused the credentials (RefreshError: ('invalid_grant: Invalid JWT")
+    assert error.startswith(
+        "bucket gs://leads-bucket refused the credentials (RefreshError: ('invalid_grant: Invalid JWT"
+    )
     said = everything_said(settings, printed, error)
     body = gcs.other_key.splitlines()[5]
     assert body not in said and "PRIVATE KEY" not in said
