@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from tests.conftest import PROJECT_ROOT
 
@@ -73,8 +72,3 @@ def table_hashes(database: Path, ignore: set[str] = frozenset()) -> dict[str, tu
             ).fetchone()
             hashes[f"{schema}.{table}"] = (int(count), int(digest))
     return hashes
-
-
-@pytest.fixture
-def pause_file(tmp_path: Path) -> Path:
-    return tmp_path / "release"
