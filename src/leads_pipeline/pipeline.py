@@ -16,6 +16,7 @@ from datetime import date
 
 from leads_pipeline import alerts, audit, faults
 from leads_pipeline.alerts import Alert, Alerter
+from leads_pipeline.errors import LeadsError
 from leads_pipeline.ingest.runner import RAW_DATASET, IngestReport, complete_interrupted_ingest, run_ingest
 from leads_pipeline.ingest.source import LEDGER_TABLE, FileOutcome
 from leads_pipeline.lookups import refresh_lookups
@@ -103,7 +104,9 @@ def recorded_run(
             if outcome == "tests_failed":
                 message = f"{len(context.report.transform.failed_tests)} data tests failed"  # type: ignore[union-attr]
         except BaseException as exc:
-            message = redact(str(exc) if getattr(exc, "exit_code", None) else f"{type(exc).__name__}: {exc}")
+            if isinstance(exc, LeadsError):
+                exc.args = (redact(str(exc)),)  # whoever shows it next (CLI, Dagster) shows no secret
+            message = redact(str(exc) if isinstance(exc, LeadsError) else f"{type(exc).__name__}: {exc}")
             try:
                 context.alert([alerts.run_failed_alert(command, exc)])
             except Exception as alert_error:  # noqa: BLE001 - the run's own error matters more

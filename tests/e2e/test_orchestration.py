@@ -3,7 +3,9 @@ files with the dbt tests as checks, and the sensor and schedule behave."""
 
 from __future__ import annotations
 
+import importlib
 import shutil
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -90,6 +92,16 @@ def test_the_whole_graph_materializes_in_process(project: Path, real_bucket: Pat
         ("dagster transform staging+intermediate", "success", "transform"),
         ("dagster transform gold", "success", "transform"),
     ]
+
+
+def test_the_code_location_loads_from_the_environment(real_bucket: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("LEADS_BUCKET_URL", str(real_bucket))
+    monkeypatch.setenv("LEADS_DATABASE", str(tmp_path / "leads.duckdb"))
+    sys.modules.pop("leads_pipeline.orchestration.definitions", None)  # build it under this environment
+    defs = importlib.import_module("leads_pipeline.orchestration.definitions").defs
+    dg.Definitions.validate_loadable(defs)
+    assert defs.get_job_def(JOB_NAME).name == JOB_NAME
+    assert {s.name for s in defs.schedules} == {"leads_daily"} and {s.name for s in defs.sensors} == {SENSOR_NAME}
 
 
 def test_the_schedule_follows_the_settings(tmp_path: Path, monkeypatch):

@@ -141,7 +141,7 @@ def test_a_failed_run_is_alerted_and_recorded_without_its_secrets(tmp_path, sett
     printed: list[str] = []
     with pytest.raises(ConfigError) as raised:
         execute(settings, "leads run", True, True, Progress(alert=lambda a: printed.append(a.line())))
-    assert "urlSECRETvalue" in str(raised.value)  # the exception itself is not redacted: the CLI is
+    assert "urlSECRETvalue" not in str(raised.value) and "AKIALOCAL:***@" in str(raised.value)
 
     table = stored_alerts(settings.database)
     assert [(row["kind"], row["severity"]) for row in table] == [("run_failed", "error")]
