@@ -32,7 +32,7 @@ from leads_pipeline.settings import Settings
 from leads_pipeline.transform import NodeResult, TransformReport, dbt_environment
 
 DAGSTER_TARGET = Path("target") / "dagster"
-UPSTREAM_LAYERS = "path:models/staging path:models/intermediate"
+UPSTREAM_LAYERS = "path:seeds path:models/staging path:models/intermediate"
 SOURCE_KEY_PREFIXES = {"raw": "raw", "lookup": "lookup", "identity": "identity"}
 
 
