@@ -22,7 +22,7 @@ from multiprocessing import get_context
 
 import pyarrow as pa
 
-from leads_pipeline import normalize
+from leads_pipeline import faults, normalize
 from leads_pipeline.registry import Registry
 from leads_pipeline.warehouse import Warehouse
 
@@ -159,6 +159,7 @@ def refresh_lookups(
     try:
         for lookup in LOOKUPS.values():
             added[lookup.name] = _refresh_one(warehouse, registry, lookup, load_filter, loads, workers, progress)
+            faults.reached(f"lookups:after-table:{lookup.name}")
     finally:
         workers.close()
     warehouse.create_table_like(LOOKUP_SCHEMA, PROCESSED_TABLE, PROCESSED_SCHEMA)
