@@ -6,7 +6,7 @@ raw value to its parsed columns and a `problem`; only values not seen before are
 re-run costs nothing and a new month costs its new values. The tables live in the warehouse
 (schema `lookup`), which keeps the dbt models plain SQL on every engine.
 
-Only raw rows of loads not yet looked at are read (`lookup.processed_loads` keeps the load ids
+Only raw rows of loads not yet looked at are read (`main_audit.lookup_loads` keeps the load ids
 done), so the cost follows the new files, not all history. Large batches of new values are
 parsed on every core.
 """
@@ -28,7 +28,8 @@ from leads_pipeline.warehouse import Warehouse
 
 LOOKUP_SCHEMA = "lookup"
 RAW_SCHEMA = "raw"
-PROCESSED_TABLE = "processed_loads"
+PROCESSED_SCHEMA_NAME = "main_audit"  # bookkeeping, beside the run log
+PROCESSED_TABLE = "lookup_loads"
 LOADS_TABLE = "_dlt_loads"
 BATCH_VALUES = 200_000
 PARALLEL_CHUNK = 20_000  # values per task handed to a worker process
@@ -58,13 +59,13 @@ LOOKUPS = {
 
 def pending_loads(warehouse: Warehouse) -> list[str] | None:
     """Load ids in `raw` whose values were not looked up yet; None when every row must be read."""
-    if not warehouse.table_exists(LOOKUP_SCHEMA, PROCESSED_TABLE) or not warehouse.table_exists(
+    if not warehouse.table_exists(PROCESSED_SCHEMA_NAME, PROCESSED_TABLE) or not warehouse.table_exists(
         RAW_SCHEMA, LOADS_TABLE
     ):
         return None
     rows = warehouse.query(
         f"SELECT load_id FROM {RAW_SCHEMA}.{LOADS_TABLE} WHERE load_id NOT IN "
-        f"(SELECT load_id FROM {LOOKUP_SCHEMA}.{PROCESSED_TABLE}) ORDER BY load_id"
+        f"(SELECT load_id FROM {PROCESSED_SCHEMA_NAME}.{PROCESSED_TABLE}) ORDER BY load_id"
     )
     return [r[0] for r in rows]
 
@@ -162,7 +163,8 @@ def refresh_lookups(
             faults.reached(f"lookups:after-table:{lookup.name}")
     finally:
         workers.close()
-    warehouse.create_table_like(LOOKUP_SCHEMA, PROCESSED_TABLE, PROCESSED_SCHEMA)
+    warehouse.create_table_like(PROCESSED_SCHEMA_NAME, PROCESSED_TABLE, PROCESSED_SCHEMA)
     if done:
-        warehouse.append_arrow(LOOKUP_SCHEMA, PROCESSED_TABLE, pa.table({"load_id": pa.array(done, pa.string())}))
+        processed = pa.table({"load_id": pa.array(done, pa.string())})
+        warehouse.append_arrow(PROCESSED_SCHEMA_NAME, PROCESSED_TABLE, processed)
     return added

@@ -53,8 +53,8 @@ def _data_digest(warehouse: Warehouse) -> str:
     parts: list[str] = []
     if warehouse.table_exists("raw", "_dlt_loads"):
         parts.append(repr(warehouse.query("SELECT count(*), max(load_id) FROM raw._dlt_loads")[0]))
-    if warehouse.table_exists("lookup", "processed_loads"):
-        parts.append(repr(warehouse.query("SELECT count(*), max(load_id) FROM lookup.processed_loads")[0]))
+    if warehouse.table_exists("main_audit", "lookup_loads"):
+        parts.append(repr(warehouse.query("SELECT count(*), max(load_id) FROM main_audit.lookup_loads")[0]))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 

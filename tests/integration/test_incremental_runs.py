@@ -49,7 +49,7 @@ def test_lookups_read_only_the_loads_they_have_not_seen(real_bucket, settings_fo
     execute(settings, "leads ingest", True, False)
     with duckdb.connect(str(settings.database)) as con:
         loads = {r[0] for r in con.execute("SELECT load_id FROM raw._dlt_loads").fetchall()}
-        assert {r[0] for r in con.execute("SELECT load_id FROM lookup.processed_loads").fetchall()} == loads
+        assert {r[0] for r in con.execute("SELECT load_id FROM main_audit.lookup_loads").fetchall()} == loads
         # forget one parsed phone: with no new load it is not read again
         con.execute("DELETE FROM lookup.phones WHERE raw_value = '346-393-9400'")
     nothing_new = execute(settings, "leads ingest", True, False)
