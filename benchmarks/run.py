@@ -270,8 +270,13 @@ class Bench:
         if pipeline and transformed:
             result.models = _dbt_models()
         if measured.returncode not in (0, 6):
+            errors = [line for _, line in measured.lines if line.startswith("error:")]
+            result.note = f"failed with exit code {measured.returncode}: " + (errors[-1] if errors else "see output")
+            self.results.append(result)
+            self.after_step()
             tail = "\n".join(line for _, line in measured.lines[-25:])
-            raise RuntimeError(f"{name} failed with exit code {measured.returncode}:\n{tail}")
+            self.say(f"  {name} failed with exit code {measured.returncode}:\n{tail}")
+            raise StepFailed(name)
         if measured.returncode == 6:
             result.note = (result.note + "; " if result.note else "") + "data tests failed (tables built)"
         self.results.append(result)
@@ -281,6 +286,10 @@ class Bench:
 
 
 STEPS = ("ingest", "transform", "run", "idle", "month")
+
+
+class StepFailed(Exception):
+    """A measured step failed: the steps that depend on it are not measured."""
 
 
 def run_benchmark(
@@ -326,26 +335,30 @@ def run_benchmark(
     _remove_database(run_db)
     common = ["--bucket-url", str(bucket_dir)]
 
-    base = bench.baseline("baseline: DuckDB read_csv", bucket.first)
-    if "ingest" in steps:
-        bench.leads("leads ingest", ["ingest", *common, "--database", str(ingest_db)], bucket.first, base)
-        if "transform" in steps:
-            bench.leads("leads transform", ["transform", "--database", str(ingest_db)], bucket.first, base)
-        _remove_database(ingest_db)
-    if "run" in steps:
-        bench.leads("leads run (fresh database)", ["run", *common, "--database", str(run_db)], bucket.first, base)
-        if "idle" in steps:
-            bench.leads("leads run (no new file)", ["run", *common, "--database", str(run_db)], {}, None)
-        if "month" in steps:
-            base_next = bench.baseline("baseline: next month", bucket.second)
-            _place(bucket.second, bucket.generated, bucket_dir)
-            arguments = ["run", *common, "--database", str(run_db)]
-            bench.leads("leads run (+1 month)", arguments, bucket.second, base_next)
-        if not keep:
-            _remove_database(run_db)
+    try:
+        base = bench.baseline("baseline: DuckDB read_csv", bucket.first)
+        if "ingest" in steps:
+            bench.leads("leads ingest", ["ingest", *common, "--database", str(ingest_db)], bucket.first, base)
+            if "transform" in steps:
+                bench.leads("leads transform", ["transform", "--database", str(ingest_db)], bucket.first, base)
+            _remove_database(ingest_db)
+        if "run" in steps:
+            bench.leads("leads run (fresh database)", ["run", *common, "--database", str(run_db)], bucket.first, base)
+            if "idle" in steps:
+                bench.leads("leads run (no new file)", ["run", *common, "--database", str(run_db)], {}, None)
+            if "month" in steps:
+                base_next = bench.baseline("baseline: next month", bucket.second)
+                _place(bucket.second, bucket.generated, bucket_dir)
+                arguments = ["run", *common, "--database", str(run_db)]
+                bench.leads("leads run (+1 month)", arguments, bucket.second, base_next)
+            if not keep:
+                _remove_database(run_db)
 
-    if big_file_gb:
-        big_file(bench, work_dir, big_file_gb, bucket)
+        if big_file_gb:
+            big_file(bench, work_dir, big_file_gb, bucket)
+
+    except StepFailed as failed:
+        say(f"stopped: {failed} failed; the steps after it were not measured")
 
     print_report(report, bench.results, records, say)
     say(f"figures written to {out}")
