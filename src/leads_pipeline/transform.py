@@ -1,4 +1,9 @@
-"""Run the dbt project programmatically and report each model and test as it finishes."""
+"""Run the dbt project programmatically and report each model and test as it finishes.
+
+A transform is two dbt phases around the identity resolve step: the first builds staging and
+intermediate (record history, match keys, candidate pairs), the resolve step clusters the records
+and writes the `identity` tables, the second builds everything that reads them (the marts).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from leads_pipeline.errors import TransformError
+from leads_pipeline.identity import ResolveReport, resolve_identities
 from leads_pipeline.settings import Settings
+from leads_pipeline.warehouse import Warehouse
 
 FAILED_STATUSES = {"error", "fail", "runtime error"}
+# Everything downstream of the tables the resolve step writes: dbt's second phase.
+IDENTITY_SELECTOR = "source:identity+"
+# The first phase's models the resolve step reads.
+RESOLVE_INPUTS = (
+    "int_source_records__current",
+    "int_match_keys__collected",
+    "int_record_pairs__blocked",
+    "int_crm_leads__current",
+    "int_crm_pairs__blocked",
+)
 
 
 @dataclass
@@ -30,6 +47,7 @@ class NodeResult:
 @dataclass
 class TransformReport:
     nodes: list[NodeResult] = field(default_factory=list)
+    identity: ResolveReport | None = None
 
     @property
     def failed_models(self) -> list[NodeResult]:
@@ -112,5 +130,27 @@ def run_dbt(
 
 
 def run_transform(settings: Settings, on_node: Callable[[NodeResult], None] | None = None) -> TransformReport:
-    """Build every model and run every data test (dbt build)."""
-    return run_dbt(settings, ["build"], on_node=on_node)
+    """Build every model and run every data test: dbt build, identity resolve, dbt build.
+
+    When the first phase skips a model the resolve step reads (a failing test upstream of it, as
+    in a single `dbt build`), the resolve step and the second phase are skipped too.
+    """
+    report = TransformReport()
+    run_dbt(settings, ["build", "--exclude", IDENTITY_SELECTOR], on_node=on_node, report=report)
+    skipped = [n.name for n in report.nodes if n.name in RESOLVE_INPUTS and n.status == "skipped"]
+    if skipped:
+        note = NodeResult("identity.resolve", "python", "skipped", message=f"skipped: {', '.join(skipped)} not built")
+        report.nodes.append(note)
+        if on_node:
+            on_node(note)
+        return report
+    with Warehouse.open(settings) as warehouse:
+        report.identity = resolve_identities(warehouse)
+    step = NodeResult(
+        "identity.resolve", "python", "success", seconds=report.identity.seconds, message=report.identity.summary()
+    )
+    report.nodes.append(step)
+    if on_node:
+        on_node(step)
+    run_dbt(settings, ["build", "--select", IDENTITY_SELECTOR], on_node=on_node, report=report)
+    return report

@@ -1,33 +1,69 @@
-{#- Each source's latest snapshot: the records a lead is built from today. -#}
+{#-
+    Every source record ever seen, in its latest version, with when it was first and last seen and
+    whether its source's latest snapshot still lists it. A deleted record keeps its last version.
+-#}
 with
 
-records as (
-    select * from {{ ref('int_source_records__unioned') }}
+events as (
+    select * from {{ ref('int_source_records__versioned') }}
+    where change_type <> 'snapshot'
 ),
 
-latest_snapshot as (
-    select source, max(snapshot_date) as snapshot_date
-    from records
-    group by source
+snapshots as (
+    select * from {{ ref('int_source_snapshots__sequenced') }}
+),
+
+latest_snapshots as (
+    select source, snapshot_date from snapshots where is_latest
+),
+
+ranked as (
+    select
+        events.*,
+        row_number() over (
+            partition by source, natural_key order by snapshot_date desc
+        ) as recency,
+        min(snapshot_date) over (partition by source, natural_key) as first_seen_date
+    from events
+),
+
+latest as (
+    select
+        ranked.*,
+        ranked.change_type <> 'deleted' as is_active,
+        case
+            when ranked.change_type = 'deleted' then ranked.previous_snapshot_date
+            else latest_snapshots.snapshot_date
+        end as last_seen_date
+    from ranked
+    inner join latest_snapshots on ranked.source = latest_snapshots.source
+    where ranked.recency = 1
 ),
 
 current_records as (
-    select records.*
-    from records
-    inner join latest_snapshot
-        on records.source = latest_snapshot.source
-        and records.snapshot_date = latest_snapshot.snapshot_date
-    where records.natural_key is not null
-),
-
-deduplicated as (
-    {#- One natural key is one record: a key repeated within a file keeps its last row. -#}
     select
-        *,
-        row_number() over (
-            partition by source, natural_key order by record_number desc
-        ) as key_rank
-    from current_records
+        ---------- ids
+        row_number() over (order by source, natural_key) as record_index,
+        source,
+        {{ lead_source_rank('source') }} as source_rank,
+        natural_key,
+
+        ---------- history
+        first_seen_date,
+        last_seen_date,
+        is_active,
+        row_hash,
+        file_name,
+
+        ---------- the latest version
+        {%- for name, type in record_content_columns() %}
+        {{ name }},
+        {%- endfor %}
+        {%- for name in record_match_keys() %}
+        {{ name }}{{ "," if not loop.last }}
+        {%- endfor %}
+
+    from latest
 )
 
-select * from deduplicated where key_rank = 1
+select * from current_records

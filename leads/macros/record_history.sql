@@ -1,0 +1,109 @@
+{#-
+    Column lists and expressions shared by the record-history and identity models
+    (models/intermediate, models/marts). The record shape itself is `record_columns()`.
+-#}
+
+{#- Lineage columns of the record shape: where a record was read, not what it says. -#}
+{% macro record_lineage_columns() -%}
+    {{ return(['source', 'natural_key', 'snapshot_date', 'file_name', 'record_number', 'load_id']) }}
+{%- endmacro %}
+
+
+{#- Match keys identity resolution compares; part of the record shape, not of the contract. -#}
+{% macro record_match_keys() -%}
+    {{ return(['address_key', 'street_number', 'name_key']) }}
+{%- endmacro %}
+
+
+{#- The contract columns a record fills, (name, type) in contract order: what a change is. -#}
+{% macro record_content_columns() -%}
+    {%- set skipped = record_lineage_columns() + record_match_keys() -%}
+    {%- set columns = [] -%}
+    {%- for name, type in record_columns() if name not in skipped -%}
+        {%- do columns.append((name, type)) -%}
+    {%- endfor -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+
+{#- The record shape plus its match keys, whether or not the shape lists them yet. -#}
+{% macro record_columns_with_keys() -%}
+    {%- set columns = record_columns() -%}
+    {%- set names = columns | map(attribute=0) | list -%}
+    {%- for name in record_match_keys() if name not in names -%}
+        {%- do columns.append((name, dbt.type_string())) -%}
+    {%- endfor -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+
+{#- Hash of a record's contract columns: two versions of a record differ when their hashes do. -#}
+{% macro record_row_hash(relation_alias) -%}
+    {%- set parts = [] -%}
+    {%- for name, type in record_content_columns() -%}
+        {%- do parts.append("coalesce(cast(" ~ relation_alias ~ "." ~ name ~ " as " ~ dbt.type_string() ~ "), '~')") -%}
+        {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
+    {%- endfor -%}
+    {{ dbt.hash(dbt.concat(parts)) }}
+{%- endmacro %}
+
+
+{#- Comma-joined contract names of the columns whose values differ between two versions. -#}
+{% macro record_changed_columns(new_alias, old_alias) -%}
+    nullif(concat_ws(','
+    {%- for name, type in record_content_columns() %},
+        case when {{ new_alias }}.{{ name }} is distinct from {{ old_alias }}.{{ name }} then '{{ name }}' end
+    {%- endfor %}
+    ), '')
+{%- endmacro %}
+
+
+{#- `'source_1', 'source_2', ...`: the lead sources, for an `in (...)` list. -#}
+{% macro lead_source_list() -%}
+    {%- for source_id in var('lead_sources') -%}'{{ source_id }}'{{ ", " if not loop.last }}{%- endfor -%}
+{%- endmacro %}
+
+
+{#- 1, 2, 3, ...: a source's place in the contract's order (ties in survivorship and anchors). -#}
+{% macro lead_source_rank(column) -%}
+    case {{ column }}
+    {%- for source_id in var('lead_sources') %}
+        when '{{ source_id }}' then {{ loop.index }}
+    {%- endfor %}
+    end
+{%- endmacro %}
+
+
+{#- A record's own lead id: the id of the lead it anchors, and of its lead when it is alone. -#}
+{% macro record_lead_id(source_column, natural_key_column) -%}
+    {{ dbt.hash(dbt.concat([source_column, "':'", natural_key_column])) }}
+{%- endmacro %}
+
+
+{#- The first non-NULL value of `column` in `order_by` order within a group (an aggregate). -#}
+{% macro first_present(column, order_by) -%}
+    (array_agg({{ column }} order by {{ order_by }}) filter (where {{ column }} is not null))[1]
+{%- endmacro %}
+
+
+{#- The columns of one history event, read from the `side` of a snapshot comparison. -#}
+{% macro record_event_columns(side, change_type, changed_columns) -%}
+        {{ side }}.source,
+        {{ side }}.natural_key,
+        {{ side }}.compared_on as snapshot_date,
+        {{ side }}.compared_with as previous_snapshot_date,
+        cast('{{ change_type }}' as {{ dbt.type_string() }}) as change_type,
+        cast({{ changed_columns }} as {{ dbt.type_string() }}) as changed_columns,
+        {{ side }}.row_hash,
+        {{ side }}.file_name,
+        {{ side }}.record_number,
+        {{ side }}.load_id,
+        {%- for name, type in record_content_columns() %}
+        {{ side }}.{{ name }},
+        {%- endfor %}
+        {%- for name in record_match_keys() %}
+        {{ side }}.{{ name }},
+        {%- endfor %}
+        cast(null as {{ dbt.type_string() }}) as snapshot_fingerprint,
+        cast(null as {{ dbt.type_string() }}) as previous_fingerprint
+{%- endmacro %}
