@@ -129,14 +129,18 @@ def run_dbt(
     return report
 
 
-def run_transform(settings: Settings, on_node: Callable[[NodeResult], None] | None = None) -> TransformReport:
+def run_transform(
+    settings: Settings, on_node: Callable[[NodeResult], None] | None = None, with_tests: bool = True
+) -> TransformReport:
     """Build every model and run every data test: dbt build, identity resolve, dbt build.
 
     When the first phase skips a model the resolve step reads (a failing test upstream of it, as
     in a single `dbt build`), the resolve step and the second phase are skipped too.
+    `with_tests=False` builds the same models and seeds without running the tests.
     """
     report = TransformReport()
-    run_dbt(settings, ["build", "--exclude", IDENTITY_SELECTOR], on_node=on_node, report=report)
+    build = ["build"] if with_tests else ["build", "--exclude-resource-type", "test", "unit_test"]
+    run_dbt(settings, [*build, "--exclude", IDENTITY_SELECTOR], on_node=on_node, report=report)
     skipped = [n.name for n in report.nodes if n.name in RESOLVE_INPUTS and n.status == "skipped"]
     if skipped:
         note = NodeResult("identity.resolve", "python", "skipped", message=f"skipped: {', '.join(skipped)} not built")
@@ -152,5 +156,5 @@ def run_transform(settings: Settings, on_node: Callable[[NodeResult], None] | No
     report.nodes.append(step)
     if on_node:
         on_node(step)
-    run_dbt(settings, ["build", "--select", IDENTITY_SELECTOR], on_node=on_node, report=report)
+    run_dbt(settings, [*build, "--select", IDENTITY_SELECTOR], on_node=on_node, report=report)
     return report
