@@ -1,4 +1,4 @@
-{#- Trim and collapse inner whitespace; an empty result is NULL. -#}
+{#- Trim and collapse inner whitespace (spaces, tabs, line breaks); an empty result is NULL. -#}
 {% macro clean_text(expression) -%}
-    nullif(trim(regexp_replace({{ expression }}, '\s+', ' ', 'g')), '')
+    nullif(trim({{ regex_replace_all(expression, '[[:space:]]+', ' ') }}), '')
 {%- endmacro %}

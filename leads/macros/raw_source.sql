@@ -4,10 +4,19 @@
     Header drift means a raw table can lack a column (no file ever had it) or not exist at all (an
     optional source with no file yet, a rejects table before the first reject). Models still
     compile and run: a missing column is NULL, a missing table an empty result of the same shape.
+
+    In a dbt unit test the relation is the test's fixture: every column is taken to be there,
+    unless the test lists the columns its fixtures give by overriding `fixture_columns`, in which
+    case the others are NULL, exactly as for a raw table that lacks them.
 -#}
 {% macro select_columns(relation, columns) -%}
     {%- set existing = [] -%}
-    {%- if execute -%}
+    {%- if execute and model.resource_type == 'unit_test' -%}
+        {%- set given = fixture_columns() -%}
+        {%- for name, type in columns if given is none or name in given -%}
+            {%- do existing.append(name) -%}
+        {%- endfor -%}
+    {%- elif execute -%}
         {%- set found = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
         {%- if found is not none -%}
             {%- for column in adapter.get_columns_in_relation(found) -%}
@@ -28,6 +37,12 @@
     {%- else -%}
     where 1 = 0
     {%- endif %}
+{%- endmacro %}
+
+
+{#- The columns a unit test's fixtures give; a unit test overrides it, nothing else does. -#}
+{% macro fixture_columns() -%}
+    {{ return(none) }}
 {%- endmacro %}
 
 

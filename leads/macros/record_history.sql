@@ -9,29 +9,12 @@
 {%- endmacro %}
 
 
-{#- Match keys identity resolution compares; part of the record shape, not of the contract. -#}
-{% macro record_match_keys() -%}
-    {{ return(['address_key', 'street_number', 'name_key']) }}
-{%- endmacro %}
-
-
 {#- The contract columns a record fills, (name, type) in contract order: what a change is. -#}
 {% macro record_content_columns() -%}
-    {%- set skipped = record_lineage_columns() + record_match_keys() -%}
+    {%- set skipped = record_lineage_columns() + match_key_columns() -%}
     {%- set columns = [] -%}
     {%- for name, type in record_columns() if name not in skipped -%}
         {%- do columns.append((name, type)) -%}
-    {%- endfor -%}
-    {{ return(columns) }}
-{%- endmacro %}
-
-
-{#- The record shape plus its match keys, whether or not the shape lists them yet. -#}
-{% macro record_columns_with_keys() -%}
-    {%- set columns = record_columns() -%}
-    {%- set names = columns | map(attribute=0) | list -%}
-    {%- for name in record_match_keys() if name not in names -%}
-        {%- do columns.append((name, dbt.type_string())) -%}
     {%- endfor -%}
     {{ return(columns) }}
 {%- endmacro %}
@@ -101,7 +84,7 @@
         {%- for name, type in record_content_columns() %}
         {{ side }}.{{ name }},
         {%- endfor %}
-        {%- for name in record_match_keys() %}
+        {%- for name in match_key_columns() %}
         {{ side }}.{{ name }},
         {%- endfor %}
         cast(null as {{ dbt.type_string() }}) as snapshot_fingerprint,

@@ -1,6 +1,10 @@
 {#-
     The one shape every lead source's records take in the intermediate layer: lineage, then the
-    contract's facility columns (data-contract.md, main_gold.leads) that a single record can fill.
+    contract's facility columns (data-contract.md, main_gold.leads) that a single record can fill,
+    then the match keys identity resolution compares:
+      address_key    normalized street line and five-digit zip (`8889 S EASTERN AVE 89123`)
+      street_number  the street line's house number, no leading zeros (`8889`)
+      name_key       facility-name comparison key (`little sprout daycare`)
 -#}
 {% macro record_columns() -%}
     {{ return([
@@ -41,7 +45,16 @@
         ('website_address', dbt.type_string()),
         ('zip', dbt.type_string()),
         ('facility_type', dbt.type_string()),
+        ('address_key', dbt.type_string()),
+        ('street_number', dbt.type_string()),
+        ('name_key', dbt.type_string()),
     ]) }}
+{%- endmacro %}
+
+
+{#- The record shape's match keys: compared by identity resolution, not part of the contract. -#}
+{% macro match_key_columns() -%}
+    {{ return(['address_key', 'street_number', 'name_key']) }}
 {%- endmacro %}
 
 

@@ -37,7 +37,7 @@ versions as (
         {%- for name, type in record_content_columns() %}
         {{ name }},
         {%- endfor %}
-        {%- for name in record_match_keys() %}
+        {%- for name in match_key_columns() %}
         {{ name }}{{ "," if not loop.last }}
         {%- endfor %}
 

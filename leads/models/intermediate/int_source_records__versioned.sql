@@ -19,7 +19,7 @@
 -#}
 
 {%- set content = record_content_columns() -%}
-{%- set keys = record_match_keys() -%}
+{%- set keys = match_key_columns() -%}
 
 with
 

@@ -1,7 +1,17 @@
 {#- Every value or row the pipeline refused, with where it came from and the rule it failed. -#}
 with
 
+rejected_values as (
+    {#- Values a staging rule turned into NULL (each model's <column>__problem columns). -#}
+    {%- for source_id, model_name in staging_models() %}
+    select * from ({{ rejected_values(model_name) }}) as {{ model_name }}
+    where rule is not null
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
 malformed_rows as (
+    {#- Records read with too few or too many fields, or broken quoting: kept, and reported. -#}
     select
         source,
         file_name,
@@ -10,16 +20,16 @@ malformed_rows as (
         cast(null as {{ dbt.type_string() }}) as raw_value,
         'malformed_record: ' || parse_error as rule
     from (
-        select source, file_name, record_number, parse_error from {{ ref('stg_source_1__facilities') }}
-        union all
-        select source, file_name, record_number, parse_error from {{ ref('stg_source_2__facilities') }}
-        union all
-        select source, file_name, record_number, parse_error from {{ ref('stg_source_3__facilities') }}
+        {%- for source_id, model_name in staging_models() %}
+        select source, file_name, record_number, parse_error from {{ ref(model_name) }}
+        {% if not loop.last %}union all{% endif %}
+        {%- endfor %}
     ) as staged
     where parse_error is not null
 ),
 
 unreadable_records as (
+    {#- Records that could not be read at all (raw.rejected_records). -#}
     select
         source,
         file_name,
@@ -32,8 +42,14 @@ unreadable_records as (
         ('record_number', dbt.type_bigint()), ('reason', dbt.type_string()),
         ('record_text', dbt.type_string()),
     ]) }}) as rejected
+),
+
+issues as (
+    select * from rejected_values
+    union all
+    select * from malformed_rows
+    union all
+    select * from unreadable_records
 )
 
-select * from malformed_rows
-union all
-select * from unreadable_records
+select * from issues

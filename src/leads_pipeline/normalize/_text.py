@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+# ` DBA ` (doing business as) between a license holder and the business name, in any case and
+# with or without periods or slashes (`D/B/A`, `D.B.A.`); it must stand alone as a word.
+DBA = re.compile(r"\s+(?:DBA|D/B/A|D\.B\.A\.?)(?=[\s:]|$)[\s:]*", re.IGNORECASE)
 
 
 def clean(raw: str | None) -> str | None:
@@ -17,3 +22,12 @@ def fold_accents(text: str) -> str:
     """Drop diacritics so `ANGELíS` and `ANGELIS` compare equal."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def split_dba(text: str) -> tuple[str, str] | None:
+    """(holder, business) of `HOLDER DBA BUSINESS`; None without a DBA or when a side is empty."""
+    pieces = DBA.split(text, maxsplit=1)
+    if len(pieces) != 2:
+        return None
+    holder, business = (piece.strip(" ,") for piece in pieces)
+    return (holder, business) if holder and business else None

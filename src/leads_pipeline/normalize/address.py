@@ -218,7 +218,24 @@ def _split_with_tagger(text: str) -> StreetLine:
     street_labels = {token.label for token in tokens} - _UNIT_LABELS
     address1 = _assemble(text, tokens, street_labels)
     address2 = _assemble(text, tokens, _UNIT_LABELS)
-    return StreetLine(address1, address2, UNPARSED_STREET if address1 is None else None)
+    if address1 is None:
+        return _split_at_unit_designator(text)
+    return StreetLine(address1, address2, None)
+
+
+def _split_at_unit_designator(text: str) -> StreetLine:
+    """Fallback when the tagger reads the whole line as a unit (`13986 FM 1309 SUITE 281`, where
+    it takes the route number for a sub-address): cut before the first unit designator that
+    follows the street and carries an identifier, as the address key does."""
+    words = text.split()
+    street = _drop_unit([word.upper() for word in words])
+    if len(street) == len(words):
+        return StreetLine(None, text.strip(_SEPARATORS), UNPARSED_STREET)
+    return StreetLine(
+        clean(" ".join(words[: len(street)]).strip(_SEPARATORS)),
+        clean(" ".join(words[len(street) :]).strip(_SEPARATORS)),
+        None,
+    )
 
 
 def parse_street(raw: str | None) -> StreetLine:

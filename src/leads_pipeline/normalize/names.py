@@ -22,7 +22,7 @@ import pyarrow as pa
 from rapidfuzz import fuzz
 
 from leads_pipeline.normalize._batch import RawValues, lookup_table
-from leads_pipeline.normalize._text import clean, fold_accents
+from leads_pipeline.normalize._text import clean, fold_accents, split_dba
 
 DEFAULT_THRESHOLD = 90.0
 EMPTY_NAME = "empty_name"
@@ -74,11 +74,16 @@ def name_key(name: str | None) -> str:
     Accents folded, upper/lower case ignored, `&` read as AND, apostrophes and periods dropped
     (`L.L.C.` -> `LLC`), other punctuation a space, legal-form words (LLC, INC, CORP, CO, LTD,
     PLLC, LP, ...) and `THE` removed wherever they stand. A name made only of such words keeps
-    them. Empty input gives an empty key.
+    them. Empty input gives an empty key. A `HOLDER DBA BUSINESS` name is keyed by the business
+    it does business as (`BRIGGS, DASHESHIA DBA DEELIGHTFUL LEARNING STATION, LLC` ->
+    `deelightful learning station`), the name the other sources know the facility by.
     """
     text = clean(name)
     if text is None:
         return ""
+    parts = split_dba(text)
+    if parts is not None:
+        text = parts[1]
     text = fold_accents(text).upper().replace("&", " AND ")
     words = _SPACE.sub(" ", _DROP.sub("", text)).split()
     words = _join_compounds([_SPELLINGS.get(word, word) for word in words])

@@ -19,14 +19,13 @@ import pyarrow as pa
 from nameparser import HumanName
 
 from leads_pipeline.normalize._batch import RawValues, lookup_table
-from leads_pipeline.normalize._text import clean
+from leads_pipeline.normalize._text import DBA, clean, split_dba
 from leads_pipeline.normalize.names import LEGAL_SUFFIXES
 
 UNPARSED_NAME = "unparsed_name"
 UNPARSED_LICENSEE = "unparsed_licensee"
 
 _PEOPLE_SEPARATOR = re.compile(r"\s*[&,/+]\s*|\s+and\s+", re.IGNORECASE)
-_DBA = re.compile(r"\s+(?:DBA|D/B/A|D\.B\.A\.?)(?=[\s:]|$)[\s:]*", re.IGNORECASE)
 # Words that make a `LAST, FIRST`-shaped licensee a business rather than a person.
 _BUSINESS_WORDS = LEGAL_SUFFIXES | {
     "ACADEMY",
@@ -172,13 +171,11 @@ def parse_licensee(company: str | None) -> Licensee:
         return Licensee(None, None, None, None)
     problem = None
     holder, business = text, text
-    pieces = _DBA.split(text, maxsplit=1)
-    if len(pieces) == 2:
-        left, right = (piece.strip(" ,") for piece in pieces)
-        if left and right:
-            holder, business = left, right
-        else:
-            problem = UNPARSED_LICENSEE
+    parts = split_dba(text)
+    if parts is not None:
+        holder, business = parts
+    elif DBA.search(text):
+        problem = UNPARSED_LICENSEE
     first, last = _split_full_name(holder) if _looks_like_person(holder) else (None, None)
     return Licensee(holder, business, first, last, problem)
 

@@ -122,6 +122,10 @@ def test_unparsable_one_line_keeps_only_what_is_sure(raw: str, state: str | None
         ("10 SUITE ST", "10 SUITE ST", None),
         ("123 FRONT ST", "123 FRONT ST", None),
         ("4000 HWY 6 N STE 300", "4000 HWY 6 N", "STE 300"),
+        # the tagger reads an FM road number before a suite as a sub-address: cut at the designator
+        ("13986 FM 1309 SUITE 281", "13986 FM 1309", "SUITE 281"),
+        ("627 FM 1608 BLDG 268", "627 FM 1608", "BLDG 268"),
+        ("18018 fm 1088 suite 51", "18018 fm 1088", "suite 51"),
         ("2000 HWY 6 BLDG A", "2000 HWY 6", "BLDG A"),
         ("800 E BROADWAY BLDG 2 STE 100", "800 E BROADWAY", "BLDG 2 STE 100"),
         ("123 MAIN ST, UNIT B", "123 MAIN ST", "UNIT B"),

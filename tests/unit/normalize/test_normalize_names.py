@@ -40,6 +40,11 @@ from leads_pipeline.normalize.names import (
         ("MY LITTLE ANGELíS HOME DAYCARE LLC", "my little angelis home daycare"),
         ('K" Street Learning Center LLC"', "k street learning center"),
         ("  EOS   FITNESS -RUSSELL ", "eos fitness russell"),
+        ("BRIGGS, DASHESHIA DBA DEELIGHTFUL LEARNING STATION, LLC", "deelightful learning station"),
+        ("John Smith d/b/a Kids Place", "kids place"),
+        ("ROBINSON, KATRINA DBA WIGGLES AND GIGGLES ,LLC", "wiggles and giggles"),
+        ("ABBA DBA", "abba dba"),  # nothing after DBA: the whole name
+        ("DBA KIDS", "dba kids"),  # DBA must follow a holder
         ("THE", "the"),  # only filler: kept rather than emptied
         ("", ""),
         (None, ""),

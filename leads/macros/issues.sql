@@ -1,0 +1,70 @@
+{#-
+    Rejected values. A staging model that checks a column exposes two companion columns:
+      <column>__raw      the raw text the value came from
+      <column>__problem  the rule the raw text failed (NULL when it passed or was blank)
+    and data_quality_issues turns every non-NULL <column>__problem into a row. A new rule is one
+    more pair in a staging model; nothing else changes.
+-#}
+
+{#- The problem of a SQL rule that gives NULL for what it rejects: a non-blank raw value that became NULL. -#}
+{% macro rejected_if_null(column, rule) -%}
+    case
+        when {{ clean_text(column ~ '__raw') }} is not null and {{ column }} is null then '{{ rule }}'
+    end as {{ column }}__problem
+{%- endmacro %}
+
+
+{#- The checked columns of a model: those with a <column>__problem companion. -#}
+{% macro checked_columns(relation) -%}
+    {%- set checked = [] -%}
+    {%- if execute -%}
+        {%- for column in adapter.get_columns_in_relation(relation) -%}
+            {%- set name = column.name | lower -%}
+            {%- if name.endswith('__problem') -%}{%- do checked.append(name[:-9]) -%}{%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(checked) }}
+{%- endmacro %}
+
+
+{#-
+    One row per rejected value of a staging model: source, file_name, record_number, column_name,
+    raw_value, rule. The model is read once; its problem columns are unpivoted with a cross join.
+-#}
+{% macro rejected_values(model_name) -%}
+    {%- set relation = ref(model_name) -%}
+    {%- set checked = checked_columns(relation) -%}
+    {%- if checked %}
+    select
+        staged.source,
+        staged.file_name,
+        staged.record_number,
+        checked_columns.column_name,
+        case checked_columns.column_name
+            {%- for column in checked %}
+            when '{{ column }}' then cast(staged.{{ column }}__raw as {{ dbt.type_string() }})
+            {%- endfor %}
+        end as raw_value,
+        case checked_columns.column_name
+            {%- for column in checked %}
+            when '{{ column }}' then staged.{{ column }}__problem
+            {%- endfor %}
+        end as rule
+    from (
+        select * from {{ relation }}
+        where {% for column in checked %}{{ column }}__problem is not null{{ ' or ' if not loop.last }}{% endfor %}
+    ) as staged
+    cross join (
+        values {% for column in checked %}('{{ column }}'){{ ', ' if not loop.last }}{% endfor %}
+    ) as checked_columns (column_name)
+    {%- else %}
+    select
+        cast(null as {{ dbt.type_string() }}) as source,
+        cast(null as {{ dbt.type_string() }}) as file_name,
+        cast(null as {{ dbt.type_bigint() }}) as record_number,
+        cast(null as {{ dbt.type_string() }}) as column_name,
+        cast(null as {{ dbt.type_string() }}) as raw_value,
+        cast(null as {{ dbt.type_string() }}) as rule
+    where 1 = 0
+    {%- endif %}
+{%- endmacro %}

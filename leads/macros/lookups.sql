@@ -1,0 +1,46 @@
+{#-
+    The Python-parsed lookup tables (schema `lookup`, written by `leads ingest`): one row per
+    distinct raw value, its parsed columns and a `problem` (NULL when the value parsed). Staging
+    models left-join them on `raw_value` = the raw column. The column lists here are the ones
+    `leads_pipeline.normalize` writes (a test keeps them equal).
+-#}
+{% macro lookup_columns() -%}
+    {{ return({
+        'phones': ['raw_value', 'e164', 'extension', 'problem'],
+        'one_line_addresses': [
+            'raw_value', 'address1', 'address2', 'city', 'state', 'zip', 'street_number',
+            'address_key', 'problem',
+        ],
+        'street_lines': ['raw_value', 'address1', 'address2', 'street_number', 'street_key', 'problem'],
+        'people': ['raw_value', 'first_name', 'last_name', 'full_name', 'problem'],
+        'caregivers': ['raw_value', 'first_name', 'last_name', 'title', 'problem'],
+        'licensees': ['raw_value', 'licensee_name', 'company', 'first_name', 'last_name', 'problem'],
+        'facility_names': ['raw_value', 'name_key', 'problem'],
+    }) }}
+{%- endmacro %}
+
+
+{#- One lookup table, all text columns; empty (same shape) before the first ingestion. -#}
+{% macro lookup_source(name) -%}
+    {%- set typed = [] -%}
+    {%- for column in lookup_columns()[name] -%}{%- do typed.append((column, dbt.type_string())) -%}{%- endfor -%}
+    {%- if execute and model.resource_type == 'unit_test' -%}
+    select {% for column, type in typed %}{{ adapter.quote(column) }}{{ ', ' if not loop.last }}{% endfor %}
+    from {{ source('lookup', name) }}
+    {%- else -%}
+    {{ select_columns(source('lookup', name), typed) }}
+    {%- endif %}
+{%- endmacro %}
+
+
+{#-
+    The problem of a looked-up value: the lookup's own, or `not_parsed` when the raw value has no
+    row in the lookup at all (the lookups were not refreshed after the raw table changed), so that
+    a value is never dropped without a trace.
+-#}
+{% macro lookup_problem(raw_value, lookup) -%}
+    case
+        when {{ lookup }}.raw_value is null and {{ clean_text(raw_value) }} is not null then 'not_parsed'
+        else {{ lookup }}.problem
+    end
+{%- endmacro %}
