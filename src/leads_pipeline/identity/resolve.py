@@ -240,7 +240,7 @@ def read_inputs(warehouse: Warehouse, schema: str = INTERMEDIATE_SCHEMA):
     return records, sorted_names, pairs, crm, crm_pairs
 
 
-def _tables(resolution: Resolution, previous: dict[str, str], retired_before: dict[str, list], now: datetime):
+def identity_tables(resolution: Resolution, previous: dict[str, str], retired_before: dict[str, list], now: datetime):
     """The identity tables of one resolution; `previous` maps record key -> lead id of the last run."""
     records = resolution.records
     anchor_of = resolution.clusters.anchor_of
@@ -289,7 +289,7 @@ def _tables(resolution: Resolution, previous: dict[str, str], retired_before: di
     return {"record_clusters": record_clusters, "crm_matches": crm_matches, "retired_lead_ids": retired_ids}
 
 
-def _previous(warehouse: Warehouse) -> tuple[dict[str, str], dict[str, list]]:
+def read_previous(warehouse: Warehouse) -> tuple[dict[str, str], dict[str, list]]:
     previous: dict[str, str] = {}
     retired: dict[str, list] = {}
     if warehouse.table_exists(IDENTITY_SCHEMA, "record_clusters"):
@@ -321,8 +321,8 @@ def resolve_identities(warehouse: Warehouse, progress: Callable[[str], None] | N
     report = ResolveReport()
     records, names, pairs, crm, crm_pairs = read_inputs(warehouse)
     resolution = resolve(records, names, pairs, crm, crm_pairs, report)
-    previous, retired_before = _previous(warehouse)
-    tables = _tables(resolution, previous, retired_before, datetime.now(UTC).replace(tzinfo=None))
+    previous, retired_before = read_previous(warehouse)
+    tables = identity_tables(resolution, previous, retired_before, datetime.now(UTC).replace(tzinfo=None))
     write_tables(warehouse, tables)
     report.retired_ids = tables["retired_lead_ids"].num_rows
     report.seconds = time.monotonic() - began
