@@ -65,7 +65,16 @@
 
 {#- The first non-NULL value of `column` in `order_by` order within a group (an aggregate). -#}
 {% macro first_present(column, order_by) -%}
+    {{ return(adapter.dispatch('first_present')(column, order_by)) }}
+{%- endmacro %}
+
+{% macro default__first_present(column, order_by) -%}
     (array_agg({{ column }} order by {{ order_by }}) filter (where {{ column }} is not null))[1]
+{%- endmacro %}
+
+{#- DuckDB: a hash aggregate instead of one sort per column; `order_by` must be one ascending key. -#}
+{% macro duckdb__first_present(column, order_by) -%}
+    arg_min({{ column }}, {{ order_by }}) filter (where {{ column }} is not null)
 {%- endmacro %}
 
 
@@ -89,4 +98,47 @@
         {%- endfor %}
         cast(null as {{ dbt.type_string() }}) as snapshot_fingerprint,
         cast(null as {{ dbt.type_string() }}) as previous_fingerprint
+{%- endmacro %}
+
+
+{#-
+    The snapshots the history model must compare in this run: all of them when it is built from
+    scratch; when incremental, those whose `snapshot` row in the model is missing or out of date
+    (a new snapshot, a late older one shifting the one after it, another file for a snapshot).
+-#}
+{% macro pending_snapshots(snapshots) -%}
+    select snapshots.*
+    from {{ snapshots }} as snapshots
+    {%- if is_incremental() %}
+    left join (
+        select source, snapshot_date, previous_snapshot_date, snapshot_fingerprint, previous_fingerprint
+        from {{ this }}
+        where change_type = 'snapshot'
+    ) as compared
+        on snapshots.source = compared.source
+        and snapshots.snapshot_date = compared.snapshot_date
+    where compared.source is null
+        or compared.snapshot_fingerprint <> snapshots.snapshot_fingerprint
+        or compared.previous_snapshot_date is distinct from snapshots.previous_snapshot_date
+        or compared.previous_fingerprint is distinct from snapshots.previous_fingerprint
+    {%- endif %}
+{%- endmacro %}
+
+
+{#-
+    The earliest snapshot date an incremental run of the history model reads (the pending
+    snapshots and the ones they are compared with), looked up before the model runs so the
+    warehouse can skip older files: a date, 'nothing' when no snapshot is pending, or none when
+    every snapshot is read (a full build, or a unit test).
+-#}
+{% macro pending_scan_start(snapshots) -%}
+    {%- if not execute or not is_incremental() or model.resource_type == 'unit_test' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set found = run_query(
+        "select min(coalesce(previous_snapshot_date, snapshot_date)) as scan_from from ("
+        ~ pending_snapshots(snapshots) ~ ") as pending"
+    ) -%}
+    {%- set scan_from = found.columns[0].values()[0] -%}
+    {{ return('nothing' if scan_from is none else scan_from | string) }}
 {%- endmacro %}

@@ -6,7 +6,9 @@
 with
 
 versions as (
-    select * from {{ ref('int_source_records__history') }}
+    select source, natural_key, phone, address_key, email, name_key
+    from {{ ref('int_source_records__versioned') }}
+    where change_type in ('inserted', 'updated')
 ),
 
 records as (

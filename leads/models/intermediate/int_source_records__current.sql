@@ -17,33 +17,46 @@ latest_snapshots as (
     select source, snapshot_date from snapshots where is_latest
 ),
 
-ranked as (
+spans as (
+    {#- Narrow first, so only one wide row per record is carried: its latest event. -#}
     select
-        events.*,
-        row_number() over (
-            partition by source, natural_key order by snapshot_date desc
-        ) as recency,
-        min(snapshot_date) over (partition by source, natural_key) as first_seen_date
+        source,
+        natural_key,
+        min(snapshot_date) as first_seen_date,
+        max(snapshot_date) as latest_event_date
     from events
+    group by source, natural_key
+),
+
+numbered as (
+    select
+        spans.*,
+        row_number() over (order by source, natural_key) as record_index
+    from spans
 ),
 
 latest as (
     select
-        ranked.*,
-        ranked.change_type <> 'deleted' as is_active,
+        numbered.record_index,
+        numbered.first_seen_date,
+        events.*,
+        events.change_type <> 'deleted' as is_active,
         case
-            when ranked.change_type = 'deleted' then ranked.previous_snapshot_date
+            when events.change_type = 'deleted' then events.previous_snapshot_date
             else latest_snapshots.snapshot_date
         end as last_seen_date
-    from ranked
-    inner join latest_snapshots on ranked.source = latest_snapshots.source
-    where ranked.recency = 1
+    from events
+    inner join numbered
+        on events.source = numbered.source
+        and events.natural_key = numbered.natural_key
+        and events.snapshot_date = numbered.latest_event_date
+    inner join latest_snapshots on events.source = latest_snapshots.source
 ),
 
 current_records as (
     select
         ---------- ids
-        row_number() over (order by source, natural_key) as record_index,
+        record_index,
         source,
         {{ lead_source_rank('source') }} as source_rank,
         natural_key,

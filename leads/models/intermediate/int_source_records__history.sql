@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 {#-
     SCD type 2 view of the record history: one row per version of a source record, valid from the
     snapshot that brought it until the snapshot that changed or dropped it (NULL while current).

@@ -20,36 +20,13 @@
 
 {%- set content = record_content_columns() -%}
 {%- set keys = match_key_columns() -%}
+{%- set scan_from = pending_scan_start(ref('int_source_snapshots__sequenced')) -%}
 
 with
 
-snapshots as (
-    select * from {{ ref('int_source_snapshots__sequenced') }}
-),
-
-{% if is_incremental() %}
-compared as (
-    select source, snapshot_date, previous_snapshot_date, snapshot_fingerprint, previous_fingerprint
-    from {{ this }}
-    where change_type = 'snapshot'
-),
-
 pending as (
-    select snapshots.*
-    from snapshots
-    left join compared
-        on snapshots.source = compared.source
-        and snapshots.snapshot_date = compared.snapshot_date
-    where compared.source is null
-        or compared.snapshot_fingerprint <> snapshots.snapshot_fingerprint
-        or compared.previous_snapshot_date is distinct from snapshots.previous_snapshot_date
-        or compared.previous_fingerprint is distinct from snapshots.previous_fingerprint
+    {{ pending_snapshots(ref('int_source_snapshots__sequenced')) }}
 ),
-{% else %}
-pending as (
-    select * from snapshots
-),
-{% endif %}
 
 needed as (
     select source, snapshot_date from pending
@@ -63,13 +40,19 @@ records as (
         unioned.*,
         row_number() over (
             partition by unioned.source, unioned.snapshot_date, unioned.natural_key
-            order by unioned.record_number desc
+            order by unioned.file_name desc, unioned.record_number desc
         ) as key_rank
     from {{ ref('int_source_records__unioned') }} as unioned
     inner join needed
         on unioned.source = needed.source
         and unioned.snapshot_date = needed.snapshot_date
     where unioned.natural_key is not null
+    {%- if scan_from == 'nothing' %}
+        and 1 = 0
+    {%- elif scan_from is not none %}
+        {#- A constant the warehouse can push down to the raw tables: only recent files are read. #}
+        and unioned.snapshot_date >= cast('{{ scan_from }}' as date)
+    {%- endif %}
 ),
 
 hashed as (

@@ -21,23 +21,26 @@ crm_matches as (
 ),
 
 members as (
+    {#- Recency 1 is the record seen last; ties go to the contract's source order. -#}
     select
         clustered.lead_id,
         clustered.match_rule,
-        records.*
+        records.*,
+        row_number() over (
+            partition by clustered.lead_id
+            order by records.last_seen_date desc, records.source_rank, records.natural_key
+        ) as recency
     from records
     inner join clustered
         on records.source = clustered.source
         and records.natural_key = clustered.natural_key
 ),
 
-{%- set recency = 'last_seen_date desc, source_rank, natural_key' %}
-
 survived as (
     select
         lead_id,
         {%- for name, type in content %}
-        {{ first_present(name, recency) }} as {{ name }},
+        {{ first_present(name, 'recency') }} as {{ name }},
         {%- endfor %}
         count(*) as source_record_count,
         max(match_rule) as match_rule,
@@ -49,14 +52,14 @@ survived as (
 ),
 
 other_phones as (
-    select members.lead_id, members.phone, members.last_seen_date, members.source_rank, members.natural_key
+    select members.lead_id, members.phone, members.recency
     from members
     inner join survived on members.lead_id = survived.lead_id
     where members.phone <> survived.phone
 ),
 
 second_phones as (
-    select lead_id, {{ first_present('phone', recency) }} as phone2
+    select lead_id, {{ first_present('phone', 'recency') }} as phone2
     from other_phones
     group by lead_id
 ),
