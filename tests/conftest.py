@@ -16,6 +16,9 @@ DEMO_BUCKET = PROJECT_ROOT / "data" / "landing"
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+# gcsfs reads this once, at import: its default (on) asks a gRPC control API that the local
+# storage emulator does not have, and waits a minute per bucket for it.
+os.environ.setdefault("GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT", "false")
 
 REAL_FILES = {
     "source_1": "technical_exercise/source_1/source_1_20241101.csv",

@@ -1,20 +1,24 @@
 """The run log (`main_audit.runs`): one row per run, written at start and completed at the end.
 
-A run killed half-way keeps its `running` row; `leads status` shows it as interrupted once no run
-holds the lock.
+A run killed half-way cannot complete its row: it stays `running` until the next run takes the
+lock, which proves the killed run is gone, and marks it `interrupted`. `leads status` shows it as
+interrupted as soon as no run holds the lock.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pyarrow as pa
 
-from leads_pipeline.warehouse import Warehouse
+from leads_pipeline.warehouse import Warehouse, _sql_type
 
 AUDIT_SCHEMA = "main_audit"
 RUNS_TABLE = "runs"
+INTERRUPTED_MESSAGE = "the process stopped before the run finished (killed or lost); the next run completed its work"
 
 RUNS_SCHEMA = pa.schema(
     [
@@ -27,18 +31,54 @@ RUNS_SCHEMA = pa.schema(
         ("rows_loaded", pa.int64()),
         ("duration_seconds", pa.float64()),
         ("message", pa.string()),
+        ("steps", pa.string()),
     ]
 )
+
+
+@dataclass(frozen=True)
+class RunRow:
+    run_id: str
+    started_at: datetime
+    finished_at: datetime | None
+    command: str
+    steps: str | None
+    outcome: str
+    files_loaded: int | None
+    rows_loaded: int | None
+    duration_seconds: float | None
+    message: str | None
 
 
 def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def start_run(warehouse: Warehouse, command: str) -> tuple[str, datetime]:
-    warehouse.create_table_like(AUDIT_SCHEMA, RUNS_TABLE, RUNS_SCHEMA)
+def ensure_table(warehouse: Warehouse, schema: str, table: str, arrow_schema: pa.Schema) -> None:
+    """Create the table, or add the columns a database made by an older version lacks."""
+    warehouse.create_table_like(schema, table, arrow_schema)
+    present = set(warehouse.columns(schema, table))
+    for column in arrow_schema:
+        if column.name not in present:
+            warehouse.execute(
+                f'ALTER TABLE {schema}.{table} ADD COLUMN "{column.name}" {_sql_type(column.type, warehouse.target)}'
+            )
+
+
+def ensure_runs_table(warehouse: Warehouse) -> None:
+    ensure_table(warehouse, AUDIT_SCHEMA, RUNS_TABLE, RUNS_SCHEMA)
+
+
+def start_run(warehouse: Warehouse, command: str, steps: Sequence[str] = ()) -> tuple[str, datetime]:
+    """Record a new run; call it holding the lock, so earlier `running` rows are known dead."""
+    ensure_runs_table(warehouse)
+    mark = "%s" if warehouse.target == "postgres" else "?"
+    warehouse.execute(
+        f"UPDATE {AUDIT_SCHEMA}.{RUNS_TABLE} SET outcome = 'interrupted', message = {mark} WHERE outcome = 'running'",
+        [INTERRUPTED_MESSAGE],
+    )
     run_id, started = uuid.uuid4().hex, now()
-    row = {"run_id": run_id, "command": command, "started_at": started, "outcome": "running"}
+    row = {"run_id": run_id, "command": command, "started_at": started, "outcome": "running", "steps": ",".join(steps)}
     warehouse.append_arrow(AUDIT_SCHEMA, RUNS_TABLE, pa.Table.from_pylist([row], RUNS_SCHEMA))
     return run_id, started
 
@@ -62,10 +102,12 @@ def finish_run(
     )
 
 
-def recent_runs(warehouse: Warehouse, limit: int = 5) -> list[tuple]:
+def recent_runs(warehouse: Warehouse, limit: int = 5) -> list[RunRow]:
     if not warehouse.table_exists(AUDIT_SCHEMA, RUNS_TABLE):
         return []
-    return warehouse.query(
-        f"SELECT started_at, finished_at, command, outcome, files_loaded, rows_loaded, "
+    steps = "steps" if "steps" in warehouse.columns(AUDIT_SCHEMA, RUNS_TABLE) else "CAST(NULL AS VARCHAR)"
+    rows = warehouse.query(
+        f"SELECT run_id, started_at, finished_at, command, {steps}, outcome, files_loaded, rows_loaded, "
         f"duration_seconds, message FROM {AUDIT_SCHEMA}.{RUNS_TABLE} ORDER BY started_at DESC LIMIT {int(limit)}"
     )
+    return [RunRow(*row) for row in rows]

@@ -5,17 +5,23 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from leads_pipeline.errors import LeadsError
-from leads_pipeline.ingest.source import FileOutcome
-from leads_pipeline.pipeline import Progress, RunReport, execute
+from leads_pipeline.errors import LeadsError, LockedError
+from leads_pipeline.redact import redactor_for
+from leads_pipeline.run_lock import describe_holder, is_locked
 from leads_pipeline.settings import Settings
-from leads_pipeline.transform import NodeResult
+
+if TYPE_CHECKING:  # the pipeline's modules load dlt and dbt: import them only when a step runs
+    from leads_pipeline.alerts import Alert
+    from leads_pipeline.ingest.source import FileOutcome
+    from leads_pipeline.pipeline import RunReport
+    from leads_pipeline.transform import NodeResult
 
 app = typer.Typer(
     help="Agency licensing files in a bucket -> one de-duplicated table of leads (main_gold.leads).",
@@ -25,6 +31,8 @@ app = typer.Typer(
 )
 demo_app = typer.Typer(help="The project's own demo data.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
+alerts_app = typer.Typer(help="Open alerts: list them, acknowledge them.", invoke_without_command=True)
+app.add_typer(alerts_app, name="alerts")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -72,7 +80,27 @@ def _print_node(node: NodeResult) -> None:
     err.print(f"  {kind} {mark:<4} {node.name} ({node.seconds:.1f}s){detail}")
 
 
-PROGRESS = Progress(message=lambda text: err.print(f"[dim]{text}[/]"), file=_print_file, node=_print_node)
+ALERT_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _print_alert(alert: Alert) -> None:
+    style = ALERT_STYLE.get(alert.severity, "white")
+    err.print(f"  [{style}]alert[/] {escape(alert.line())}", soft_wrap=True)
+
+
+def _progress():  # noqa: ANN202 - pipeline.Progress, imported late
+    from leads_pipeline.pipeline import Progress
+
+    def message(text: str) -> None:
+        err.print(f"[dim]{escape(text)}[/]")
+
+    return Progress(message=message, file=_print_file, node=_print_node, alert=_print_alert)
+
+
+def _fail(exc: LeadsError, settings: Settings | None) -> typer.Exit:
+    text = str(exc) if settings is None else redactor_for(settings)(str(exc))
+    err.print(f"[red]error:[/] {escape(text or '')}", soft_wrap=True)
+    return typer.Exit(exc.exit_code)
 
 
 def _summarize(report: RunReport, settings: Settings) -> None:
@@ -126,11 +154,23 @@ def _print_gold_counts(settings: Settings) -> None:
 
 def _run(command: str, settings: Settings, do_ingest: bool, do_transform: bool, only: list[str] | None = None) -> None:
     try:
-        report = execute(settings, command, do_ingest, do_transform, PROGRESS, only)
+        if is_locked(settings.lock_path):
+            # Say so at once, before loading the pipeline's libraries (the lock is taken again below).
+            raise LockedError(
+                f"another run holds {settings.database.name}: {describe_holder(settings.lock_path)}; "
+                "wait for it to finish (`leads status` shows it)"
+            )
+        from leads_pipeline.pipeline import execute
+
+        report = execute(settings, command, do_ingest, do_transform, _progress(), only)
     except LeadsError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(exc.exit_code) from None
+        raise _fail(exc, settings) from None
     _summarize(report, settings)
+    if report.alerts:
+        worst = sum(1 for a in report.alerts if a.severity != "info")
+        out.print(
+            f"alerts: {len(report.alerts)} raised ({worst} warnings or errors); `leads alerts` lists the open ones"
+        )
     if report.transform and report.transform.failed_tests:
         err.print(
             f"[red]error:[/] {len(report.transform.failed_tests)} data tests failed; the tables are built, "
@@ -168,16 +208,87 @@ def transform(database: DatabaseOption = None, target: TargetOption = None) -> N
 
 
 @app.command()
-def status(database: DatabaseOption = None, target: TargetOption = None) -> None:
-    """What was loaded and when, rows per source and file, and the last runs."""
+def status(
+    database: DatabaseOption = None,
+    target: TargetOption = None,
+    files: Annotated[int, typer.Option("--files", help="How many of the latest files to list")] = 12,
+    runs: Annotated[int, typer.Option("--runs", help="How many of the last runs to list")] = 5,
+) -> None:
+    """Open alerts, sources and their newest snapshots, the latest files, the last runs."""
     from leads_pipeline.status import collect_status, render_status
 
     settings = _settings(None, database, target)
     try:
-        render_status(collect_status(settings), out)
+        render_status(collect_status(settings, files=files, runs=runs), out)
     except LeadsError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(exc.exit_code) from None
+        raise _fail(exc, settings) from None
+
+
+@alerts_app.callback()
+def alerts_list(
+    ctx: typer.Context,
+    database: DatabaseOption = None,
+    target: TargetOption = None,
+) -> None:
+    """Open alerts: unacknowledged, recent and still true (`leads alerts ack` closes them)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from leads_pipeline.status import collect_alerts, render_alerts
+
+    settings = _settings(None, database, target)
+    try:
+        render_alerts(collect_alerts(settings), out, full=True)
+    except LeadsError as exc:
+        raise _fail(exc, settings) from None
+
+
+@alerts_app.command("ack")
+def alerts_ack(
+    alert_ids: Annotated[list[str] | None, typer.Argument(help="Alert ids (or their first characters)")] = None,
+    all_open: Annotated[bool, typer.Option("--all", help="Acknowledge every open alert")] = False,
+    database: DatabaseOption = None,
+    target: TargetOption = None,
+) -> None:
+    """Acknowledge alerts (with their repeats): they stop showing as open."""
+    from leads_pipeline.alerts import acknowledge
+    from leads_pipeline.run_lock import run_lock
+    from leads_pipeline.warehouse import Warehouse
+
+    if not alert_ids and not all_open:
+        err.print("[red]error:[/] name the alerts to acknowledge (ids from `leads alerts`) or pass --all")
+        raise typer.Exit(2)
+    settings = _settings(None, database, target)
+    try:
+        with run_lock(settings.lock_path, "leads alerts ack"), Warehouse.open(settings) as warehouse:
+            count = acknowledge(warehouse, None if all_open else alert_ids)
+    except LeadsError as exc:
+        raise _fail(exc, settings) from None
+    out.print(f"acknowledged {count} alert{'s' if count != 1 else ''}")
+
+
+@app.command()
+def ui(
+    bucket_url: BucketOption = None,
+    database: DatabaseOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address the web UI listens on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port of the web UI")] = 3000,
+) -> None:
+    """Serve the Dagster UI and run the schedule and sensor (`dagster dev`), telemetry off."""
+    import os
+    import subprocess
+
+    settings = _settings(bucket_url, database, None)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": os.environ.get("DAGSTER_HOME") or str(settings.project_dir / ".dagster_home"),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "LEADS_BUCKET_URL": settings.bucket_url,
+        "LEADS_DATABASE": str(settings.database),
+    }
+    Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    err.print(f"[dim]DAGSTER_HOME={env['DAGSTER_HOME']}; UI at http://{host}:{port}[/]")
+    command = [sys.executable, "-m", "dagster", "dev", "-m", "leads_pipeline.orchestration.definitions"]
+    raise typer.Exit(subprocess.call([*command, "-h", host, "-p", str(port)], cwd=settings.project_dir, env=env))
 
 
 @demo_app.command("generate")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from leads_pipeline import normalize
+from leads_pipeline import faults, normalize
 from leads_pipeline.registry import Registry
 from leads_pipeline.warehouse import Warehouse
 
@@ -73,4 +73,5 @@ def refresh_lookups(
                 progress(f"parsing {lookup.name}: {start + len(batch):,} of {len(values):,} new values")
             warehouse.append_arrow(LOOKUP_SCHEMA, lookup.name, lookup.parse(batch))
         added[lookup.name] = len(values)
+        faults.reached(f"lookups:after-table:{lookup.name}")
     return added

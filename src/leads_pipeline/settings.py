@@ -44,6 +44,17 @@ class AlertSettings:
     webhook_url: str | None = None
     max_rejected_share: float = 0.05
     max_file_age_days: float = 45.0
+    webhook_timeout_seconds: float = 5.0
+    window_days: float = 7.0
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """When the orchestrator runs the pipeline: a cron schedule and the new-file sensor."""
+
+    cron: str = "0 6 * * *"
+    timezone: str = "UTC"
+    sensor_interval_seconds: int = 300
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,7 @@ class Settings:
     postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/test"
     sources_file: Path | None = None
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
 
     @classmethod
     def load(
@@ -76,6 +88,15 @@ class Settings:
             webhook_url=_env("LEADS_WEBHOOK_URL"),
             max_rejected_share=_env_float("LEADS_MAX_REJECTED_SHARE", AlertSettings.max_rejected_share),
             max_file_age_days=_env_float("LEADS_MAX_FILE_AGE_DAYS", AlertSettings.max_file_age_days),
+            webhook_timeout_seconds=_env_float("LEADS_WEBHOOK_TIMEOUT_SECONDS", AlertSettings.webhook_timeout_seconds),
+            window_days=_env_float("LEADS_ALERT_WINDOW_DAYS", AlertSettings.window_days),
+        )
+        schedule = ScheduleSettings(
+            cron=_env("LEADS_SCHEDULE_CRON", ScheduleSettings.cron) or ScheduleSettings.cron,
+            timezone=_env("LEADS_SCHEDULE_TIMEZONE", ScheduleSettings.timezone) or ScheduleSettings.timezone,
+            sensor_interval_seconds=int(
+                _env_float("LEADS_SENSOR_INTERVAL_SECONDS", ScheduleSettings.sensor_interval_seconds)
+            ),
         )
         return cls(
             project_dir=project_dir,
@@ -85,6 +106,7 @@ class Settings:
             postgres_dsn=_env("LEADS_POSTGRES_DSN", cls.postgres_dsn) or cls.postgres_dsn,
             sources_file=registry_path.resolve(),
             alerts=alerts,
+            schedule=schedule,
         )
 
     def with_overrides(self, **changes) -> Settings:

@@ -155,7 +155,13 @@ class CsvFileReader:
             lost = self._tolerant_pass(csv_path, headers, flagged)
         self._drop_empty_blank_columns(headers)
         malformed = len({r.record_number for r in flagged} - {r.record_number for r in lost})
-        return FileRead(self.spool_path, self._count(), encoding, headers, malformed=malformed, rejected=lost)
+        records = self._count()
+        if records == 0 and not lost:
+            raise FileRejected(
+                "it has a header row but no records: the export is probably incomplete (as the latest "
+                "snapshot it would mark every facility inactive); ask the agency for the full file"
+            )
+        return FileRead(self.spool_path, records, encoding, headers, malformed=malformed, rejected=lost)
 
     @property
     def spool_path(self) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,10 +10,14 @@ from typing import Any
 
 import dlt
 from dlt.common.configuration import resolve_configuration
+from dlt.common.configuration.exceptions import ConfigFieldMissingException
+from dlt.common.configuration.specs.gcp_credentials import GcpServiceAccountCredentialsWithoutDefaults
 from dlt.common.storages import FilesystemConfiguration, fsspec_from_config
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
-from leads_pipeline.errors import BucketError
+from leads_pipeline import faults
+from leads_pipeline.errors import BucketError, ConfigError
+from leads_pipeline.ingest.recovery import repair_interrupted_loads
 from leads_pipeline.ingest.source import LEDGER_TABLE, FileOutcome, leads_source
 from leads_pipeline.registry import Registry, SourceSpec
 from leads_pipeline.settings import Settings
@@ -63,24 +68,74 @@ def make_pipeline(settings: Settings) -> dlt.Pipeline:
 def bucket_filesystem_config(settings: Settings) -> FilesystemConfiguration:
     """The bucket's configuration with credentials as dlt resolves them (secrets.toml, env)."""
     config = FilesystemConfiguration(bucket_url=settings.bucket_url)
-    return resolve_configuration(config, sections=("sources", "filesystem"))
+    try:
+        return resolve_configuration(config, sections=("sources", "filesystem"))
+    except ConfigFieldMissingException as exc:
+        match = re.search(r"missing field\(s\): (.+)", str(exc))
+        fields = [f.strip(" `") for f in match.group(1).split(",")] if match else ["credentials"]
+        variables = ", ".join(f"SOURCES__FILESYSTEM__CREDENTIALS__{f.upper()}" for f in fields)
+        raise ConfigError(
+            f"no credentials for bucket {settings.bucket_url}: set {variables} in the environment, or "
+            f"{', '.join(fields)} under [sources.filesystem.credentials] in .dlt/secrets.toml"
+        ) from None
+
+
+GCS_READ_SCOPE = "https://www.googleapis.com/auth/devstorage.read_only"
+CREDENTIALS_HINT = (
+    "check the credentials: SOURCES__FILESYSTEM__CREDENTIALS__* in the environment or "
+    "[sources.filesystem.credentials] in .dlt/secrets.toml (README: Point it at your bucket)"
+)
+REFUSED_WORDS = (
+    "403",
+    "401",
+    "forbidden",
+    "access denied",
+    "accessdenied",
+    "signature",
+    "invalidaccesskeyid",
+    "credential",
+    "unauthorized",
+    "permission",
+    "invalid_grant",
+    "private key",
+    "deserialize",
+)
 
 
 def check_bucket(settings: Settings, config: FilesystemConfiguration) -> None:
     """Fail early, in one clear line, when the bucket is missing or the credentials are refused."""
+    url = settings.bucket_url
     try:
+        check_service_account(config)
         fs, root = fsspec_from_config(config)
-        exists = fs.exists(root)
-    except Exception as exc:  # noqa: BLE001 - every client library raises its own family
+        fs.ls(root, detail=False)
+    except FileNotFoundError:
         raise BucketError(
-            f"cannot open bucket {settings.bucket_url}: {type(exc).__name__}: {_first_line(exc)}. "
-            "Check the URL and the credentials (see README: Point it at your bucket)"
+            f"bucket {url} does not exist; check --bucket-url / LEADS_BUCKET_URL (and, for a cloud bucket, "
+            "that these credentials may see it)"
         ) from None
-    if not exists:
+    except Exception as exc:  # noqa: BLE001 - every client library raises its own family
+        reason = f"{type(exc).__name__}: {_first_line(exc)}"
+        if isinstance(exc, PermissionError) or any(w in reason.lower() for w in REFUSED_WORDS):
+            raise BucketError(f"bucket {url} refused the credentials ({reason}); {CREDENTIALS_HINT}") from None
         raise BucketError(
-            f"bucket {settings.bucket_url} does not exist or is not visible with these credentials; "
-            "check --bucket-url / LEADS_BUCKET_URL"
-        )
+            f"cannot open bucket {url} ({reason}); check the URL and the network, then {CREDENTIALS_HINT}"
+        ) from None
+
+
+def check_service_account(config: FilesystemConfiguration) -> None:
+    """Ask Google for a token once, so a wrong service-account key fails at once.
+
+    gcsfs retries refused credentials with back-off for half a minute, since an expired token
+    looks the same; a key that cannot sign is worth saying in one second.
+    """
+    credentials = config.credentials
+    if not isinstance(credentials, GcpServiceAccountCredentialsWithoutDefaults) or not credentials.private_key:
+        return
+    from google.auth.transport.requests import Request
+
+    native = credentials.to_native_credentials().with_scopes([GCS_READ_SCOPE])
+    native.refresh(Request())
 
 
 def _first_line(exc: Exception) -> str:
@@ -88,16 +143,27 @@ def _first_line(exc: Exception) -> str:
     return text[0][:300] if text else ""
 
 
-def finish_pending_loads(pipeline: dlt.Pipeline) -> None:
+def finish_pending_loads(
+    pipeline: dlt.Pipeline, settings: Settings, message: Callable[[str], None] | None = None
+) -> None:
     """Complete the load packages of a run that stopped half-way, before extracting new files.
 
     dlt keeps extracted and normalized packages on disk until they are loaded; finishing them
-    first means a killed run's files land exactly once and are not listed again.
+    first means a killed run's files land exactly once and are not listed again. A package whose
+    loading had begun is first emptied of what it wrote (see `ingest.recovery`).
     """
     if pipeline.list_extracted_load_packages():
         pipeline.normalize()
     if pipeline.list_normalized_load_packages():
+        repair_interrupted_loads(pipeline, settings, RAW_DATASET, message)
         pipeline.load()
+
+
+def complete_interrupted_ingest(settings: Settings, message: Callable[[str], None] | None = None) -> None:
+    """Before building on `raw`, finish the loads a killed ingestion left (no bucket access needed)."""
+    pipeline = make_pipeline(settings)
+    if pipeline.has_pending_data:
+        finish_pending_loads(pipeline, settings, message)
 
 
 def known_fingerprints(warehouse: Warehouse) -> dict[str, dict[str, str]]:
@@ -118,6 +184,7 @@ def run_ingest(
     registry: Registry,
     only: list[str] | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
+    message: Callable[[str], None] | None = None,
 ) -> IngestReport:
     specs: list[SourceSpec] = registry.select(only)
     config = bucket_filesystem_config(settings)
@@ -133,7 +200,8 @@ def run_ingest(
     shutil.rmtree(spool_dir, ignore_errors=True)  # leftovers of a run that was killed
     spool_dir.mkdir(parents=True, exist_ok=True)
     pipeline = make_pipeline(settings)
-    finish_pending_loads(pipeline)
+    pipeline.sync_destination()
+    finish_pending_loads(pipeline, settings, message)
     with Warehouse.open(settings) as warehouse:
         fingerprints = known_fingerprints(warehouse)
     source = leads_source(
@@ -146,7 +214,14 @@ def run_ingest(
         credentials=config.credentials,
     )
     try:
-        info = pipeline.run(source)
+        # pipeline.run() in three steps, so a crash test can stop between them
+        pipeline.extract(source)
+        faults.reached("ingest:after-extract")
+        pipeline.normalize()
+        faults.reached("ingest:after-normalize")
+        faults.crash_after_load_jobs()
+        info = pipeline.load()
+        faults.reached("ingest:after-load")
     finally:
         shutil.rmtree(spool_dir, ignore_errors=True)
     report.load_ids = list(info.loads_ids)

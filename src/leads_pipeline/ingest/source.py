@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import dlt
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 from dlt.common.storages.fsspec_filesystem import FileItemDict
@@ -30,6 +31,7 @@ from leads_pipeline.errors import FileRejected
 from leads_pipeline.ingest.csv_reader import CsvFileReader, FileRead
 from leads_pipeline.registry import SourceSpec
 
+REFUSED_HINT = "Once fixed, put it in the bucket again: a file with a newer modification time is loaded"
 LEDGER_TABLE = "ingested_files"
 REJECTS_TABLE = "rejected_records"
 COPY_CHUNK = 1 << 22
@@ -145,7 +147,12 @@ class FileLoader:
                     read = CsvFileReader(path, self.spec, self.spool_dir, lineage).read()
                 except FileRejected as refused:
                     outcome.status = "refused"
-                    outcome.message = str(refused)
+                    outcome.message = f"{refused}. {REFUSED_HINT}"
+                except duckdb.Error as exc:
+                    # Whatever else the CSV reader cannot take refuses this file, not the whole run.
+                    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+                    outcome.status = "refused"
+                    outcome.message = f"it cannot be read as CSV ({type(exc).__name__}: {reason}). {REFUSED_HINT}"
                 if read is not None:
                     self.known_fingerprints[print_] = item["relative_path"]
                     outcome.rows, outcome.malformed = read.records, read.malformed

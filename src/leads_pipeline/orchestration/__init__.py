@@ -1,0 +1,1 @@
+"""Dagster definitions over the pipeline's own steps: `definitions.defs` is the code location."""
