@@ -32,7 +32,8 @@ from leads_pipeline.settings import Settings
 from leads_pipeline.transform import NodeResult, TransformReport, dbt_environment
 
 DAGSTER_TARGET = Path("target") / "dagster"
-# dbt selectors (leads/selectors.yml) of the steps before and after identity resolution
+# dbt selectors (leads/selectors.yml) of the steps before and after identity resolution: seeds,
+# staging and intermediate up to the candidate pairs; then the models reading `identity.*`, marts
 BEFORE_IDENTITY, AFTER_IDENTITY = "before_identity", "after_identity"
 SOURCE_KEY_PREFIXES = {"raw": "raw", "lookup": "lookup", "identity": "identity"}
 
