@@ -34,8 +34,7 @@ sys.path.insert(0, str(PROJECT_DIR / "src"))
 
 from leads_pipeline.demo import generate_bucket  # noqa: E402
 from leads_pipeline.identity import resolve as identity  # noqa: E402
-from leads_pipeline.pipeline import Progress, ingest_step  # noqa: E402
-from leads_pipeline.registry import load_registry  # noqa: E402
+from leads_pipeline.pipeline import execute  # noqa: E402
 from leads_pipeline.settings import Settings  # noqa: E402
 from leads_pipeline.transform import IDENTITY_SELECTOR, run_dbt  # noqa: E402
 from leads_pipeline.warehouse import Warehouse  # noqa: E402
@@ -63,8 +62,7 @@ def prepare(work_dir: Path, records: int) -> Settings:
     print(f"preparing {records:,} records in {work_dir}")
     rows = -(-records // SOURCES)
     timed("generate bucket", lambda: generate_bucket(bucket, rows=rows, months=1, seed=7, start=date(2024, 11, 1)))
-    registry = load_registry(settings.sources_file)
-    timed("ingest and parse lookups", lambda: ingest_step(settings, registry, Progress()))
+    timed("ingest and parse lookups", lambda: execute(settings, "leads ingest", do_ingest=True, do_transform=False))
     build = ["build", "--exclude-resource-type", "test", "unit_test", "--exclude", IDENTITY_SELECTOR]
     timed("dbt first phase (staging to candidate pairs)", lambda: run_dbt(settings, build))
     ready.touch()

@@ -1,7 +1,7 @@
 {#-
     The snapshots of every lead source in date order: each file is one full snapshot of its
-    source. A snapshot's fingerprint names its files and loads, so the history models can tell a
-    snapshot they have compared from one that is new or changed.
+    source. A snapshot's fingerprint names its files and their content hashes, so the history
+    models can tell a snapshot they have compared from one that is new or changed.
 -#}
 with
 
@@ -11,12 +11,12 @@ files as (
         ('file_name', dbt.type_string()),
         ('status', dbt.type_string()),
         ('snapshot_date', 'date'),
-        ('load_id', dbt.type_string()),
+        ('fingerprint', dbt.type_string()),
     ]) }}
 ),
 
 loaded as (
-    select source, snapshot_date, file_name, load_id
+    select source, snapshot_date, file_name, fingerprint
     from files
     where status = 'loaded'
         and snapshot_date is not null
@@ -28,7 +28,7 @@ snapshots as (
         source,
         snapshot_date,
         count(*) as files,
-        {{ dbt.listagg("file_name || '@' || load_id", "' '", "order by file_name, load_id") }} as snapshot_fingerprint
+        {{ dbt.listagg("file_name || '@' || fingerprint", "' '", "order by file_name, fingerprint") }} as snapshot_fingerprint
     from loaded
     group by source, snapshot_date
 ),

@@ -37,11 +37,9 @@ def run_pipeline(bucket: Path, database: Path, with_tests: bool = True) -> Setti
             (n.name, n.message) for n in report.transform.failed_tests
         ]
     else:
-        from leads_pipeline.pipeline import Progress, ingest_step
-        from leads_pipeline.registry import load_registry
         from leads_pipeline.transform import run_transform
 
-        ingest_step(settings, load_registry(settings.sources_file), Progress())
+        execute(settings, "leads ingest", do_ingest=True, do_transform=False)
         run_transform(settings, with_tests=False)
     return settings
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from leads_pipeline.pipeline import Progress, ingest_step
-from leads_pipeline.registry import load_registry
+from leads_pipeline.pipeline import execute
 from leads_pipeline.transform import run_dbt, run_transform
 from tests.conftest import DEMO_BUCKET
 from tests.integration.identity.conftest import query, settings_at
@@ -14,7 +13,7 @@ from tests.integration.identity.conftest import query, settings_at
 
 def test_marts_build_without_the_identity_tables_and_keep_anchor_ids(tmp_path):
     settings = settings_at(DEMO_BUCKET, tmp_path / "leads.duckdb")
-    ingest_step(settings, load_registry(settings.sources_file), Progress())
+    execute(settings, "leads ingest", do_ingest=True, do_transform=False)
     run_dbt(settings, ["build", "--exclude-resource-type", "test", "unit_test"])
 
     records = query(settings.database, "SELECT source, natural_key FROM main_intermediate.int_source_records__current")
