@@ -14,8 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from leads_pipeline.pipeline import Progress, RunReport, execute, ingest_step
-from leads_pipeline.registry import load_registry
+from leads_pipeline.pipeline import RunReport, execute, ingest_step, lookups_step, recorded_run
 from leads_pipeline.settings import Settings
 from leads_pipeline.transform import run_dbt
 
@@ -44,10 +43,11 @@ def run_pipeline(bucket: Path, database: Path, unit_tests: bool = True) -> Pipel
     settings = Settings.load(bucket_url=str(bucket), database=database, target="duckdb")
     if unit_tests:
         return PipelineRun(settings, execute(settings, "run", do_ingest=True, do_transform=True))
-    report = RunReport()
-    report.ingest, report.lookups = ingest_step(settings, load_registry(settings.sources_file), Progress())
-    report.transform = run_dbt(settings, ["build", "--exclude-resource-type", "unit_test"])
-    return PipelineRun(settings, report)
+    with recorded_run(settings, "run without unit tests", ["ingest", "lookups", "transform"]) as run:
+        ingest_step(run)
+        lookups_step(run)
+        run.report.transform = run_dbt(settings, ["build", "--exclude-resource-type", "unit_test"])
+    return PipelineRun(settings, run.report)
 
 
 @pytest.fixture(scope="session")
