@@ -11,7 +11,7 @@ then the most recently created CRM lead, then the smallest CRM id.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,7 +51,7 @@ def match_crm(
     anchor_of: Sequence[int],
     lead_site: dict[int, Site],
     anchor_rank: dict[int, int],
-    name_score,  # (crm index, record index) -> float, 0-100
+    name_score: Callable[[int, int], float],  # (crm index, record index) -> 0-100
     threshold: float,
 ) -> list[CrmMatch]:
     """The CRM lead of each matched lead (by anchor index)."""

@@ -57,6 +57,7 @@ class ResolveReport:
     records: int = 0
     pairs: int = 0
     names_scored: int = 0
+    contradicting_pairs: int = 0
     leads: int = 0
     merged_records: int = 0
     refused_merges: int = 0
@@ -67,8 +68,9 @@ class ResolveReport:
     def summary(self) -> str:
         return (
             f"{self.records:,} records, {self.pairs:,} candidate pairs -> {self.leads:,} leads "
-            f"({self.merged_records:,} records merged, {self.refused_merges:,} merges refused on contradicting "
-            f"addresses), {self.crm_matches:,} CRM matches, {self.retired_ids:,} lead ids retired"
+            f"({self.merged_records:,} records merged; {self.contradicting_pairs:,} pairs and "
+            f"{self.refused_merges:,} merges kept apart by contradicting addresses), "
+            f"{self.crm_matches:,} CRM matches, {self.retired_ids:,} lead ids retired"
         )
 
 
@@ -102,17 +104,17 @@ def _day(value: object) -> date:
     return date.fromisoformat(str(value))
 
 
-def resolve(
+def rule_edges(
     records: list[RecordInfo],
     names: list[tuple[str, ...]],
     pairs: dict[str, list],
-    crm: dict[str, list],
-    crm_pairs: dict[str, list],
-    report: ResolveReport | None = None,
-) -> Resolution:
-    """Rules, clusters and CRM matches from plain columns (see `resolve_identities` for the I/O)."""
-    report = report or ResolveReport()
-    scorer = NameScorer()
+    scorer: NameScorer,
+    report: ResolveReport,
+) -> list[Edge]:
+    """The candidate pairs that satisfy a rule, with their strongest rule and name score.
+
+    Pairs whose addresses contradict are dropped here; names are scored only where they decide.
+    """
     edges: list[Edge] = []
     for left, right, phone, address, email in zip(
         pairs["left_index"],
@@ -124,6 +126,7 @@ def resolve(
     ):
         a, b = left - 1, right - 1
         if records[a].site.contradicts(records[b].site):
+            report.contradicting_pairs += 1
             continue
         score = 100.0
         if needs_name(phone, address, email):
@@ -133,15 +136,11 @@ def resolve(
         if rule is not None:
             edges.append(Edge(a, b, rule, score if rule.needs_name else 100.0))
     report.pairs = len(pairs["left_index"])
+    return edges
 
-    clusters = cluster(records, edges)
-    report.records = len(records)
-    report.refused_merges = clusters.refused
-    members = clusters.members()
-    report.leads = len(members)
-    report.merged_records = sum(len(m) for m in members.values() if len(m) > 1)
 
-    crm_leads = [
+def crm_leads_of(crm: dict[str, list]) -> list[CrmLead]:
+    return [
         CrmLead(
             salesforce_lead_id=str(crm_id),
             site=Site(_text(zip_code), _text(number)),
@@ -157,22 +156,44 @@ def resolve(
             strict=True,
         )
     ]
+
+
+def resolve(
+    records: list[RecordInfo],
+    names: list[tuple[str, ...]],
+    pairs: dict[str, list],
+    crm: dict[str, list],
+    crm_pairs: dict[str, list],
+    report: ResolveReport | None = None,
+) -> Resolution:
+    """Rules, clusters and CRM matches from plain columns (see `resolve_identities` for the I/O)."""
+    report = report or ResolveReport()
+    scorer = NameScorer()
+    clusters = cluster(records, rule_edges(records, names, pairs, scorer, report))
+    report.records = len(records)
+    report.refused_merges = clusters.refused
+    members = clusters.members()
+    report.leads = len(members)
+    report.merged_records = sum(len(m) for m in members.values() if len(m) > 1)
+
+    crm_leads = crm_leads_of(crm)
     lead_site = {anchor: _cluster_site(records, group) for anchor, group in members.items()}
     order = sorted(members, key=lambda a: records[a].anchor_order)
     anchor_rank = {anchor: rank for rank, anchor in enumerate(order)}
+    candidates = (
+        CrmPair(c - 1, r - 1, bool(p), bool(a), bool(e))
+        for c, r, p, a, e in zip(
+            crm_pairs["crm_index"],
+            crm_pairs["record_index"],
+            crm_pairs["shares_phone"],
+            crm_pairs["shares_address"],
+            crm_pairs["shares_email"],
+            strict=True,
+        )
+    )
     matches = match_crm(
         crm_leads,
-        (
-            CrmPair(c - 1, r - 1, bool(p), bool(a), bool(e))
-            for c, r, p, a, e in zip(
-                crm_pairs["crm_index"],
-                crm_pairs["record_index"],
-                crm_pairs["shares_phone"],
-                crm_pairs["shares_address"],
-                crm_pairs["shares_email"],
-                strict=True,
-            )
-        ),
+        candidates,
         clusters.anchor_of,
         lead_site,
         anchor_rank,
@@ -194,8 +215,12 @@ def _cluster_site(records: list[RecordInfo], group: list[int]) -> Site:
     return Site(zip_code, number)
 
 
-def read_inputs(warehouse: Warehouse, schema: str = INTERMEDIATE_SCHEMA):
-    """The resolve step's inputs, as plain columns, from the first dbt phase's tables."""
+Inputs = tuple[list[RecordInfo], list[tuple[str, ...]], dict[str, list], dict[str, list], dict[str, list]]
+
+
+def read_inputs(warehouse: Warehouse, schema: str = INTERMEDIATE_SCHEMA) -> Inputs:
+    """The resolve step's inputs from the first dbt phase's tables: records, their name keys,
+    candidate pairs, CRM leads and CRM pairs (the last three as columns)."""
     for table in (
         "int_source_records__current",
         "int_match_keys__collected",
@@ -240,7 +265,9 @@ def read_inputs(warehouse: Warehouse, schema: str = INTERMEDIATE_SCHEMA):
     return records, sorted_names, pairs, crm, crm_pairs
 
 
-def identity_tables(resolution: Resolution, previous: dict[str, str], retired_before: dict[str, list], now: datetime):
+def identity_tables(
+    resolution: Resolution, previous: dict[str, str], retired_before: dict[str, list], now: datetime
+) -> dict[str, pa.Table]:
     """The identity tables of one resolution; `previous` maps record key -> lead id of the last run."""
     records = resolution.records
     anchor_of = resolution.clusters.anchor_of
@@ -265,8 +292,21 @@ def identity_tables(resolution: Resolution, previous: dict[str, str], retired_be
         }
     )
 
-    # A lead id is the hash of its anchor record, so every id ever given maps to that record,
-    # and through it to the lead that holds it now.
+    retired_ids = retired_lead_ids(records, ids, previous, retired_before, now)
+    return {"record_clusters": record_clusters, "crm_matches": crm_matches, "retired_lead_ids": retired_ids}
+
+
+def retired_lead_ids(
+    records: list[RecordInfo],
+    ids: list[str],
+    previous: dict[str, str],
+    retired_before: dict[str, list],
+    now: datetime,
+) -> pa.Table:
+    """Ids no lead holds any more (their lead merged into an older one), and the lead that holds
+    their anchor record now. Kept from run to run; an id that comes back (a late older file moved
+    the anchor back) leaves the list."""
+    # A lead id is the hash of its anchor record, so every id ever given maps to that record.
     own_id = {lead_id(r.source, r.natural_key): i for i, r in enumerate(records)}
     active = set(ids)
     retired: dict[str, tuple[int, datetime]] = {}
@@ -277,7 +317,7 @@ def identity_tables(resolution: Resolution, previous: dict[str, str], retired_be
         if old_id in own_id and old_id not in retired:
             retired[old_id] = (own_id[old_id], now)
     kept = sorted(retired.items())
-    retired_ids = pa.table(
+    return pa.table(
         {
             "lead_id": pa.array([k for k, _ in kept], pa.string()),
             "anchor_source": pa.array([records[i].source for _, (i, _) in kept], pa.string()),
@@ -286,7 +326,6 @@ def identity_tables(resolution: Resolution, previous: dict[str, str], retired_be
             "retired_at": pa.array([t for _, (_, t) in kept], pa.timestamp("us")),
         }
     )
-    return {"record_clusters": record_clusters, "crm_matches": crm_matches, "retired_lead_ids": retired_ids}
 
 
 def read_previous(warehouse: Warehouse) -> tuple[dict[str, str], dict[str, list]]:

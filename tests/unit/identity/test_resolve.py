@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from leads_pipeline.identity.clustering import RecordInfo
+from leads_pipeline.identity.clustering import RecordInfo, lead_id
 from leads_pipeline.identity.names import NameScorer
-from leads_pipeline.identity.resolve import resolve
+from leads_pipeline.identity.resolve import resolve, retired_lead_ids
 from leads_pipeline.identity.rules import Site
 from leads_pipeline.normalize import name_key, name_similarity
 
@@ -111,3 +111,25 @@ def test_name_keys_score_like_the_names_they_come_from():
         ("The Kids' Place Day Care", "KIDS PLACE DAYCARE INC"),
     ]:
         assert scorer.score((name_key(a),), (name_key(b),)) == name_similarity(a, b)
+
+
+def test_a_merged_leads_id_is_retired_and_points_to_the_lead_that_replaced_it():
+    recs = [RecordInfo("source_1", "old", 1, NOV, Site()), RecordInfo("source_2", "new", 2, NOV, Site())]
+    old_id, new_id = lead_id("source_1", "old"), lead_id("source_2", "new")
+    earlier, now = datetime(2024, 11, 2), datetime(2024, 12, 2)
+    previous = {"source_1:old": old_id, "source_2:new": new_id}  # two leads last time
+    merged = retired_lead_ids(recs, [old_id, old_id], previous, {}, now)
+    assert merged.to_pylist() == [
+        {
+            "lead_id": new_id,
+            "anchor_source": "source_2",
+            "anchor_natural_key": "new",
+            "replaced_by_lead_id": old_id,
+            "retired_at": now,
+        }
+    ]
+    # Kept with its first retirement time; gone once the id is a lead's again.
+    kept = retired_lead_ids(recs, [old_id, old_id], {}, {"lead_id": [new_id], "retired_at": [earlier]}, now)
+    assert kept.column("retired_at").to_pylist() == [earlier]
+    back = retired_lead_ids(recs, [old_id, new_id], {}, {"lead_id": [new_id], "retired_at": [earlier]}, now)
+    assert back.num_rows == 0
