@@ -97,7 +97,8 @@
         {{ side }}.{{ name }},
         {%- endfor %}
         cast(null as {{ dbt.type_string() }}) as snapshot_fingerprint,
-        cast(null as {{ dbt.type_string() }}) as previous_fingerprint
+        cast(null as {{ dbt.type_string() }}) as previous_fingerprint,
+        cast(null as {{ dbt.type_string() }}) as rules_version
 {%- endmacro %}
 
 
@@ -107,11 +108,14 @@
     (a new snapshot, a late older one shifting the one after it, another file for a snapshot).
 -#}
 {% macro pending_snapshots(snapshots) -%}
+    {%- set rules = history_rules() -%}
     select snapshots.*
     from {{ snapshots }} as snapshots
     {%- if is_incremental() %}
     left join (
-        select source, snapshot_date, previous_snapshot_date, snapshot_fingerprint, previous_fingerprint
+        select
+            source, snapshot_date, previous_snapshot_date, snapshot_fingerprint, previous_fingerprint,
+            rules_version
         from {{ this }}
         where change_type = 'snapshot'
     ) as compared
@@ -121,7 +125,24 @@
         or compared.snapshot_fingerprint <> snapshots.snapshot_fingerprint
         or compared.previous_snapshot_date is distinct from snapshots.previous_snapshot_date
         or compared.previous_fingerprint is distinct from snapshots.previous_fingerprint
+        {%- if rules %}
+        or compared.rules_version is distinct from '{{ rules }}'
+        {%- endif %}
     {%- endif %}
+{%- endmacro %}
+
+
+{#-
+    The version of the rules a record's values come from (LEADS_HISTORY_RULES, a digest of the
+    staging models, macros and seeds that `leads transform` sets): what the history models
+    computed under other rules is computed again. Empty when dbt runs without it (then nothing is
+    recomputed for that reason) and in unit tests.
+-#}
+{% macro history_rules() -%}
+    {%- if execute and model.resource_type == 'unit_test' -%}
+        {{ return('') }}
+    {%- endif -%}
+    {{ return(env_var('LEADS_HISTORY_RULES', '')) }}
 {%- endmacro %}
 
 

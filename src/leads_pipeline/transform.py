@@ -7,6 +7,7 @@ and writes the `identity` tables, the second builds everything that reads them (
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,18 @@ from leads_pipeline.settings import Settings
 from leads_pipeline.warehouse import Warehouse
 
 FAILED_STATUSES = {"error", "fail", "runtime error"}
+# What a record's values and history are computed by: staging, the macros, the seeds, and the
+# models between staging and the history. The incremental history models compare again whatever
+# they computed with other rules (see history_rules_version).
+HISTORY_RULE_PATHS = (
+    "models/staging",
+    "macros",
+    "seeds",
+    "dbt_project.yml",
+    "models/intermediate/int_source_records__unioned.sql",
+    "models/intermediate/int_source_records__versioned.sql",
+    "models/intermediate/int_source_files__quarantined.sql",
+)
 # Everything downstream of the tables the resolve step writes: dbt's second phase.
 IDENTITY_SELECTOR = "source:identity+"
 # The first phase's models the resolve step reads.
@@ -61,12 +74,33 @@ class TransformReport:
         return sum(1 for n in self.nodes if n.resource_type == resource_type)
 
 
+def history_rules_version(settings: Settings) -> str:
+    """A digest of the dbt files a source record's values depend on (HISTORY_RULE_PATHS).
+
+    The history models store it with what they compute; when a rule changes (a staging model, a
+    macro, a seed), they recompute everything computed under the old one rather than compare new
+    snapshots with values made by other rules.
+    """
+    root = settings.dbt_project_dir
+    digest = hashlib.sha256()
+    for part in HISTORY_RULE_PATHS:
+        path = root / part
+        # Within folders only SQL and seed data count: a description or a test changes no value.
+        files = sorted(p for p in path.rglob("*") if p.suffix in (".sql", ".csv")) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file():
+                digest.update(file.relative_to(root).as_posix().encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @contextmanager
 def dbt_environment(settings: Settings) -> Iterator[None]:
-    """The variables profiles.yml reads, set for the duration of one dbt invocation."""
+    """The variables profiles.yml and the history models read, set for one dbt invocation."""
     wanted = {
         "LEADS_TARGET": settings.target,
         "LEADS_DATABASE": str(settings.database),
+        "LEADS_HISTORY_RULES": history_rules_version(settings),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DO_NOT_TRACK": "1",
     }

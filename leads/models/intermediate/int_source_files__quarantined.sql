@@ -17,11 +17,13 @@
 
 {#- The loads not counted yet, looked up first: a constant list the warehouse pushes down to the
     raw tables, so a run reads only the new files' rows. -#}
+{%- set rules = history_rules() -%}
 {%- set new_loads = none -%}
 {%- if execute and is_incremental() and model.resource_type != 'unit_test' -%}
     {%- set found = run_query(
         "select distinct load_id from " ~ source('raw', 'ingested_files')
-        ~ " where status = 'loaded' and load_id not in (select load_id from " ~ this ~ ")"
+        ~ " where status = 'loaded' and load_id not in (select load_id from " ~ this
+        ~ (" where rules_version = '" ~ rules ~ "'" if rules else "") ~ ")"
     ) -%}
     {%- set new_loads = found.columns[0].values() | list -%}
 {%- endif -%}
@@ -54,7 +56,8 @@ counted as (
         load_id,
         count(*) as rows_staged,
         sum(case when parse_error is not null then 1 else 0 end) as rows_malformed,
-        sum(case when parse_error is null and natural_key is null then 1 else 0 end) as rows_without_key
+        sum(case when parse_error is null and natural_key is null then 1 else 0 end) as rows_without_key,
+        cast('{{ rules }}' as {{ dbt.type_string() }}) as rules_version
     from staged
     group by source, file_name, load_id
 )

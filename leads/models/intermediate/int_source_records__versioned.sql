@@ -13,7 +13,8 @@
     last one, so the rows of one record are its SCD type 2 versions.
 
     Each compared snapshot also has one `snapshot` row, the bookkeeping of the incremental runs:
-    which snapshot it was compared with and the fingerprints of both. A run compares only the
+    which snapshot it was compared with, the fingerprints of both and the version of the rules
+    (staging, macros, seeds) the values were computed with. A run compares only the
     snapshots whose row is missing or out of date: a new month costs that month and the one
     before it; a late older snapshot recomputes its own comparison and the next snapshot's.
 -#}
@@ -135,7 +136,8 @@ compared_snapshots as (
         cast(null as {{ dbt.type_string() }}) as {{ name }},
         {%- endfor %}
         snapshot_fingerprint,
-        previous_fingerprint
+        previous_fingerprint,
+        cast('{{ history_rules() }}' as {{ dbt.type_string() }}) as rules_version
     from pending
 ),
 
