@@ -1,16 +1,46 @@
-"""Run the dbt project programmatically and report each model and test as it finishes."""
+"""Run the dbt project programmatically and report each model and test as it finishes.
+
+A transform is two dbt phases around the identity resolve step: the first builds staging and
+intermediate (record history, match keys, candidate pairs), the resolve step clusters the records
+and writes the `identity` tables, the second builds everything that reads them (the marts).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from leads_pipeline.errors import TransformError
+from leads_pipeline.identity import ResolveReport, resolve_identities
 from leads_pipeline.settings import Settings
+from leads_pipeline.warehouse import Warehouse
 
 FAILED_STATUSES = {"error", "fail", "runtime error"}
+# What a record's values and history are computed by: staging, the macros, the seeds, and the
+# models between staging and the history. The incremental history models compare again whatever
+# they computed with other rules (see history_rules_version).
+HISTORY_RULE_PATHS = (
+    "models/staging",
+    "macros",
+    "seeds",
+    "dbt_project.yml",
+    "models/intermediate/int_source_records__unioned.sql",
+    "models/intermediate/int_source_records__versioned.sql",
+    "models/intermediate/int_source_files__quarantined.sql",
+)
+# Everything downstream of the tables the resolve step writes: dbt's second phase.
+IDENTITY_SELECTOR = "source:identity+"
+# The first phase's models the resolve step reads.
+RESOLVE_INPUTS = (
+    "int_source_records__current",
+    "int_match_keys__collected",
+    "int_record_pairs__blocked",
+    "int_crm_leads__current",
+    "int_crm_pairs__blocked",
+)
 
 
 @dataclass
@@ -30,6 +60,7 @@ class NodeResult:
 @dataclass
 class TransformReport:
     nodes: list[NodeResult] = field(default_factory=list)
+    identity: ResolveReport | None = None
 
     @property
     def failed_models(self) -> list[NodeResult]:
@@ -43,11 +74,32 @@ class TransformReport:
         return sum(1 for n in self.nodes if n.resource_type == resource_type)
 
 
+def history_rules_version(settings: Settings) -> str:
+    """A digest of the dbt files a source record's values depend on (HISTORY_RULE_PATHS).
+
+    The history models store it with what they compute; when a rule changes (a staging model, a
+    macro, a seed), they recompute everything computed under the old one rather than compare new
+    snapshots with values made by other rules.
+    """
+    root = settings.dbt_project_dir
+    digest = hashlib.sha256()
+    for part in HISTORY_RULE_PATHS:
+        path = root / part
+        # Within folders only SQL and seed data count: a description or a test changes no value.
+        files = sorted(p for p in path.rglob("*") if p.suffix in (".sql", ".csv")) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file():
+                digest.update(file.relative_to(root).as_posix().encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @contextmanager
 def dbt_environment(settings: Settings) -> Iterator[None]:
-    """The variables profiles.yml reads, set for the duration of one dbt invocation."""
+    """The variables profiles.yml and the history models read, set for one dbt invocation."""
     wanted = {
         **settings.dbt_environment(),
+        "LEADS_HISTORY_RULES": history_rules_version(settings),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DO_NOT_TRACK": "1",
     }
@@ -110,6 +162,32 @@ def run_dbt(
     return report
 
 
-def run_transform(settings: Settings, on_node: Callable[[NodeResult], None] | None = None) -> TransformReport:
-    """Build every model and run every data test (dbt build)."""
-    return run_dbt(settings, ["build"], on_node=on_node)
+def run_transform(
+    settings: Settings, on_node: Callable[[NodeResult], None] | None = None, with_tests: bool = True
+) -> TransformReport:
+    """Build every model and run every data test: dbt build, identity resolve, dbt build.
+
+    When the first phase skips a model the resolve step reads (a failing test upstream of it, as
+    in a single `dbt build`), the resolve step and the second phase are skipped too.
+    `with_tests=False` builds the same models and seeds without running the tests.
+    """
+    report = TransformReport()
+    build = ["build"] if with_tests else ["build", "--exclude-resource-type", "test", "unit_test"]
+    run_dbt(settings, [*build, "--exclude", IDENTITY_SELECTOR], on_node=on_node, report=report)
+    skipped = [n.name for n in report.nodes if n.name in RESOLVE_INPUTS and n.status == "skipped"]
+    if skipped:
+        note = NodeResult("identity.resolve", "python", "skipped", message=f"skipped: {', '.join(skipped)} not built")
+        report.nodes.append(note)
+        if on_node:
+            on_node(note)
+        return report
+    with Warehouse.open(settings) as warehouse:
+        report.identity = resolve_identities(warehouse)
+    step = NodeResult(
+        "identity.resolve", "python", "success", seconds=report.identity.seconds, message=report.identity.summary()
+    )
+    report.nodes.append(step)
+    if on_node:
+        on_node(step)
+    run_dbt(settings, [*build, "--select", IDENTITY_SELECTOR], on_node=on_node, report=report)
+    return report

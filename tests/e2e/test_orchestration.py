@@ -51,6 +51,8 @@ def test_the_whole_graph_materializes_in_process(project: Path, real_bucket: Pat
     assert {"raw/source_2_raw", "lookup/phones"} <= parents("main_staging/stg_source_2__facilities")
     assert "raw/source_2_raw" in parents("lookup/phones")
     assert any(p.startswith("main_intermediate/") for p in parents("main_gold/leads"))
+    assert "main_intermediate/int_record_pairs__blocked" in parents("identity/record_clusters")
+    assert "identity/record_clusters" in parents("main_intermediate/int_source_records__clustered")
 
     with dg.DagsterInstance.ephemeral() as instance:
         sensor = defs.get_sensor_def(SENSOR_NAME)
@@ -63,6 +65,7 @@ def test_the_whole_graph_materializes_in_process(project: Path, real_bucket: Pat
 
         materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
         assert {"raw/source_1_raw", "raw/salesforce_raw", "raw/ingested_files", "lookup/phones"} <= materialized
+        assert {"identity/record_clusters", "identity/crm_matches"} <= materialized
         assert {
             "main_staging/stg_source_3__facilities",
             "main_gold/leads",
@@ -90,6 +93,7 @@ def test_the_whole_graph_materializes_in_process(project: Path, real_bucket: Pat
         ("dagster ingest", "success", "ingest"),
         ("dagster lookups", "success", "lookups"),
         ("dagster transform staging+intermediate", "success", "transform"),
+        ("dagster identity", "success", "transform"),
         ("dagster transform gold", "success", "transform"),
     ]
 

@@ -88,13 +88,23 @@ def test_leads_run_on_the_demo_bucket(tmp_path):
         assert columns == CONTRACT_COLUMNS
         raw_files = con.execute("SELECT count(*) FROM raw.ingested_files WHERE status = 'loaded'").fetchone()[0]
         assert raw_files == len([p for p in DEMO_BUCKET.rglob("*.csv") if "_truth" not in p.parts])
-        # every record of each source's latest snapshot is in exactly one lead
-        current = con.execute("""
-            SELECT count(*) FROM main_intermediate.int_source_records__current
+        # every source record ever seen (any snapshot) belongs to exactly one lead
+        records = con.execute("""
+            SELECT count(*) FROM (
+                SELECT DISTINCT source, natural_key FROM main_intermediate.int_source_records__unioned
+                WHERE natural_key IS NOT NULL
+            ) AS seen
         """).fetchone()[0]
-        merged = con.execute("SELECT sum(source_record_count) FROM main_gold.leads WHERE is_active").fetchone()[0]
-        assert current > 0 and merged == current
+        merged = con.execute("SELECT sum(source_record_count) FROM main_gold.leads").fetchone()[0]
+        assert records > 0 and merged == records
+        assert con.execute("""
+            SELECT count(*) FROM main_intermediate.int_source_records__clustered
+            GROUP BY source, natural_key HAVING count(DISTINCT lead_id) > 1
+        """).fetchall() == []
         assert con.execute("SELECT count(*) - count(DISTINCT lead_id) FROM main_gold.leads").fetchone()[0] == 0
+        # records were merged, and facilities dropped from every source stay as inactive leads
+        assert con.execute("SELECT count(*) FROM main_gold.leads WHERE source_record_count > 1").fetchone()[0] > 0
+        assert con.execute("SELECT count(*) FROM main_gold.leads WHERE NOT is_active").fetchone()[0] > 0
 
     status = leads("status", env=env)
     assert status.returncode == 0

@@ -1,33 +1,82 @@
-{#- Each source's latest snapshot: the records a lead is built from today. -#}
+{#-
+    Every source record ever seen, in its latest version, with when it was first and last seen and
+    whether its source's latest snapshot still lists it. A deleted record keeps its last version.
+-#}
 with
 
-records as (
-    select * from {{ ref('int_source_records__unioned') }}
+events as (
+    select * from {{ ref('int_source_records__versioned') }}
+    where change_type <> 'snapshot'
 ),
 
-latest_snapshot as (
-    select source, max(snapshot_date) as snapshot_date
-    from records
-    group by source
+snapshots as (
+    select * from {{ ref('int_source_snapshots__sequenced') }}
+),
+
+latest_snapshots as (
+    select source, snapshot_date from snapshots where is_latest
+),
+
+spans as (
+    {#- Narrow first, so only one wide row per record is carried: its latest event. -#}
+    select
+        source,
+        natural_key,
+        min(snapshot_date) as first_seen_date,
+        max(snapshot_date) as latest_event_date
+    from events
+    group by source, natural_key
+),
+
+numbered as (
+    select
+        spans.*,
+        row_number() over (order by source, natural_key) as record_index
+    from spans
+),
+
+latest as (
+    select
+        numbered.record_index,
+        numbered.first_seen_date,
+        events.*,
+        events.change_type <> 'deleted' as is_active,
+        case
+            when events.change_type = 'deleted' then events.previous_snapshot_date
+            else latest_snapshots.snapshot_date
+        end as last_seen_date
+    from events
+    inner join numbered
+        on events.source = numbered.source
+        and events.natural_key = numbered.natural_key
+        and events.snapshot_date = numbered.latest_event_date
+    inner join latest_snapshots on events.source = latest_snapshots.source
 ),
 
 current_records as (
-    select records.*
-    from records
-    inner join latest_snapshot
-        on records.source = latest_snapshot.source
-        and records.snapshot_date = latest_snapshot.snapshot_date
-    where records.natural_key is not null
-),
-
-deduplicated as (
-    {#- One natural key is one record: a key repeated within a file keeps its last row. -#}
     select
-        *,
-        row_number() over (
-            partition by source, natural_key order by record_number desc
-        ) as key_rank
-    from current_records
+        ---------- ids
+        record_index,
+        source,
+        {{ lead_source_rank('source') }} as source_rank,
+        natural_key,
+
+        ---------- history
+        first_seen_date,
+        last_seen_date,
+        is_active,
+        row_hash,
+        file_name,
+
+        ---------- the latest version
+        {%- for name, type in record_content_columns() %}
+        {{ name }},
+        {%- endfor %}
+        {%- for name in match_key_columns() %}
+        {{ name }}{{ "," if not loop.last }}
+        {%- endfor %}
+
+    from latest
 )
 
-select * from deduplicated where key_rank = 1
+select * from current_records

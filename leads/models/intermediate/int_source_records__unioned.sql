@@ -1,8 +1,13 @@
-{#- Every snapshot's records of every lead source, in one shape. -#}
+{{ config(materialized='view') }}
+
+{#- Every snapshot's records of every lead source, in the record shape (contract columns and match keys). -#}
 with
 
 unioned as (
-    {{ union_records(['stg_source_1__facilities', 'stg_source_2__facilities', 'stg_source_3__facilities']) }}
+    {%- for source_id in var('lead_sources') %}
+    {{ select_columns(ref('stg_' ~ source_id ~ '__facilities'), record_columns()) }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 )
 
 select * from unioned

@@ -1,49 +1,104 @@
+{#-
+    One lead per resolved facility: the source records the resolve step clustered (every record
+    ever seen belongs to exactly one lead), each column taken from the most recent snapshot that
+    has a value (ties: the contract's source order, then natural key), with lineage, activity and
+    the matching CRM lead.
+-#}
+{%- set content = record_content_columns() -%}
+
 with
 
 records as (
     select * from {{ ref('int_source_records__current') }}
 ),
 
-history as (
+clustered as (
+    select * from {{ ref('int_source_records__clustered') }}
+),
+
+crm_matches as (
+    select * from {{ ref('int_crm_leads__matched') }}
+),
+
+members as (
+    {#- Recency 1 is the record seen last; ties go to the contract's source order. -#}
     select
-        source,
-        natural_key,
-        min(snapshot_date) as first_seen_date,
-        max(snapshot_date) as last_seen_date
-    from {{ ref('int_source_records__unioned') }}
-    group by source, natural_key
+        clustered.lead_id,
+        clustered.match_rule,
+        records.*,
+        row_number() over (
+            partition by clustered.lead_id
+            order by records.last_seen_date desc, records.source_rank, records.natural_key
+        ) as recency
+    from records
+    inner join clustered
+        on records.source = clustered.source
+        and records.natural_key = clustered.natural_key
+),
+
+survived as (
+    select
+        lead_id,
+        {%- for name, type in content %}
+        {{ first_present(name, 'recency') }} as {{ name }},
+        {%- endfor %}
+        count(*) as source_record_count,
+        max(match_rule) as match_rule,
+        min(first_seen_date) as first_seen_date,
+        max(last_seen_date) as last_seen_date,
+        max(case when is_active then 1 else 0 end) = 1 as is_active
+    from members
+    group by lead_id
+),
+
+other_phones as (
+    select members.lead_id, members.phone, members.recency
+    from members
+    inner join survived on members.lead_id = survived.lead_id
+    where members.phone <> survived.phone
+),
+
+second_phones as (
+    select lead_id, {{ first_present('phone', 'recency') }} as phone2
+    from other_phones
+    group by lead_id
+),
+
+lead_sources as (
+    select lead_id, {{ dbt.listagg('source', "','", 'order by source') }} as sources
+    from (select distinct lead_id, source from members) as distinct_sources
+    group by lead_id
 ),
 
 leads as (
     select
-        {{ dbt.hash(dbt.concat(["records.source", "':'", "records.natural_key"])) }} as lead_id,
-        {%- for name, type in record_columns() if name not in ['source', 'natural_key', 'snapshot_date', 'file_name', 'record_number', 'load_id'] + match_key_columns() %}
-        {% if name == 'phone' -%}
-        cast(records.phone as {{ type }}) as phone,
-        cast(null as {{ dbt.type_string() }}) as phone2,
-        {%- else -%}
-        cast(records.{{ name }} as {{ type }}) as {{ name }},
-        {%- endif -%}
+        ---------- contract columns
+        cast(survived.lead_id as {{ dbt.type_string() }}) as lead_id,
+        {%- for name, type in content %}
+        cast(survived.{{ name }} as {{ type }}) as {{ name }},
+        {%- if name == 'phone' %}
+        cast(second_phones.phone2 as {{ dbt.type_string() }}) as phone2,
+        {%- endif %}
         {%- endfor %}
 
         ---------- lineage and status
-        records.source as sources,
-        1 as source_record_count,
-        cast(null as {{ dbt.type_string() }}) as match_rule,
-        history.first_seen_date,
-        history.last_seen_date,
-        true as is_active,
-        cast(null as {{ dbt.type_string() }}) as salesforce_lead_id,
-        cast(null as {{ dbt.type_string() }}) as salesforce_status,
-        cast(null as date) as salesforce_created_date,
-        cast(null as date) as salesforce_last_activity_date,
-        cast(null as boolean) as salesforce_is_converted,
-        true as is_net_new
+        cast(lead_sources.sources as {{ dbt.type_string() }}) as sources,
+        cast(survived.source_record_count as {{ dbt.type_int() }}) as source_record_count,
+        cast(case when survived.source_record_count > 1 then survived.match_rule end as {{ dbt.type_string() }}) as match_rule,
+        survived.first_seen_date,
+        survived.last_seen_date,
+        survived.is_active,
+        cast(crm_matches.salesforce_lead_id as {{ dbt.type_string() }}) as salesforce_lead_id,
+        cast(crm_matches.salesforce_status as {{ dbt.type_string() }}) as salesforce_status,
+        cast(crm_matches.salesforce_created_date as date) as salesforce_created_date,
+        cast(crm_matches.salesforce_last_activity_date as date) as salesforce_last_activity_date,
+        cast(crm_matches.salesforce_is_converted as {{ dbt.type_boolean() }}) as salesforce_is_converted,
+        crm_matches.salesforce_lead_id is null as is_net_new
 
-    from records
-    left join history
-        on records.source = history.source
-        and records.natural_key = history.natural_key
+    from survived
+    inner join lead_sources on survived.lead_id = lead_sources.lead_id
+    left join second_phones on survived.lead_id = second_phones.lead_id
+    left join crm_matches on survived.lead_id = crm_matches.lead_id
 )
 
 select * from leads

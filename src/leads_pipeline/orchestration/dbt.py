@@ -7,11 +7,11 @@ the assets that write them: `raw.*` onto the ingestion's keys, `lookup.*` onto t
 `identity.*` onto the identity-resolution step's. Staging joins the lookup tables, so every
 staging model also depends on them, declared as dbt sources or not.
 
-The models are split in two steps at the seam where a Python step may sit between intermediate
-and gold (identity resolution): `dbt_staging_intermediate` builds staging and intermediate,
-`dbt_gold` the rest. A Python asset that reads `main_intermediate` and writes schema `identity`
-(declared as a dbt source and read by the marts) slots in between without touching either step:
-the translator already maps `source('identity', ...)` to `identity/<table>`.
+The models are split in two steps around the identity resolve step (`orchestration.identity`,
+a Python asset that reads `main_intermediate` and writes schema `identity`), by the dbt selectors
+in `leads/selectors.yml`: `dbt_staging_intermediate` builds staging and intermediate up to the
+candidate pairs, `dbt_gold` the rest, the models that read the identity tables among them. The
+translator maps `source('identity', ...)` to `identity/<table>`, the resolve step's assets.
 """
 
 from collections.abc import Iterator, Mapping
@@ -32,7 +32,9 @@ from leads_pipeline.settings import Settings
 from leads_pipeline.transform import NodeResult, TransformReport, dbt_environment
 
 DAGSTER_TARGET = Path("target") / "dagster"
-UPSTREAM_LAYERS = "path:seeds path:models/staging path:models/intermediate"
+# dbt selectors (leads/selectors.yml) of the steps before and after identity resolution: seeds,
+# staging and intermediate up to the candidate pairs; then the models reading `identity.*`, marts
+BEFORE_IDENTITY, AFTER_IDENTITY = "before_identity", "after_identity"
 SOURCE_KEY_PREFIXES = {"raw": "raw", "lookup": "lookup", "identity": "identity"}
 
 
@@ -113,7 +115,7 @@ def dbt_model_assets(settings: Settings, project: DbtProject) -> list[dg.AssetsD
     @dbt_assets(
         manifest=project.manifest_path,
         project=project,
-        select=UPSTREAM_LAYERS,
+        selector=BEFORE_IDENTITY,
         name="dbt_staging_intermediate",
         dagster_dbt_translator=translator,
         pool=WRITER_POOL,
@@ -121,12 +123,12 @@ def dbt_model_assets(settings: Settings, project: DbtProject) -> list[dg.AssetsD
     def dbt_staging_intermediate(context: AssetExecutionContext, dbt: DbtCliResource):
         yield from build_models(context, dbt, settings, "transform staging+intermediate")
 
-    # <- the identity-resolution step (a Python asset over main_intermediate) goes between these two
+    # <- the identity resolve step (orchestration.identity) runs between these two
 
     @dbt_assets(
         manifest=project.manifest_path,
         project=project,
-        exclude=UPSTREAM_LAYERS,
+        selector=AFTER_IDENTITY,
         name="dbt_gold",
         dagster_dbt_translator=translator,
         pool=WRITER_POOL,

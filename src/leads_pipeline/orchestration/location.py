@@ -1,9 +1,10 @@
 """The Dagster definitions, built for given settings (`definitions.defs` builds them from the environment).
 
 The asset graph follows the data: bucket folders -> raw tables (dlt) -> lookup tables -> staging
--> intermediate -> gold (dbt, with data tests as asset checks). One job runs it all, on a daily
-schedule and when the sensor sees a new file. Settings come from the environment, as for `leads`
-(LEADS_BUCKET_URL, LEADS_DATABASE, LEADS_SCHEDULE_CRON, ...).
+-> intermediate (dbt) -> identity (the resolve step) -> gold (dbt), the data tests as asset
+checks. One job runs it all, on a daily schedule and when the sensor sees a new file. Settings
+come from the environment, as for `leads` (LEADS_BUCKET_URL, LEADS_DATABASE, LEADS_SCHEDULE_CRON,
+...).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dagster_dbt import DbtCliResource
 
 from leads_pipeline.orchestration.common import writer_tag
 from leads_pipeline.orchestration.dbt import dbt_model_assets, dbt_project
+from leads_pipeline.orchestration.identity import identity_assets
 from leads_pipeline.orchestration.ingestion import bucket_specs, ingestion_assets, lookup_assets
 from leads_pipeline.orchestration.triggers import daily_schedule, new_files_sensor
 from leads_pipeline.registry import load_registry
@@ -26,7 +28,7 @@ JOB_NAME = "leads_pipeline"
 def build_definitions(
     settings: Settings | None = None, extra_assets: Sequence[dg.AssetsDefinition] = ()
 ) -> dg.Definitions:
-    """Definitions for one database and bucket; `extra_assets` adds steps (identity resolution)."""
+    """Definitions for one database and bucket; `extra_assets` adds steps."""
     settings = settings or Settings.load()
     registry = load_registry(settings.sources_file)
     project = dbt_project(settings)
@@ -34,6 +36,7 @@ def build_definitions(
         ingestion_assets(settings, registry),
         lookup_assets(settings, registry),
         *dbt_model_assets(settings, project),
+        identity_assets(settings),
         *extra_assets,
     ]
     job = dg.define_asset_job(

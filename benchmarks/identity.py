@@ -1,0 +1,124 @@
+"""Identity resolution at scale: the resolve step on about a million source records.
+
+    uv run python benchmarks/identity.py [--records 1000000] [--work-dir DIR] [--keep]
+
+Generates a bucket of `records` agency records (the project's demo generator, one month, with its
+cross-source duplicates, sister-site traps and CRM export), loads it and builds dbt's first phase
+(staging, record history, match keys, candidate pairs), then measures in one process:
+
+    baseline   reading the resolve step's inputs (records, name keys, candidate pairs, CRM and
+               its pairs) from the warehouse into Python, and nothing else
+    resolve    the whole resolve step: read, score names, cluster, match the CRM, write the
+               identity tables in one transaction
+
+and prints both, the resolve step's parts, and the resolve time per million records beside the
+target (two minutes). With --keep the work directory stays for a second run, which skips the
+generation and loading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_DIR / "src"))
+
+from leads_pipeline.demo import generate_bucket  # noqa: E402
+from leads_pipeline.identity import resolve as identity  # noqa: E402
+from leads_pipeline.pipeline import execute  # noqa: E402
+from leads_pipeline.settings import Settings  # noqa: E402
+from leads_pipeline.transform import IDENTITY_SELECTOR, run_dbt  # noqa: E402
+from leads_pipeline.warehouse import Warehouse  # noqa: E402
+
+TARGET_SECONDS_PER_MILLION = 120.0
+SOURCES = 3
+
+
+def timed(label: str, action):
+    began = time.perf_counter()
+    result = action()
+    seconds = time.perf_counter() - began
+    print(f"  {label:<44} {seconds:8.1f} s", flush=True)
+    return result, seconds
+
+
+def prepare(work_dir: Path, records: int) -> Settings:
+    """Generate and load the bucket, build dbt's first phase; skipped when already done."""
+    bucket = work_dir / "bucket"
+    settings = Settings.load(bucket_url=str(bucket), database=work_dir / "leads.duckdb", target="duckdb")
+    ready = work_dir / ".prepared"
+    if ready.exists():
+        print(f"reusing {work_dir} (prepared earlier)")
+        return settings
+    print(f"preparing {records:,} records in {work_dir}")
+    rows = -(-records // SOURCES)
+    timed("generate bucket", lambda: generate_bucket(bucket, rows=rows, months=1, seed=7, start=date(2024, 11, 1)))
+    timed("ingest and parse lookups", lambda: execute(settings, "leads ingest", do_ingest=True, do_transform=False))
+    build = ["build", "--exclude-resource-type", "test", "unit_test", "--exclude", IDENTITY_SELECTOR]
+    timed("dbt first phase (staging to candidate pairs)", lambda: run_dbt(settings, build))
+    ready.touch()
+    return settings
+
+
+def measure(settings: Settings) -> None:
+    with Warehouse.open(settings) as warehouse:
+        print("baseline: read the inputs")
+        (inputs, baseline) = timed("read records, names, pairs, CRM", lambda: identity.read_inputs(warehouse))
+        records, names, pairs, crm, crm_pairs = inputs
+
+        print("resolve step, by part")
+        report = identity.ResolveReport()
+        resolution, score_seconds = timed(
+            "score names, cluster, match the CRM",
+            lambda: identity.resolve(records, names, pairs, crm, crm_pairs, report),
+        )
+        now = datetime.now(UTC).replace(tzinfo=None)
+        previous = timed("read the previous identity tables", lambda: identity.read_previous(warehouse))[0]
+        tables, _ = timed("build the identity tables", lambda: identity.identity_tables(resolution, *previous, now))
+        timed("write them in one transaction", lambda: identity.write_tables(warehouse, tables))
+
+        print("resolve step, whole")
+        full, seconds = timed("resolve_identities", lambda: identity.resolve_identities(warehouse))
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    per_million = seconds / full.records * 1_000_000
+    print()
+    print(f"machine      {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"records      {full.records:,} source records, {full.pairs:,} candidate pairs, {full.names_scored:,} scored")
+    print(f"result       {full.summary()}")
+    print(f"baseline     {baseline:6.1f} s  reading the inputs")
+    print(f"resolve      {seconds:6.1f} s  whole step ({seconds / baseline:.1f}x the baseline)")
+    print(f"             {score_seconds:6.1f} s  of which scoring, clustering and CRM matching")
+    print(f"per million  {per_million:6.1f} s  (target {TARGET_SECONDS_PER_MILLION:.0f} s)")
+    print(f"peak memory  {peak_mb:6.0f} MB (this process)")
+    if per_million > TARGET_SECONDS_PER_MILLION:
+        print("over target")
+        raise SystemExit(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000, help="agency records to generate")
+    parser.add_argument("--work-dir", type=Path, help="where the bucket and database go (default: a temp dir)")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory for another run")
+    args = parser.parse_args()
+    work_dir = args.work_dir or Path(tempfile.mkdtemp(prefix="identity-bench-"))
+    work_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        measure(prepare(work_dir, args.records))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+{#-
+    Column lists and expressions shared by the record-history and identity models
+    (models/intermediate, models/marts). The record shape itself is `record_columns()`.
+-#}
+
+{#- Lineage columns of the record shape: where a record was read, not what it says. -#}
+{% macro record_lineage_columns() -%}
+    {{ return(['source', 'natural_key', 'snapshot_date', 'file_name', 'record_number', 'load_id']) }}
+{%- endmacro %}
+
+
+{#- The contract columns a record fills, (name, type) in contract order: what a change is. -#}
+{% macro record_content_columns() -%}
+    {%- set skipped = record_lineage_columns() + match_key_columns() -%}
+    {%- set columns = [] -%}
+    {%- for name, type in record_columns() if name not in skipped -%}
+        {%- do columns.append((name, type)) -%}
+    {%- endfor -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+
+{#- Hash of a record's contract columns: two versions of a record differ when their hashes do. -#}
+{% macro record_row_hash(relation_alias) -%}
+    {%- set parts = [] -%}
+    {%- for name, type in record_content_columns() -%}
+        {%- do parts.append("coalesce(cast(" ~ relation_alias ~ "." ~ name ~ " as " ~ dbt.type_string() ~ "), '~')") -%}
+        {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
+    {%- endfor -%}
+    {{ dbt.hash(dbt.concat(parts)) }}
+{%- endmacro %}
+
+
+{#- Comma-joined contract names of the columns whose values differ between two versions. -#}
+{% macro record_changed_columns(new_alias, old_alias) -%}
+    nullif(concat_ws(','
+    {%- for name, type in record_content_columns() %},
+        case when {{ new_alias }}.{{ name }} is distinct from {{ old_alias }}.{{ name }} then '{{ name }}' end
+    {%- endfor %}
+    ), '')
+{%- endmacro %}
+
+
+{#- `'source_1', 'source_2', ...`: the lead sources, for an `in (...)` list. -#}
+{% macro lead_source_list() -%}
+    {%- for source_id in var('lead_sources') -%}'{{ source_id }}'{{ ", " if not loop.last }}{%- endfor -%}
+{%- endmacro %}
+
+
+{#- 1, 2, 3, ...: a source's place in the contract's order (ties in survivorship and anchors). -#}
+{% macro lead_source_rank(column) -%}
+    case {{ column }}
+    {%- for source_id in var('lead_sources') %}
+        when '{{ source_id }}' then {{ loop.index }}
+    {%- endfor %}
+    end
+{%- endmacro %}
+
+
+{#- A record's own lead id: the id of the lead it anchors, and of its lead when it is alone. -#}
+{% macro record_lead_id(source_column, natural_key_column) -%}
+    {{ dbt.hash(dbt.concat([source_column, "':'", natural_key_column])) }}
+{%- endmacro %}
+
+
+{#- The first non-NULL value of `column` in `order_by` order within a group (an aggregate). -#}
+{% macro first_present(column, order_by) -%}
+    {{ return(adapter.dispatch('first_present')(column, order_by)) }}
+{%- endmacro %}
+
+{% macro default__first_present(column, order_by) -%}
+    (array_agg({{ column }} order by {{ order_by }}) filter (where {{ column }} is not null))[1]
+{%- endmacro %}
+
+{#- DuckDB: a hash aggregate instead of one sort per column; `order_by` must be one ascending key. -#}
+{% macro duckdb__first_present(column, order_by) -%}
+    arg_min({{ column }}, {{ order_by }}) filter (where {{ column }} is not null)
+{%- endmacro %}
+
+
+{#- The columns of one history event, read from the `side` of a snapshot comparison. -#}
+{% macro record_event_columns(side, change_type, changed_columns) -%}
+        {{ side }}.source,
+        {{ side }}.natural_key,
+        {{ side }}.compared_on as snapshot_date,
+        {{ side }}.compared_with as previous_snapshot_date,
+        cast('{{ change_type }}' as {{ dbt.type_string() }}) as change_type,
+        cast({{ changed_columns }} as {{ dbt.type_string() }}) as changed_columns,
+        {{ side }}.row_hash,
+        {{ side }}.file_name,
+        {{ side }}.record_number,
+        {{ side }}.load_id,
+        {%- for name, type in record_content_columns() %}
+        {{ side }}.{{ name }},
+        {%- endfor %}
+        {%- for name in match_key_columns() %}
+        {{ side }}.{{ name }},
+        {%- endfor %}
+        cast(null as {{ dbt.type_string() }}) as snapshot_fingerprint,
+        cast(null as {{ dbt.type_string() }}) as previous_fingerprint,
+        cast(null as {{ dbt.type_string() }}) as rules_version
+{%- endmacro %}
+
+
+{#-
+    The snapshots the history model must compare in this run: all of them when it is built from
+    scratch; when incremental, those whose `snapshot` row in the model is missing or out of date
+    (a new snapshot, a late older one shifting the one after it, another file for a snapshot).
+-#}
+{% macro pending_snapshots(snapshots) -%}
+    {%- set rules = history_rules() -%}
+    select snapshots.*
+    from {{ snapshots }} as snapshots
+    {%- if is_incremental() %}
+    left join (
+        select
+            source, snapshot_date, previous_snapshot_date, snapshot_fingerprint, previous_fingerprint,
+            rules_version
+        from {{ this }}
+        where change_type = 'snapshot'
+    ) as compared
+        on snapshots.source = compared.source
+        and snapshots.snapshot_date = compared.snapshot_date
+    where compared.source is null
+        or compared.snapshot_fingerprint <> snapshots.snapshot_fingerprint
+        or compared.previous_snapshot_date is distinct from snapshots.previous_snapshot_date
+        or compared.previous_fingerprint is distinct from snapshots.previous_fingerprint
+        {%- if rules %}
+        or compared.rules_version is distinct from '{{ rules }}'
+        {%- endif %}
+    {%- endif %}
+{%- endmacro %}
+
+
+{#-
+    The version of the rules a record's values come from (LEADS_HISTORY_RULES, a digest of the
+    staging models, macros and seeds that `leads transform` sets): what the history models
+    computed under other rules is computed again. Empty when dbt runs without it (then nothing is
+    recomputed for that reason) and in unit tests.
+-#}
+{% macro history_rules() -%}
+    {%- if execute and model.resource_type == 'unit_test' -%}
+        {{ return('') }}
+    {%- endif -%}
+    {{ return(env_var('LEADS_HISTORY_RULES', '')) }}
+{%- endmacro %}
+
+
+{#-
+    The earliest snapshot date an incremental run of the history model reads (the pending
+    snapshots and the ones they are compared with), looked up before the model runs so the
+    warehouse can skip older files: a date, 'nothing' when no snapshot is pending, or none when
+    every snapshot is read (a full build, or a unit test).
+-#}
+{% macro pending_scan_start(snapshots) -%}
+    {%- if not execute or not is_incremental() or model.resource_type == 'unit_test' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set found = run_query(
+        "select min(coalesce(previous_snapshot_date, snapshot_date)) as scan_from from ("
+        ~ pending_snapshots(snapshots) ~ ") as pending"
+    ) -%}
+    {%- set scan_from = found.columns[0].values()[0] -%}
+    {{ return('nothing' if scan_from is none else scan_from | string) }}
+{%- endmacro %}

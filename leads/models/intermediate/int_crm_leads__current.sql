@@ -1,0 +1,75 @@
+{#-
+    The CRM's leads as its latest export lists them, deleted ones left out: what leads are matched
+    against. Each export is a full snapshot of the CRM.
+-#}
+with
+
+crm as (
+    {{ select_columns(ref('stg_salesforce__leads'), [
+        ('salesforce_lead_id', dbt.type_string()),
+        ('company', dbt.type_string()),
+        ('status', dbt.type_string()),
+        ('is_deleted', dbt.type_boolean()),
+        ('is_converted', dbt.type_boolean()),
+        ('created_date', 'date'),
+        ('last_activity_date', 'date'),
+        ('phone', dbt.type_string()),
+        ('mobile_phone', dbt.type_string()),
+        ('email', dbt.type_string()),
+        ('zip', dbt.type_string()),
+        ('address_key', dbt.type_string()),
+        ('street_number', dbt.type_string()),
+        ('name_key', dbt.type_string()),
+        ('snapshot_date', 'date'),
+        ('file_name', dbt.type_string()),
+        ('record_number', dbt.type_bigint()),
+    ]) }}
+),
+
+latest_export as (
+    select max(snapshot_date) as snapshot_date from crm
+),
+
+exported as (
+    select
+        crm.*,
+        row_number() over (
+            partition by crm.salesforce_lead_id order by crm.record_number desc
+        ) as id_rank
+    from crm
+    inner join latest_export on crm.snapshot_date = latest_export.snapshot_date
+    where crm.salesforce_lead_id is not null
+),
+
+current_leads as (
+    select
+        ---------- ids
+        row_number() over (order by salesforce_lead_id) as crm_index,
+        salesforce_lead_id,
+
+        ---------- lead
+        company,
+        status,
+        is_converted,
+        created_date,
+        last_activity_date,
+
+        ---------- match keys
+        phone,
+        mobile_phone,
+        email,
+        zip,
+        address_key,
+        street_number,
+        name_key,
+
+        ---------- lineage
+        snapshot_date,
+        file_name
+
+    from exported
+    where id_rank = 1
+        and not coalesce(is_deleted, false)
+)
+
+select * from current_leads

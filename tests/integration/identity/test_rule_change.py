@@ -1,0 +1,37 @@
+"""A changed staging rule recomputes the history: the tables equal a fresh build with the new rule."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import DEMO_BUCKET, PROJECT_ROOT
+from tests.integration.identity.conftest import query, run_pipeline
+from tests.integration.identity.test_load_order import contents
+
+RULE_FILE = Path("leads/models/staging/source_1/stg_source_1__facilities.sql")
+OLD_RULE = "{{ clean_text('source.name') }} as company,"
+NEW_RULE = "upper({{ clean_text('source.name') }}) as company,"
+
+
+def test_a_changed_staging_rule_recomputes_what_it_computed(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT / "leads", project / "leads", ignore=shutil.ignore_patterns("target", "logs"))
+    shutil.copy(PROJECT_ROOT / "sources.yml", project / "sources.yml")
+    monkeypatch.setenv("LEADS_PROJECT_DIR", str(project))
+    rule = project / RULE_FILE
+    assert OLD_RULE in rule.read_text()
+
+    database = tmp_path / "changed.duckdb"
+    run_pipeline(DEMO_BUCKET, database, with_tests=False)
+    rule.write_text(rule.read_text().replace(OLD_RULE, NEW_RULE))
+    run_pipeline(DEMO_BUCKET, database, with_tests=False)
+    fresh = tmp_path / "fresh.duckdb"
+    run_pipeline(DEMO_BUCKET, fresh, with_tests=False)
+
+    assert contents(database) == contents(fresh)
+    # Nevada's names were mixed case in the first build: the change reached the leads.
+    lower = "SELECT count(*) FROM main_gold.leads WHERE sources = 'source_1' AND company <> upper(company)"
+    assert query(database, lower)[0][0] == 0
+    updates = "SELECT count(*) FROM main_gold.lead_changes WHERE changed_columns LIKE '%company%'"
+    assert query(database, updates)[0][0] == query(fresh, updates)[0][0]
