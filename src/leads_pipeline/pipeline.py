@@ -24,7 +24,7 @@ from leads_pipeline.redact import redactor_for
 from leads_pipeline.registry import Registry, load_registry
 from leads_pipeline.run_lock import run_lock
 from leads_pipeline.settings import Settings
-from leads_pipeline.transform import NodeResult, TransformReport, run_dbt, run_transform
+from leads_pipeline.transform import NodeResult, TransformReport, run_transform
 from leads_pipeline.warehouse import Warehouse
 
 INGEST, LOOKUPS, TRANSFORM = "ingest", "lookups", "transform"
@@ -156,11 +156,6 @@ def transform_step(context: RunContext) -> TransformReport:
     complete_interrupted_ingest(settings, progress.message)
     with Warehouse.open(settings) as warehouse:
         transform_state.forget_build(warehouse)
-        refresh_staging = transform_state.staging_outdated(warehouse, settings)
-    if refresh_staging:
-        # staging appends new loads only: after a change of the project every row is staged again
-        progress.message("transform: the dbt project changed; rebuilding the staging models in full")
-        run_dbt(settings, ["run", "--full-refresh", "--select", transform_state.STAGING_SELECTOR], progress.node)
     progress.message("transform: dbt build")
 
     finished = [0]
@@ -174,7 +169,6 @@ def transform_step(context: RunContext) -> TransformReport:
     report = run_transform(settings, on_node=on_node)
     context.report.transform = report
     with Warehouse.open(settings) as warehouse:
-        transform_state.record_staging_build(warehouse, settings)
         if not report.failed_tests:
             transform_state.record_build(warehouse, settings, context.run_id)
     context.alert(alerts.transform_alerts(report.failed_tests))

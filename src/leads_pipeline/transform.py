@@ -171,9 +171,18 @@ def run_transform(
     in a single `dbt build`), the resolve step and the second phase are skipped too.
     `with_tests=False` builds the same models and seeds without running the tests.
     """
+    from leads_pipeline import transform_state
+
     report = TransformReport()
+    with Warehouse.open(settings) as warehouse:
+        refresh_staging = transform_state.staging_outdated(warehouse, settings)
+    if refresh_staging:
+        # Staging appends new loads only: after a change of the project every row is staged again.
+        run_dbt(settings, ["run", "--full-refresh", "--select", transform_state.STAGING_SELECTOR], on_node=on_node)
     build = ["build"] if with_tests else ["build", "--exclude-resource-type", "test", "unit_test"]
     run_dbt(settings, [*build, "--exclude", IDENTITY_SELECTOR], on_node=on_node, report=report)
+    with Warehouse.open(settings) as warehouse:
+        transform_state.record_staging_build(warehouse, settings)
     skipped = [n.name for n in report.nodes if n.name in RESOLVE_INPUTS and n.status == "skipped"]
     if skipped:
         note = NodeResult("identity.resolve", "python", "skipped", message=f"skipped: {', '.join(skipped)} not built")
