@@ -24,7 +24,7 @@ from leads_pipeline.redact import redactor_for
 from leads_pipeline.registry import Registry, load_registry
 from leads_pipeline.run_lock import run_lock
 from leads_pipeline.settings import Settings
-from leads_pipeline.transform import NodeResult, TransformReport, run_transform
+from leads_pipeline.transform import NodeResult, TransformReport, run_dbt, run_transform
 from leads_pipeline.warehouse import Warehouse
 
 INGEST, LOOKUPS, TRANSFORM = "ingest", "lookups", "transform"
@@ -150,6 +150,13 @@ def lookups_step(context: RunContext) -> dict[str, int]:
     return added
 
 
+def reference_step(context: RunContext) -> None:
+    """Load the dbt project's reference tables (seeds), so a plain `dbt run` after ingestion
+    finds everything staging joins: raw, lookups and the license-type and state mappings."""
+    context.progress.message("reference tables: dbt seed")
+    run_dbt(context.settings, ["seed"], on_node=context.progress.node)
+
+
 def transform_step(context: RunContext) -> TransformReport:
     """Build the dbt models and run the data tests; alert on every failed test."""
     settings, progress = context.settings, context.progress
@@ -216,6 +223,8 @@ def execute(
         if do_ingest:
             ingest_step(context, only)
             lookups_step(context)
+            if not do_transform:
+                reference_step(context)
         if do_transform and do_ingest:
             context.report.transform_skipped = transform_needless(settings, context.report)
         if context.report.transform_skipped:

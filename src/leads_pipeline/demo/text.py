@@ -161,7 +161,8 @@ def street_line(
     type_style: int,
     dir_style: int,
 ) -> str:
-    return f"{number} {DIRECTIONAL_TEXT[predir + 1][dir_style]}{STREET_TEXT[state][street]}{TYPE_TEXT[stype + 1][type_style]}"
+    directional = DIRECTIONAL_TEXT[predir + 1][dir_style]
+    return f"{number} {directional}{STREET_TEXT[state][street]}{TYPE_TEXT[stype + 1][type_style]}"
 
 
 def typo(name: str) -> str:
