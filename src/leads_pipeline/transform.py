@@ -115,6 +115,16 @@ def dbt_environment(settings: Settings) -> Iterator[None]:
                 os.environ[key] = value
 
 
+def release_duckdb(settings: Settings) -> None:
+    """Drop the DuckDB instance dbt-duckdb keeps for the life of the process after some commands
+    (`seed`), so this process can open the file again with other options (read-only for status)."""
+    if settings.target != "duckdb":
+        return
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    DuckDBConnectionManager.close_all_connections()
+
+
 def run_dbt(
     settings: Settings,
     args: list[str],
@@ -152,7 +162,10 @@ def run_dbt(
         "--quiet",
     ]
     with dbt_environment(settings):
-        result = dbtRunner(callbacks=[listen]).invoke(command)
+        try:
+            result = dbtRunner(callbacks=[listen]).invoke(command)
+        finally:
+            release_duckdb(settings)
     if result.exception is not None:
         raise TransformError(f"dbt {args[0]} could not run: {result.exception}") from None
     if report.failed_models:
