@@ -73,18 +73,17 @@ def measure(settings: Settings) -> None:
     with Warehouse.open(settings) as warehouse:
         print("baseline: read the inputs")
         (inputs, baseline) = timed("read records, names, pairs, CRM", lambda: identity.read_inputs(warehouse))
-        records, names, pairs, crm, crm_pairs = inputs
 
         print("resolve step, by part")
         report = identity.ResolveReport()
         resolution, score_seconds = timed(
             "score names, cluster, match the CRM",
-            lambda: identity.resolve(records, names, pairs, crm, crm_pairs, report),
+            lambda: identity.resolve(*inputs.columns(), report),
         )
         now = datetime.now(UTC).replace(tzinfo=None)
-        previous = timed("read the previous identity tables", lambda: identity.read_previous(warehouse))[0]
-        tables, _ = timed("build the identity tables", lambda: identity.identity_tables(resolution, *previous, now))
-        timed("write them in one transaction", lambda: identity.write_tables(warehouse, tables))
+        tables, _ = timed("build the identity tables", lambda: identity.identity_tables(resolution, now))
+        timed("write them in one transaction", lambda: identity.write_tables(warehouse, tables, now))
+        del inputs, resolution, tables
 
         print("resolve step, whole")
         full, seconds = timed("resolve_identities", lambda: identity.resolve_identities(warehouse))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import numpy as np
 import pyarrow as pa
 
 from leads_pipeline.errors import LeadsError
@@ -27,29 +28,88 @@ IDENTITY_SCHEMA = "identity"
 # dbt writes the intermediate layer to <profile schema>_intermediate (generate_schema_name.sql).
 INTERMEDIATE_SCHEMA = "main_intermediate"
 
-RECORDS_SQL = """
-    SELECT record_index, source, source_rank, natural_key, first_seen_date, zip, street_number
+# Only records and CRM leads in a candidate pair can join a cluster or match: every other record
+# is a lead of its own, written by SQL, so memory follows the pairs, not all records.
+PAIRED_SQL = """
+    SELECT left_index AS record_index FROM {schema}.int_record_pairs__blocked
+    UNION
+    SELECT right_index FROM {schema}.int_record_pairs__blocked
+    UNION
+    SELECT record_index FROM {schema}.int_crm_pairs__blocked
+"""
+NUMBERING_SQL = """
+    SELECT count(*), min(record_index), max(record_index), count(DISTINCT record_index)
     FROM {schema}.int_source_records__current
-    ORDER BY record_index
+"""
+RECORDS_SQL = """
+    WITH paired AS ({paired})
+    SELECT records.record_index, source, source_rank, natural_key, first_seen_date, zip, street_number
+    FROM {schema}.int_source_records__current AS records
+    INNER JOIN paired ON paired.record_index = records.record_index
+    ORDER BY records.record_index
 """
 NAMES_SQL = """
-    SELECT record_index, key_value AS name_key
-    FROM {schema}.int_match_keys__collected
-    WHERE key_type = 'name'
+    WITH paired AS ({paired})
+    SELECT keys.record_index, keys.key_value AS name_key
+    FROM {schema}.int_match_keys__collected AS keys
+    INNER JOIN paired ON paired.record_index = keys.record_index
+    WHERE keys.key_type = 'name'
 """
 PAIRS_SQL = """
     SELECT left_index, right_index, shares_phone, shares_address, shares_email
     FROM {schema}.int_record_pairs__blocked
 """
 CRM_SQL = """
-    SELECT crm_index, salesforce_lead_id, zip, street_number, name_key, created_date
-    FROM {schema}.int_crm_leads__current
-    ORDER BY crm_index
+    WITH paired AS (SELECT DISTINCT crm_index FROM {schema}.int_crm_pairs__blocked)
+    SELECT crm.crm_index, salesforce_lead_id, zip, street_number, name_key, created_date
+    FROM {schema}.int_crm_leads__current AS crm
+    INNER JOIN paired ON paired.crm_index = crm.crm_index
+    ORDER BY crm.crm_index
 """
 CRM_PAIRS_SQL = """
     SELECT crm_index, record_index, shares_phone, shares_address, shares_email
     FROM {schema}.int_crm_pairs__blocked
 """
+# The records no pair holds: each is the anchor of its own lead (the lead id rule, in SQL).
+SINGLETONS_SQL = """
+    INSERT INTO {identity}.{table} (source, natural_key, lead_id, is_anchor, match_rule, resolved_at)
+    WITH paired AS ({paired})
+    SELECT records.source, records.natural_key, md5(records.source || ':' || records.natural_key),
+        true, CAST(NULL AS {text}), CAST('{now}' AS TIMESTAMP)
+    FROM {schema}.int_source_records__current AS records
+    WHERE NOT EXISTS (SELECT 1 FROM paired WHERE paired.record_index = records.record_index)
+"""
+# Ids no lead holds any more, each with the lead that holds its anchor record now (a lead id is
+# the md5 of its anchor record, so every id ever given maps back to that record). An id retired
+# before keeps its first retirement time; an id that is a lead's again leaves the list.
+RETIRED_SQL = """
+    WITH owners AS (
+        SELECT md5(source || ':' || natural_key) AS own_id, source, natural_key, lead_id
+        FROM {identity}.{table}
+    ),
+    candidates AS ({candidates}),
+    chosen AS (
+        SELECT lead_id, retired_at,
+            row_number() OVER (PARTITION BY lead_id ORDER BY precedence, retired_at) AS pick
+        FROM candidates
+        WHERE NOT EXISTS (SELECT 1 FROM {identity}.{table} AS next WHERE next.lead_id = candidates.lead_id)
+    )
+    SELECT chosen.lead_id, owners.source AS anchor_source, owners.natural_key AS anchor_natural_key,
+        owners.lead_id AS replaced_by_lead_id, chosen.retired_at
+    FROM chosen
+    INNER JOIN owners ON owners.own_id = chosen.lead_id
+    WHERE chosen.pick = 1
+    ORDER BY chosen.lead_id
+"""
+RETIRED_SCHEMA = pa.schema(
+    [
+        ("lead_id", pa.string()),
+        ("anchor_source", pa.string()),
+        ("anchor_natural_key", pa.string()),
+        ("replaced_by_lead_id", pa.string()),
+        ("retired_at", pa.timestamp("us")),
+    ]
+)
 
 
 @dataclass
@@ -215,12 +275,43 @@ def _cluster_site(records: list[RecordInfo], group: list[int]) -> Site:
     return Site(zip_code, number)
 
 
-Inputs = tuple[list[RecordInfo], list[tuple[str, ...]], dict[str, list], dict[str, list], dict[str, list]]
+@dataclass
+class Inputs:
+    """The resolve step's inputs: the records and CRM leads some candidate pair holds, renumbered
+    1..n in the pairs, with each record's index in `int_source_records__current`."""
+
+    records: list[RecordInfo]
+    names: list[tuple[str, ...]]
+    pairs: dict[str, list]
+    crm: dict[str, list]
+    crm_pairs: dict[str, list]
+    record_indexes: np.ndarray
+    total_records: int
+
+    def columns(self) -> tuple:
+        """The arguments of `resolve`."""
+        return self.records, self.names, self.pairs, self.crm, self.crm_pairs
+
+
+def _renumber(indexes: pa.ChunkedArray, kept: np.ndarray) -> list[int]:
+    """1-based positions in `kept` (sorted) of warehouse indexes that `kept` holds."""
+    values = indexes.to_numpy(zero_copy_only=False).astype(np.int64)
+    return (np.searchsorted(kept, values) + 1).tolist()
+
+
+class _Shared:
+    """One object per distinct value: millions of records hold a few thousand zips and dates."""
+
+    def __init__(self) -> None:
+        self._values: dict = {}
+
+    def __call__(self, value):
+        return self._values.setdefault(value, value)
 
 
 def read_inputs(warehouse: Warehouse, schema: str = INTERMEDIATE_SCHEMA) -> Inputs:
-    """The resolve step's inputs from the first dbt phase's tables: records, their name keys,
-    candidate pairs, CRM leads and CRM pairs (the last three as columns)."""
+    """The resolve step's inputs from the first dbt phase's tables: paired records, their name keys,
+    candidate pairs, paired CRM leads and CRM pairs (the last three as columns)."""
     for table in (
         "int_source_records__current",
         "int_match_keys__collected",
@@ -233,42 +324,54 @@ def read_inputs(warehouse: Warehouse, schema: str = INTERMEDIATE_SCHEMA) -> Inpu
                 f"identity resolution needs {schema}.{table}, which does not exist: build the first dbt "
                 "phase first (`leads transform` does both)"
             )
-    raw = _columns(warehouse.arrow(RECORDS_SQL.format(schema=schema)))
-    if raw["record_index"] != list(range(1, len(raw["record_index"]) + 1)):
+    total, low, high, distinct = warehouse.query(NUMBERING_SQL.format(schema=schema))[0]
+    if total and (low, high, distinct) != (1, total, total):
         raise LeadsError(f"{schema}.int_source_records__current: record_index must number the records 1..n")
+    paired = PAIRED_SQL.format(schema=schema)
+
+    table = warehouse.arrow(RECORDS_SQL.format(schema=schema, paired=paired))
+    record_indexes = table.column("record_index").to_numpy(zero_copy_only=False).astype(np.int64)
+    shared = _Shared()
     records = [
         RecordInfo(
-            source=str(source),
+            source=shared(str(source)),
             natural_key=str(key),
             source_rank=int(rank),
-            first_seen_date=_day(first_seen),
-            site=Site(_text(zip_code), _text(number)),
+            first_seen_date=shared(_day(first_seen)),
+            site=shared(Site(shared(_text(zip_code)), shared(_text(number)))),
         )
-        for source, key, rank, first_seen, zip_code, number in zip(
-            raw["source"],
-            raw["natural_key"],
-            raw["source_rank"],
-            raw["first_seen_date"],
-            raw["zip"],
-            raw["street_number"],
-            strict=True,
+        for source, rank, key, first_seen, zip_code, number in zip(
+            *(table.column(name).to_pylist() for name in table.column_names[1:]), strict=True
         )
     ]
+    del table
+
     names: list[list[str]] = [[] for _ in records]
-    name_rows = _columns(warehouse.arrow(NAMES_SQL.format(schema=schema)))
-    for index, key in zip(name_rows["record_index"], name_rows["name_key"], strict=True):
-        names[index - 1].append(key)
+    name_rows = warehouse.arrow(NAMES_SQL.format(schema=schema, paired=paired))
+    positions = _renumber(name_rows.column("record_index"), record_indexes)
+    for position, key in zip(positions, name_rows.column("name_key").to_pylist(), strict=True):
+        names[position - 1].append(key)
     sorted_names = [tuple(sorted(keys)) for keys in names]
-    pairs = _columns(warehouse.arrow(PAIRS_SQL.format(schema=schema)))
-    crm = _columns(warehouse.arrow(CRM_SQL.format(schema=schema)))
-    crm_pairs = _columns(warehouse.arrow(CRM_PAIRS_SQL.format(schema=schema)))
-    return records, sorted_names, pairs, crm, crm_pairs
+    del names, name_rows
+
+    pairs_table = warehouse.arrow(PAIRS_SQL.format(schema=schema))
+    pairs = _columns(pairs_table.drop_columns(["left_index", "right_index"]))
+    pairs["left_index"] = _renumber(pairs_table.column("left_index"), record_indexes)
+    pairs["right_index"] = _renumber(pairs_table.column("right_index"), record_indexes)
+    del pairs_table
+
+    crm_table = warehouse.arrow(CRM_SQL.format(schema=schema))
+    crm_indexes = crm_table.column("crm_index").to_numpy(zero_copy_only=False).astype(np.int64)
+    crm = _columns(crm_table)
+    crm_pairs_table = warehouse.arrow(CRM_PAIRS_SQL.format(schema=schema))
+    crm_pairs = _columns(crm_pairs_table.drop_columns(["crm_index", "record_index"]))
+    crm_pairs["crm_index"] = _renumber(crm_pairs_table.column("crm_index"), crm_indexes)
+    crm_pairs["record_index"] = _renumber(crm_pairs_table.column("record_index"), record_indexes)
+    return Inputs(records, sorted_names, pairs, crm, crm_pairs, record_indexes, int(total))
 
 
-def identity_tables(
-    resolution: Resolution, previous: dict[str, str], retired_before: dict[str, list], now: datetime
-) -> dict[str, pa.Table]:
-    """The identity tables of one resolution; `previous` maps record key -> lead id of the last run."""
+def identity_tables(resolution: Resolution, now: datetime) -> dict[str, pa.Table]:
+    """The rows of one resolution: the paired records' clusters and the CRM matches."""
     records = resolution.records
     anchor_of = resolution.clusters.anchor_of
     ids = resolution.lead_ids()
@@ -291,60 +394,60 @@ def identity_tables(
             "resolved_at": pa.array([now] * len(resolution.crm_matches), pa.timestamp("us")),
         }
     )
-
-    retired_ids = retired_lead_ids(records, ids, previous, retired_before, now)
-    return {"record_clusters": record_clusters, "crm_matches": crm_matches, "retired_lead_ids": retired_ids}
+    return {"record_clusters": record_clusters, "crm_matches": crm_matches}
 
 
-def retired_lead_ids(
-    records: list[RecordInfo],
-    ids: list[str],
-    previous: dict[str, str],
-    retired_before: dict[str, list],
-    now: datetime,
-) -> pa.Table:
-    """Ids no lead holds any more (their lead merged into an older one), and the lead that holds
-    their anchor record now. Kept from run to run; an id that comes back (a late older file moved
-    the anchor back) leaves the list."""
-    # A lead id is the hash of its anchor record, so every id ever given maps to that record.
-    own_id = {lead_id(r.source, r.natural_key): i for i, r in enumerate(records)}
-    active = set(ids)
-    retired: dict[str, tuple[int, datetime]] = {}
-    for old_id, retired_at in zip(retired_before.get("lead_id", []), retired_before.get("retired_at", []), strict=True):
-        if old_id not in active and old_id in own_id:
-            retired[old_id] = (own_id[old_id], retired_at)
-    for old_id in set(previous.values()) - active:
-        if old_id in own_id and old_id not in retired:
-            retired[old_id] = (own_id[old_id], now)
-    kept = sorted(retired.items())
-    return pa.table(
-        {
-            "lead_id": pa.array([k for k, _ in kept], pa.string()),
-            "anchor_source": pa.array([records[i].source for _, (i, _) in kept], pa.string()),
-            "anchor_natural_key": pa.array([records[i].natural_key for _, (i, _) in kept], pa.string()),
-            "replaced_by_lead_id": pa.array([ids[i] for _, (i, _) in kept], pa.string()),
-            "retired_at": pa.array([t for _, (_, t) in kept], pa.timestamp("us")),
-        }
-    )
+def _timestamp_literal(now: datetime) -> str:
+    return now.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def read_previous(warehouse: Warehouse) -> tuple[dict[str, str], dict[str, list]]:
-    previous: dict[str, str] = {}
-    retired: dict[str, list] = {}
-    if warehouse.table_exists(IDENTITY_SCHEMA, "record_clusters"):
-        rows = warehouse.query(f"SELECT source, natural_key, lead_id FROM {IDENTITY_SCHEMA}.record_clusters")
-        previous = {f"{source}:{key}": lead for source, key, lead in rows}
+def retired_lead_ids(warehouse: Warehouse, clusters_table: str, now: datetime) -> pa.Table:
+    """Ids no lead of `clusters_table` (the new record clusters) holds, from the current identity
+    tables: see RETIRED_SQL."""
+    candidates = []
     if warehouse.table_exists(IDENTITY_SCHEMA, "retired_lead_ids"):
-        retired = _columns(warehouse.arrow(f"SELECT lead_id, retired_at FROM {IDENTITY_SCHEMA}.retired_lead_ids"))
-    return previous, retired
+        candidates.append(f"SELECT lead_id, retired_at, 0 AS precedence FROM {IDENTITY_SCHEMA}.retired_lead_ids")
+    if warehouse.table_exists(IDENTITY_SCHEMA, "record_clusters"):
+        candidates.append(
+            f"SELECT DISTINCT lead_id, CAST('{_timestamp_literal(now)}' AS TIMESTAMP) AS retired_at, "
+            f"1 AS precedence FROM {IDENTITY_SCHEMA}.record_clusters"
+        )
+    if not candidates:
+        return RETIRED_SCHEMA.empty_table()
+    sql = RETIRED_SQL.format(identity=IDENTITY_SCHEMA, table=clusters_table, candidates=" UNION ALL ".join(candidates))
+    found = warehouse.arrow(sql)
+    if found.num_rows == 0:
+        return RETIRED_SCHEMA.empty_table()
+    return found.select(RETIRED_SCHEMA.names).cast(RETIRED_SCHEMA)
 
 
-def write_tables(warehouse: Warehouse, tables: dict[str, pa.Table]) -> None:
-    """Replace the identity tables together: readers see the old set or the new one."""
+def write_tables(
+    warehouse: Warehouse, tables: dict[str, pa.Table], now: datetime, schema: str = INTERMEDIATE_SCHEMA
+) -> int:
+    """Write the resolution and replace the identity tables together: readers see the old set or
+    the new one. The record clusters gain a row for every record no pair holds, and the retired
+    ids are found against the tables being replaced. Returns the number of retired ids."""
+    staged = "record_clusters__next"
     warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {IDENTITY_SCHEMA}")
+    warehouse.execute(f"DROP TABLE IF EXISTS {IDENTITY_SCHEMA}.{staged}")
+    warehouse.create_table_like(IDENTITY_SCHEMA, staged, tables["record_clusters"].schema)
+    warehouse.append_arrow(IDENTITY_SCHEMA, staged, tables["record_clusters"])
+    warehouse.execute(
+        SINGLETONS_SQL.format(
+            identity=IDENTITY_SCHEMA,
+            table=staged,
+            paired=PAIRED_SQL.format(schema=schema),
+            schema=schema,
+            text="TEXT" if warehouse.target == "postgres" else "VARCHAR",
+            now=_timestamp_literal(now),
+        )
+    )
+    retired = retired_lead_ids(warehouse, staged, now)
     warehouse.begin()
     try:
-        for name, data in tables.items():
+        warehouse.execute(f"DROP TABLE IF EXISTS {IDENTITY_SCHEMA}.record_clusters")
+        warehouse.execute(f"ALTER TABLE {IDENTITY_SCHEMA}.{staged} RENAME TO record_clusters")
+        for name, data in (("crm_matches", tables["crm_matches"]), ("retired_lead_ids", retired)):
             warehouse.execute(f"DROP TABLE IF EXISTS {IDENTITY_SCHEMA}.{name}")
             warehouse.create_table_like(IDENTITY_SCHEMA, name, data.schema)
             warehouse.append_arrow(IDENTITY_SCHEMA, name, data)
@@ -352,18 +455,20 @@ def write_tables(warehouse: Warehouse, tables: dict[str, pa.Table]) -> None:
     except Exception:
         warehouse.rollback()
         raise
+    return retired.num_rows
 
 
 def resolve_identities(warehouse: Warehouse, progress: Callable[[str], None] | None = None) -> ResolveReport:
     """Read the candidate pairs, cluster, match the CRM and write the `identity` tables."""
     began = time.monotonic()
     report = ResolveReport()
-    records, names, pairs, crm, crm_pairs = read_inputs(warehouse)
-    resolution = resolve(records, names, pairs, crm, crm_pairs, report)
-    previous, retired_before = read_previous(warehouse)
-    tables = identity_tables(resolution, previous, retired_before, datetime.now(UTC).replace(tzinfo=None))
-    write_tables(warehouse, tables)
-    report.retired_ids = tables["retired_lead_ids"].num_rows
+    inputs = read_inputs(warehouse)
+    resolution = resolve(*inputs.columns(), report)
+    # Records no pair holds are leads of their own.
+    singletons = inputs.total_records - len(inputs.records)
+    report.records, report.leads = inputs.total_records, report.leads + singletons
+    now = datetime.now(UTC).replace(tzinfo=None)
+    report.retired_ids = write_tables(warehouse, identity_tables(resolution, now), now)
     report.seconds = time.monotonic() - began
     if progress:
         progress(f"identity: {report.summary()} in {report.seconds:.1f}s")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from types import SimpleNamespace
+
+import duckdb
 
 from leads_pipeline.identity.clustering import RecordInfo, lead_id
 from leads_pipeline.identity.names import NameScorer
 from leads_pipeline.identity.resolve import resolve, retired_lead_ids
 from leads_pipeline.identity.rules import Site
 from leads_pipeline.normalize import name_key, name_similarity
+from leads_pipeline.warehouse import Warehouse
 
 NOV = date(2024, 11, 1)
 
@@ -113,13 +117,31 @@ def test_name_keys_score_like_the_names_they_come_from():
         assert scorer.score((name_key(a),), (name_key(b),)) == name_similarity(a, b)
 
 
+def clusters_table(warehouse, table, rows):
+    """identity.<table> with (source, natural_key, lead_id) rows."""
+    warehouse.execute("CREATE SCHEMA IF NOT EXISTS identity")
+    warehouse.execute(
+        f"CREATE OR REPLACE TABLE identity.{table} (source VARCHAR, natural_key VARCHAR, lead_id VARCHAR)"
+    )
+    for row in rows:
+        warehouse.execute(f"INSERT INTO identity.{table} VALUES (?, ?, ?)", list(row))
+
+
+def retired_table(warehouse, rows):
+    warehouse.execute("CREATE OR REPLACE TABLE identity.retired_lead_ids (lead_id VARCHAR, retired_at TIMESTAMP)")
+    for row in rows:
+        warehouse.execute("INSERT INTO identity.retired_lead_ids VALUES (?, ?)", list(row))
+
+
 def test_a_merged_leads_id_is_retired_and_points_to_the_lead_that_replaced_it():
-    recs = [RecordInfo("source_1", "old", 1, NOV, Site()), RecordInfo("source_2", "new", 2, NOV, Site())]
+    warehouse = Warehouse(SimpleNamespace(target="duckdb"), duckdb.connect())
     old_id, new_id = lead_id("source_1", "old"), lead_id("source_2", "new")
     earlier, now = datetime(2024, 11, 2), datetime(2024, 12, 2)
-    previous = {"source_1:old": old_id, "source_2:new": new_id}  # two leads last time
-    merged = retired_lead_ids(recs, [old_id, old_id], previous, {}, now)
-    assert merged.to_pylist() == [
+    merged = [("source_1", "old", old_id), ("source_2", "new", old_id)]
+    # Two leads last time, one now.
+    clusters_table(warehouse, "record_clusters", [("source_1", "old", old_id), ("source_2", "new", new_id)])
+    clusters_table(warehouse, "next", merged)
+    assert retired_lead_ids(warehouse, "next", now).to_pylist() == [
         {
             "lead_id": new_id,
             "anchor_source": "source_2",
@@ -129,7 +151,13 @@ def test_a_merged_leads_id_is_retired_and_points_to_the_lead_that_replaced_it():
         }
     ]
     # Kept with its first retirement time; gone once the id is a lead's again.
-    kept = retired_lead_ids(recs, [old_id, old_id], {}, {"lead_id": [new_id], "retired_at": [earlier]}, now)
-    assert kept.column("retired_at").to_pylist() == [earlier]
-    back = retired_lead_ids(recs, [old_id, new_id], {}, {"lead_id": [new_id], "retired_at": [earlier]}, now)
-    assert back.num_rows == 0
+    clusters_table(warehouse, "record_clusters", merged)
+    retired_table(warehouse, [(new_id, earlier)])
+    assert retired_lead_ids(warehouse, "next", now).column("retired_at").to_pylist() == [earlier]
+    clusters_table(warehouse, "next", [("source_1", "old", old_id), ("source_2", "new", new_id)])
+    assert retired_lead_ids(warehouse, "next", now).num_rows == 0
+    # An id whose anchor record is gone from the sources has no lead to point to.
+    clusters_table(warehouse, "next", [("source_1", "old", old_id)])
+    retired_table(warehouse, [])
+    clusters_table(warehouse, "record_clusters", [("source_1", "old", old_id), ("source_2", "new", new_id)])
+    assert retired_lead_ids(warehouse, "next", now).num_rows == 0
