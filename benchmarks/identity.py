@@ -83,7 +83,6 @@ def measure(settings: Settings) -> None:
         now = datetime.now(UTC).replace(tzinfo=None)
         tables, _ = timed("build the identity tables", lambda: identity.identity_tables(resolution, now))
         timed("write them in one transaction", lambda: identity.write_tables(warehouse, tables, now))
-        del inputs, resolution, tables
 
         print("resolve step, whole")
         full, seconds = timed("resolve_identities", lambda: identity.resolve_identities(warehouse))
