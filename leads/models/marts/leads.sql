@@ -20,20 +20,41 @@ crm_matches as (
     select * from {{ ref('int_crm_leads__matched') }}
 ),
 
+lead_sizes as (
+    select lead_id, count(*) as member_count
+    from clustered
+    group by lead_id
+),
+
 members as (
-    {#- Recency 1 is the record seen last; ties go to the contract's source order. -#}
     select
         clustered.lead_id,
         clustered.match_rule,
-        records.*,
-        row_number() over (
-            partition by clustered.lead_id
-            order by records.last_seen_date desc, records.source_rank, records.natural_key
-        ) as recency
+        lead_sizes.member_count,
+        records.*
     from records
     inner join clustered
         on records.source = clustered.source
         and records.natural_key = clustered.natural_key
+    inner join lead_sizes on clustered.lead_id = lead_sizes.lead_id
+),
+
+{#- Most leads are one record and take its values as they are: only the members of merged leads
+    are ranked and aggregated, the part whose memory grows with the data. -#}
+single_members as (
+    select * from members where member_count = 1
+),
+
+merged_members as (
+    {#- Recency 1 is the record seen last; ties go to the contract's source order. -#}
+    select
+        members.*,
+        row_number() over (
+            partition by lead_id
+            order by last_seen_date desc, source_rank, natural_key
+        ) as recency
+    from members
+    where member_count > 1
 ),
 
 survived as (
@@ -47,15 +68,29 @@ survived as (
         min(first_seen_date) as first_seen_date,
         max(last_seen_date) as last_seen_date,
         max(case when is_active then 1 else 0 end) = 1 as is_active
-    from members
+    from merged_members
     group by lead_id
+
+    union all
+
+    select
+        lead_id,
+        {%- for name, type in content %}
+        {{ name }},
+        {%- endfor %}
+        member_count as source_record_count,
+        match_rule,
+        first_seen_date,
+        last_seen_date,
+        case when is_active then true else false end as is_active
+    from single_members
 ),
 
 other_phones as (
-    select members.lead_id, members.phone, members.recency
-    from members
-    inner join survived on members.lead_id = survived.lead_id
-    where members.phone <> survived.phone
+    select merged_members.lead_id, merged_members.phone, merged_members.recency
+    from merged_members
+    inner join survived on merged_members.lead_id = survived.lead_id
+    where merged_members.phone <> survived.phone
 ),
 
 second_phones as (
@@ -66,8 +101,13 @@ second_phones as (
 
 lead_sources as (
     select lead_id, {{ dbt.listagg('source', "','", 'order by source') }} as sources
-    from (select distinct lead_id, source from members) as distinct_sources
+    from (select distinct lead_id, source from merged_members) as distinct_sources
     group by lead_id
+
+    union all
+
+    select lead_id, source as sources
+    from single_members
 ),
 
 leads as (
