@@ -181,16 +181,13 @@ def _remove_database(database: Path) -> None:
     shutil.rmtree(database.parent / ".leads" / database.stem, ignore_errors=True)
 
 
-def _dbt_models() -> list[tuple[str, float]]:
-    results = PROJECT_DIR / "leads" / "target" / "run_results.json"
-    if not results.exists():
-        return []
-    document = json.loads(results.read_text(encoding="utf-8"))
-    timed = [
-        (r["unique_id"].split(".")[-1], float(r.get("execution_time") or 0.0))
-        for r in document.get("results", [])
-        if r["unique_id"].startswith("model.")
-    ]
+# The progress line of each finished model ("model ok   leads (22.1s)"), the identity step's
+# included: both dbt builds count, where dbt's run_results.json keeps only the last.
+MODEL_LINE = re.compile(r"^\s*model\s+\w+\s+(\S+) \(([\d.]+)s\)")
+
+
+def _dbt_models(lines: list[str]) -> list[tuple[str, float]]:
+    timed = [(m.group(1), float(m.group(2))) for line in lines if (m := MODEL_LINE.match(line))]
     return sorted(timed, key=lambda item: -item[1])
 
 
@@ -268,11 +265,7 @@ class Bench:
         )
         transformed = "transform: dbt build" in measured.output
         if pipeline and transformed:
-            result.models = _dbt_models()
-            # identity resolution runs as a Python step between two dbt builds; its line gives its time
-            resolved = [re.search(r"identity\.resolve \(([\d.]+)s\)", line) for _, line in measured.lines]
-            result.models += [("identity.resolve", float(m.group(1))) for m in resolved if m]
-            result.models.sort(key=lambda item: -item[1])
+            result.models = _dbt_models([line for _, line in measured.lines])
         if measured.returncode not in (0, 6):
             errors = [line for _, line in measured.lines if line.startswith("error:")]
             result.note = f"failed with exit code {measured.returncode}: " + (errors[-1] if errors else "see output")
