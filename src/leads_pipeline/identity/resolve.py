@@ -1,10 +1,10 @@
 """The resolve step between dbt's two phases: candidate pairs in, record clusters out.
 
-Reads what the first phase built in `main_intermediate` (every source record's current version,
-the name keys of all its versions, the candidate pairs that share a phone or an address, the CRM's
-current leads and their candidate pairs), applies the identity rules, clusters, matches the CRM,
-and replaces the tables of the `identity` schema in one transaction. The second dbt phase builds
-the marts from them.
+Reads what the first phase built in `main_intermediate` (the candidate pairs that share a phone or
+an address, the current version and name keys of the records they hold, the CRM leads in a pair
+and their candidate pairs), applies the identity rules, clusters, matches the CRM, and replaces
+the tables of the `identity` schema in one transaction; records no pair holds are leads of their
+own, written in SQL. The second dbt phase builds the marts from them.
 """
 
 from __future__ import annotations
