@@ -70,14 +70,17 @@ CRM_PAIRS_SQL = """
     SELECT crm_index, record_index, shares_phone, shares_address, shares_email
     FROM {schema}.int_crm_pairs__blocked
 """
-# The records no pair holds: each is the anchor of its own lead (the lead id rule, in SQL).
+# The records the paired ones written so far leave out: each is the anchor of its own lead, with
+# `clustering.lead_id` in SQL (the md5 of `source:natural_key`).
 SINGLETONS_SQL = """
     INSERT INTO {identity}.{table} (source, natural_key, lead_id, is_anchor, match_rule, resolved_at)
-    WITH paired AS ({paired})
     SELECT records.source, records.natural_key, md5(records.source || ':' || records.natural_key),
-        true, CAST(NULL AS {text}), CAST('{now}' AS TIMESTAMP)
+        true, NULL, CAST('{now}' AS TIMESTAMP)
     FROM {schema}.int_source_records__current AS records
-    WHERE NOT EXISTS (SELECT 1 FROM paired WHERE paired.record_index = records.record_index)
+    WHERE NOT EXISTS (
+        SELECT 1 FROM {identity}.{table} AS paired
+        WHERE paired.source = records.source AND paired.natural_key = records.natural_key
+    )
 """
 # Ids no lead holds any more, each with the lead that holds its anchor record now (a lead id is
 # the md5 of its anchor record, so every id ever given maps back to that record). An id retired
@@ -278,14 +281,13 @@ def _cluster_site(records: list[RecordInfo], group: list[int]) -> Site:
 @dataclass
 class Inputs:
     """The resolve step's inputs: the records and CRM leads some candidate pair holds, renumbered
-    1..n in the pairs, with each record's index in `int_source_records__current`."""
+    1..n in the pairs, and how many records there are in all."""
 
     records: list[RecordInfo]
     names: list[tuple[str, ...]]
     pairs: dict[str, list]
     crm: dict[str, list]
     crm_pairs: dict[str, list]
-    record_indexes: np.ndarray
     total_records: int
 
     def columns(self) -> tuple:
@@ -367,7 +369,7 @@ def read_inputs(warehouse: Warehouse, schema: str = INTERMEDIATE_SCHEMA) -> Inpu
     crm_pairs = _columns(crm_pairs_table.drop_columns(["crm_index", "record_index"]))
     crm_pairs["crm_index"] = _renumber(crm_pairs_table.column("crm_index"), crm_indexes)
     crm_pairs["record_index"] = _renumber(crm_pairs_table.column("record_index"), record_indexes)
-    return Inputs(records, sorted_names, pairs, crm, crm_pairs, record_indexes, int(total))
+    return Inputs(records, sorted_names, pairs, crm, crm_pairs, int(total))
 
 
 def identity_tables(resolution: Resolution, now: datetime) -> dict[str, pa.Table]:
@@ -415,10 +417,7 @@ def retired_lead_ids(warehouse: Warehouse, clusters_table: str, now: datetime) -
     if not candidates:
         return RETIRED_SCHEMA.empty_table()
     sql = RETIRED_SQL.format(identity=IDENTITY_SCHEMA, table=clusters_table, candidates=" UNION ALL ".join(candidates))
-    found = warehouse.arrow(sql)
-    if found.num_rows == 0:
-        return RETIRED_SCHEMA.empty_table()
-    return found.select(RETIRED_SCHEMA.names).cast(RETIRED_SCHEMA)
+    return warehouse.arrow(sql).select(RETIRED_SCHEMA.names).cast(RETIRED_SCHEMA)
 
 
 def write_tables(
@@ -433,14 +432,7 @@ def write_tables(
     warehouse.create_table_like(IDENTITY_SCHEMA, staged, tables["record_clusters"].schema)
     warehouse.append_arrow(IDENTITY_SCHEMA, staged, tables["record_clusters"])
     warehouse.execute(
-        SINGLETONS_SQL.format(
-            identity=IDENTITY_SCHEMA,
-            table=staged,
-            paired=PAIRED_SQL.format(schema=schema),
-            schema=schema,
-            text="TEXT" if warehouse.target == "postgres" else "VARCHAR",
-            now=_timestamp_literal(now),
-        )
+        SINGLETONS_SQL.format(identity=IDENTITY_SCHEMA, table=staged, schema=schema, now=_timestamp_literal(now))
     )
     retired = retired_lead_ids(warehouse, staged, now)
     warehouse.begin()
