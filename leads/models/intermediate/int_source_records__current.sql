@@ -4,11 +4,6 @@
 -#}
 with
 
-events as (
-    select * from {{ ref('int_source_records__versioned') }}
-    where change_type <> 'snapshot'
-),
-
 snapshots as (
     select * from {{ ref('int_source_snapshots__sequenced') }}
 ),
@@ -18,13 +13,16 @@ latest_snapshots as (
 ),
 
 spans as (
-    {#- Narrow first, so only one wide row per record is carried: its latest event. -#}
+    {#- Narrow first, so only one wide row per record is carried: its latest event. The history
+        is read twice rather than through a shared CTE, which the warehouse would materialize
+        with every column. -#}
     select
         source,
         natural_key,
         min(snapshot_date) as first_seen_date,
         max(snapshot_date) as latest_event_date
-    from events
+    from {{ ref('int_source_records__versioned') }}
+    where change_type <> 'snapshot'
     group by source, natural_key
 ),
 
@@ -45,12 +43,13 @@ latest as (
             when events.change_type = 'deleted' then events.previous_snapshot_date
             else latest_snapshots.snapshot_date
         end as last_seen_date
-    from events
+    from {{ ref('int_source_records__versioned') }} as events
     inner join numbered
         on events.source = numbered.source
         and events.natural_key = numbered.natural_key
         and events.snapshot_date = numbered.latest_event_date
     inner join latest_snapshots on events.source = latest_snapshots.source
+    where events.change_type <> 'snapshot'
 ),
 
 current_records as (
