@@ -78,24 +78,35 @@
 {%- endmacro %}
 
 
-{#- The columns of one history event, read from the `side` of a snapshot comparison. -#}
-{% macro record_event_columns(side, change_type, changed_columns) -%}
-        {{ side }}.source,
-        {{ side }}.natural_key,
-        {{ side }}.compared_on as snapshot_date,
-        {{ side }}.compared_with as previous_snapshot_date,
-        cast('{{ change_type }}' as {{ dbt.type_string() }}) as change_type,
-        cast({{ changed_columns }} as {{ dbt.type_string() }}) as changed_columns,
-        {{ side }}.row_hash,
-        {{ side }}.file_name,
-        {{ side }}.record_number,
-        {{ side }}.load_id,
-        {%- for name, type in record_content_columns() %}
-        {{ side }}.{{ name }},
-        {%- endfor %}
-        {%- for name in match_key_columns() %}
-        {{ side }}.{{ name }},
-        {%- endfor %}
+{#-
+    The columns of one history event, from a full outer join of a snapshot (`new_side`) with the
+    one before it (`old_side`) on natural key: a record only the old side has is `deleted` and
+    keeps its last version; otherwise the event carries the new side's version, `inserted` when
+    the old side lacks it, else `updated` with the names of the changed columns.
+-#}
+{% macro record_event_columns(new_side, old_side) -%}
+    {%- set is_deleted = new_side ~ ".natural_key is null" -%}
+    {%- set is_inserted = old_side ~ ".natural_key is null" -%}
+    {%- set picked = ['source', 'natural_key', 'compared_on', 'compared_with', 'row_hash', 'file_name',
+                      'record_number', 'load_id'] -%}
+    {%- for name, type in record_content_columns() %}{% do picked.append(name) %}{% endfor -%}
+    {%- for name in match_key_columns() %}{% do picked.append(name) %}{% endfor -%}
+    {%- set renamed = {'compared_on': 'snapshot_date', 'compared_with': 'previous_snapshot_date'} -%}
+    {%- for name in picked %}
+        case when {{ is_deleted }} then {{ old_side }}.{{ name }} else {{ new_side }}.{{ name }} end
+            as {{ renamed.get(name, name) }},
+        {%- if name == 'compared_with' %}
+        cast(case
+            when {{ is_deleted }} then 'deleted'
+            when {{ is_inserted }} then 'inserted'
+            else 'updated'
+        end as {{ dbt.type_string() }}) as change_type,
+        cast(case
+            when {{ new_side }}.natural_key is not null and {{ old_side }}.natural_key is not null
+                then {{ record_changed_columns(new_side, old_side) }}
+        end as {{ dbt.type_string() }}) as changed_columns,
+        {%- endif %}
+    {%- endfor %}
         cast(null as {{ dbt.type_string() }}) as snapshot_fingerprint,
         cast(null as {{ dbt.type_string() }}) as previous_fingerprint,
         cast(null as {{ dbt.type_string() }}) as rules_version

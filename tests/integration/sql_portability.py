@@ -236,8 +236,8 @@ KNOWN_GAPS: dict[tuple[str, str, str], str] = {
         "CONCAT_WS",
     ): "BigQuery has no concat_ws: array_to_string([...], sep)",
     ("int_source_snapshots__sequenced", "bigquery", "'NULLS LAST'"): "ordered string_agg: BigQuery sorts NULLs first",
-    ("leads", "bigquery", "'NULLS LAST'"): "ordered array_agg: BigQuery sorts NULLs first",
-    ("leads", "redshift", "ARRAY_AGG"): "Redshift has no array_agg: listagg or a window",
+    ("int_leads__merged", "bigquery", "'NULLS LAST'"): "ordered array_agg: BigQuery sorts NULLs first",
+    ("int_leads__merged", "redshift", "ARRAY_AGG"): "Redshift has no array_agg: listagg or a window",
 }
 
 

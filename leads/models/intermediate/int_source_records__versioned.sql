@@ -29,92 +29,51 @@ pending as (
     {{ pending_snapshots(ref('int_source_snapshots__sequenced')) }}
 ),
 
-needed as (
-    select source, snapshot_date from pending
-    union
-    select source, previous_snapshot_date from pending where previous_snapshot_date is not null
-),
-
-records as (
-    {#- One natural key is one record: a key repeated within a file keeps its last row. -#}
+{#- Each side of the comparison reads its own snapshots, so no snapshot's wide rows are held
+    for both: a CTE both sides read would be materialized whole by the warehouse. -#}
+{%- for side, date_column in [('current_side', 'snapshot_date'), ('previous_side', 'previous_snapshot_date')] %}
+{{ side }} as (
     select
-        unioned.*,
-        row_number() over (
-            partition by unioned.source, unioned.snapshot_date, unioned.natural_key
-            order by unioned.file_name desc, unioned.record_number desc
-        ) as key_rank
-    from {{ ref('int_source_records__unioned') }} as unioned
-    inner join needed
-        on unioned.source = needed.source
-        and unioned.snapshot_date = needed.snapshot_date
-    where unioned.natural_key is not null
-    {%- if scan_from == 'nothing' %}
-        and 1 = 0
-    {%- elif scan_from is not none %}
-        {#- A constant the warehouse can push down to the raw tables: only recent files are read. #}
-        and unioned.snapshot_date >= cast('{{ scan_from }}' as date)
-    {%- endif %}
+        ranked.*,
+        {{ record_row_hash('ranked') }} as row_hash
+    from (
+        {#- One natural key is one record: a key repeated within a file keeps its last row. -#}
+        select
+            pending.snapshot_date as compared_on,
+            pending.previous_snapshot_date as compared_with,
+            unioned.*,
+            row_number() over (
+                partition by unioned.source, unioned.snapshot_date, unioned.natural_key
+                order by unioned.file_name desc, unioned.record_number desc
+            ) as key_rank
+        from {{ ref('int_source_records__unioned') }} as unioned
+        inner join pending
+            on unioned.source = pending.source
+            and unioned.snapshot_date = pending.{{ date_column }}
+        where unioned.natural_key is not null
+        {%- if scan_from == 'nothing' %}
+            and 1 = 0
+        {%- elif scan_from is not none %}
+            {#- A constant the warehouse can push down to the raw tables: only recent files are read. #}
+            and unioned.snapshot_date >= cast('{{ scan_from }}' as date)
+        {%- endif %}
+    ) as ranked
+    where ranked.key_rank = 1
 ),
 
-hashed as (
-    select
-        records.*,
-        {{ record_row_hash('records') }} as row_hash
-    from records
-    where key_rank = 1
-),
+{% endfor -%}
 
-current_side as (
-    select
-        pending.snapshot_date as compared_on,
-        pending.previous_snapshot_date as compared_with,
-        hashed.*
-    from hashed
-    inner join pending
-        on hashed.source = pending.source
-        and hashed.snapshot_date = pending.snapshot_date
-),
-
-previous_side as (
-    select
-        pending.snapshot_date as compared_on,
-        pending.previous_snapshot_date as compared_with,
-        hashed.*
-    from hashed
-    inner join pending
-        on hashed.source = pending.source
-        and hashed.snapshot_date = pending.previous_snapshot_date
-),
-
-inserted as (
-    select {{ record_event_columns('current_side', 'inserted', 'null') }}
+changes as (
+    {#- One join gives all three kinds of event; an unchanged record gives none. -#}
+    select {{ record_event_columns('current_side', 'previous_side') }}
     from current_side
-    left join previous_side
+    full outer join previous_side
         on current_side.source = previous_side.source
         and current_side.compared_on = previous_side.compared_on
         and current_side.natural_key = previous_side.natural_key
-    where previous_side.natural_key is null
-),
-
-updated as (
-    select {{ record_event_columns('current_side', 'updated', record_changed_columns('current_side', 'previous_side')) }}
-    from current_side
-    inner join previous_side
-        on current_side.source = previous_side.source
-        and current_side.compared_on = previous_side.compared_on
-        and current_side.natural_key = previous_side.natural_key
-    where current_side.row_hash <> previous_side.row_hash
-),
-
-deleted as (
-    {#- The deleted row keeps the record's last version: what the facility looked like. -#}
-    select {{ record_event_columns('previous_side', 'deleted', 'null') }}
-    from previous_side
-    left join current_side
-        on previous_side.source = current_side.source
-        and previous_side.compared_on = current_side.compared_on
-        and previous_side.natural_key = current_side.natural_key
     where current_side.natural_key is null
+        or previous_side.natural_key is null
+        or current_side.row_hash <> previous_side.row_hash
 ),
 
 compared_snapshots as (
@@ -142,11 +101,7 @@ compared_snapshots as (
 ),
 
 events as (
-    select * from inserted
-    union all
-    select * from updated
-    union all
-    select * from deleted
+    select * from changes
     union all
     select * from compared_snapshots
 )
