@@ -67,7 +67,7 @@ leads as (
         ---------- lineage and status
         cast(survived.sources as {{ dbt.type_string() }}) as sources,
         cast(survived.source_record_count as {{ dbt.type_int() }}) as source_record_count,
-        cast(case when survived.source_record_count > 1 then survived.match_rule end as {{ dbt.type_string() }}) as match_rule,
+        cast(survived.match_rule as {{ dbt.type_string() }}) as match_rule,
         survived.first_seen_date,
         survived.last_seen_date,
         survived.is_active,
