@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import pyarrow as pa
-import usaddress
 
+from leads_pipeline.normalize import _address_tagger
 from leads_pipeline.normalize._batch import RawValues, lookup_table
 from leads_pipeline.normalize._text import clean, fold_accents
 from leads_pipeline.normalize._usps import (
@@ -130,10 +130,10 @@ _BLANK_STREET = StreetLine(None, None, None)
 
 
 def _tag(text: str) -> list[_Token] | None:
-    """Tag tokens with `usaddress` and locate each in `text`; None if a token cannot be found."""
+    """Tag tokens with `usaddress`'s model and locate each in `text`; None if a token cannot be found."""
     tokens: list[_Token] = []
     pos = 0
-    for word, label in usaddress.parse(text):
+    for word, label in _address_tagger.parse(text):
         start = text.find(word, pos)
         if start < 0:
             return None

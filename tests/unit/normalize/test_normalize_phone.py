@@ -1,9 +1,10 @@
+import random
 import re
 
 import pyarrow as pa
 import pytest
 
-from leads_pipeline.normalize.phone import PhoneResult, phones_table, to_e164
+from leads_pipeline.normalize.phone import PhoneResult, _parse_with_library, phones_table, to_e164
 
 
 @pytest.mark.parametrize(
@@ -76,6 +77,36 @@ def test_every_real_agency_phone_survives(request: pytest.FixtureRequest, rows_f
     for row in rows:
         result = to_e164(row[column])
         assert result == PhoneResult(f"+1{_digits(row[column])}", None, None), row[column]
+
+
+_SHAPES = ("({a}) {e}-{l}", "({a}){e}-{l}", "{a}-{e}-{l}", "{a}.{e}.{l}", "{a} {e} {l}", "{a}{e}{l}", "{a}-{e}{l}")
+
+
+def _ten_digit_phones(count: int, seed: int) -> list[str]:
+    """Phones in the common shapes, with area codes and exchanges of every kind (0XX, 1XX, N11)."""
+    rng = random.Random(seed)
+    codes = [f"{n:03d}" for n in (0, 11, 111, 123, 211, 411, 555, 702, 911, 999)]
+    phones = []
+    for _ in range(count):
+        area = rng.choice(codes) if rng.random() < 0.3 else f"{rng.randrange(1000):03d}"
+        exchange = rng.choice(codes) if rng.random() < 0.3 else f"{rng.randrange(1000):03d}"
+        line = f"01{rng.randrange(100):02d}" if rng.random() < 0.1 else f"{rng.randrange(10000):04d}"
+        phones.append(rng.choice(_SHAPES).format(a=area, e=exchange, l=line))
+    return phones
+
+
+def test_common_shapes_read_as_the_library_reads_them(
+    nevada_rows: list[dict[str, str]], oklahoma_rows: list[dict[str, str]], texas_rows: list[dict[str, str]]
+) -> None:
+    phones = _ten_digit_phones(20_000, seed=7)
+    phones += [row["Phone"] for rows in (nevada_rows, oklahoma_rows, texas_rows) for row in rows]
+    kept = 0
+    for phone in phones:
+        result = to_e164(phone)
+        assert result == _parse_with_library(" ".join(phone.split())), phone
+        kept += result.e164 is not None
+    # Both outcomes are exercised: kept numbers and rejected ones.
+    assert 0 < kept < len(phones)
 
 
 def test_every_crm_dummy_phone_is_rejected(crm_rows: list[dict[str, str]]) -> None:
