@@ -63,6 +63,7 @@ class StepResult:
     phase_peaks_mb: dict[str, int] = field(default_factory=dict)
     load_average: float = 0.0  # the machine's 5-minute load average when the step ended
     models: list[tuple[str, float]] = field(default_factory=list)
+    lookups: list[tuple[str, int, float]] = field(default_factory=list)  # (lookup, new values, seconds)
     note: str = ""
 
     @property
@@ -191,6 +192,19 @@ def _dbt_models(lines: list[str]) -> list[tuple[str, float]]:
     return sorted(timed, key=lambda item: -item[1])
 
 
+# The line each lookup ends with ("parsed phones: 1,234 new values in 5.6s").
+LOOKUP_LINE = re.compile(r"^\s*parsed (\w+): ([\d,]+) new values in ([\d.]+)s")
+
+
+def _lookups(lines: list[str]) -> list[tuple[str, int, float]]:
+    timed = [
+        (m.group(1), int(m.group(2).replace(",", "")), float(m.group(3)))
+        for line in lines
+        if (m := LOOKUP_LINE.match(line))
+    ]
+    return sorted(timed, key=lambda item: -item[2])
+
+
 def _phase_bounds(measured: Measured) -> list[tuple[str, float, float]]:
     marks = {
         "startup": 0.0,
@@ -266,6 +280,8 @@ class Bench:
         transformed = "transform: dbt build" in measured.output
         if pipeline and transformed:
             result.models = _dbt_models([line for _, line in measured.lines])
+        if pipeline:
+            result.lookups = _lookups([line for _, line in measured.lines])
         if measured.returncode not in (0, 6):
             errors = [line for _, line in measured.lines if line.startswith("error:")]
             result.note = f"failed with exit code {measured.returncode}: " + (errors[-1] if errors else "see output")
@@ -444,6 +460,11 @@ def print_report(report: dict[str, Any], results: list[StepResult], records: int
             say(
                 f"{r.name}: "
                 + ", ".join(f"{k} ≈{v:.1f}s (peak {r.phase_peaks_mb.get(k, 0):,} MB)" for k, v in r.phases.items())
+            )
+        if r.lookups:
+            say(
+                "  lookups: "
+                + ", ".join(f"{n} {count:,} values {s:.1f}s ({count / s:,.0f}/s)" for n, count, s in r.lookups if s)
             )
         if r.models:
             say("  slowest models: " + ", ".join(f"{n} {s:.1f}s" for n, s in r.models[:6]))

@@ -14,6 +14,7 @@ parsed on every core.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -159,7 +160,11 @@ def refresh_lookups(
     workers = _Workers()
     try:
         for lookup in LOOKUPS.values():
+            began = time.perf_counter()
             added[lookup.name] = _refresh_one(warehouse, registry, lookup, load_filter, loads, workers, progress)
+            if progress and added[lookup.name]:
+                seconds = time.perf_counter() - began
+                progress(f"parsed {lookup.name}: {added[lookup.name]:,} new values in {seconds:.1f}s")
             faults.reached(f"lookups:after-table:{lookup.name}")
     finally:
         workers.close()
