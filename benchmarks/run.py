@@ -119,7 +119,16 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
         "dlt": dlt.__version__,
+        "bytecode_compiled": _bytecode_compiled(Path(dlt.__file__).parent),
     }
+
+
+def _bytecode_compiled(package: Path) -> bool:
+    """Whether the installed packages start from compiled bytecode: without it, and with Python
+    told not to write `__pycache__` (PYTHONDONTWRITEBYTECODE), every process start compiles
+    every module it imports, seconds that every measured step pays."""
+    cached = package / "__pycache__"
+    return (cached.is_dir() and any(cached.iterdir())) or not os.environ.get("PYTHONDONTWRITEBYTECODE")
 
 
 def generate(work_dir: Path, records: int, seed: int, say: Callable[[str], None]) -> Bucket:
@@ -326,6 +335,11 @@ def run_benchmark(
     work_dir.mkdir(parents=True, exist_ok=True)
     host = machine()
     say(f"machine: {host['cores']} cores, {host['memory_gb']} GB memory, {host['cpu']}")
+    if not host["bytecode_compiled"]:
+        say(
+            "note: PYTHONDONTWRITEBYTECODE is set and the installed packages have no bytecode, so every "
+            "step's start compiles them (seconds each); `uv sync --compile-bytecode` compiles them once"
+        )
     bucket = generate(work_dir, records, seed, say)
     bench = Bench(work_dir, say, verbose)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
