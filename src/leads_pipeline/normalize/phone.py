@@ -77,7 +77,8 @@ def to_e164(raw: str | None) -> PhoneResult:
         return _BLANK
     plain = _PLAIN_TEN_DIGITS.fullmatch(text)
     if plain is not None:
-        digits = "".join(part for part in plain.groups() if part)
+        area = plain.group(1) or plain.group(2)  # written in parentheses or not
+        digits = area + plain.group(3) + plain.group(4)
         if _is_nanp_structured(digits):
             return PhoneResult(f"+1{digits}", None, None)
     return _parse_with_library(text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 import usaddress
@@ -17,7 +16,7 @@ _DEMO_COLUMNS = ("Address", "Address1", "Address2", "street")
 
 def _demo_addresses() -> list[str]:
     values: list[str] = []
-    for path in sorted(Path(DEMO_BUCKET).rglob("*.csv")):
+    for path in sorted(DEMO_BUCKET.rglob("*.csv")):
         if path.parent.name == "_truth":
             continue
         with path.open(newline="", encoding="utf-8") as handle:
