@@ -1,6 +1,6 @@
 """`leads bench`: the pipeline at scale, beside DuckDB's own CSV load of the same files.
 
-    uv run leads bench --records 1000000 [--big-file-gb 5] [--work-dir DIR] [--keep]
+    uv run leads bench --records 1000000 [--months 1] [--big-file-gb 5] [--work-dir DIR] [--keep]
 
 Generates `records` records per source and month (the project's demo generator), then measures,
 each in its own process and on the same files:
@@ -10,7 +10,9 @@ each in its own process and on the same files:
     leads transform      on that database
     leads run            the whole pipeline, fresh database
     leads run (no new)   again, with no new file
-    leads run (+month)   after one more month's files land (with its own baseline)
+    leads run (month k)  after each further month's files land (`--months`, each with its own
+                         baseline): a month should cost what its files cost, however many
+                         months came before it
     5 GB file            optional: one big file, baseline and `leads ingest`, for peak memory
 
 and prints wall time, records/s, MB/s, peak memory and the ratio to the baseline for each, with the
@@ -89,11 +91,11 @@ class StepResult:
 
 @dataclass
 class Bucket:
-    """The generated files, split into the first month (with the CRM export) and the next one."""
+    """The generated files, split into the first month (with the CRM export) and the later ones."""
 
     generated: Path
     first: dict[Path, int]  # path -> records
-    second: dict[Path, int]
+    later: list[dict[Path, int]]  # one per further month, oldest first
     generator: str
 
     @staticmethod
@@ -131,25 +133,33 @@ def _bytecode_compiled(package: Path) -> bool:
     return (cached.is_dir() and any(cached.iterdir())) or not os.environ.get("PYTHONDONTWRITEBYTECODE")
 
 
-def generate(work_dir: Path, records: int, seed: int, say: Callable[[str], None]) -> Bucket:
+def generate(work_dir: Path, records: int, seed: int, say: Callable[[str], None], months: int = 2) -> Bucket:
     from leads_pipeline.demo import generate_bucket
 
     name = "leads_pipeline.demo"
     target = work_dir / "generated"
     if target.exists():
         shutil.rmtree(target)
-    say(f"generating {records:,} records per source and month, 2 months ({name})")
+    say(f"generating {records:,} records per source and month, {months} months ({name})")
     began = time.perf_counter()
-    summary = generate_bucket(target, rows=records, months=2, seed=seed, start=date(2024, 11, 1), truth=False)
+    summary = generate_bucket(target, rows=records, months=months, seed=seed, start=date(2024, 11, 1), truth=False)
     say(f"generated in {time.perf_counter() - began:.0f}s")
-    second_day = f"{summary.snapshots[1]:%Y%m%d}"
+    later_days = [f"{day:%Y%m%d}" for day in summary.snapshots[1:]]
     first: dict[Path, int] = {}
-    second: dict[Path, int] = {}
+    later: list[dict[Path, int]] = [{} for _ in later_days]
     for relative, count in summary.files.items():
         path = target / relative
-        is_agency_file = relative.startswith("technical_exercise/")
-        (second if is_agency_file and second_day in path.name else first)[path] = count
-    return Bucket(target, first, second, name)
+        month = next((i for i, day in enumerate(later_days) if day in path.name), None)
+        if relative.startswith("technical_exercise/") and month is not None:
+            later[month][path] = count
+        else:
+            first[path] = count
+    return Bucket(target, first, later, name)
+
+
+def month_step(month: int) -> str:
+    """The name of the step that runs after the `month`-th month's files land (the first is 1)."""
+    return f"leads run (month {month})"
 
 
 def _place(files: dict[Path, int], generated: Path, bucket: Path) -> None:
@@ -308,6 +318,7 @@ class Bench:
 
 
 STEPS = ("ingest", "transform", "run", "idle", "month")
+MONTH_STEP = re.compile(r"^leads run \(month (\d+)\)$")
 
 
 class StepFailed(Exception):
@@ -323,14 +334,18 @@ def run_benchmark(
     say: Callable[[str], None] = print,
     verbose: bool = False,
     steps: tuple[str, ...] = STEPS,
+    months: int = 1,
 ) -> dict[str, Any]:
     """Measure the chosen steps (ingest, transform, run, idle, month).
 
-    `idle` and `month` run on the database `run` built, or else the one `ingest` and `transform` built.
+    `idle` and `month` run on the database `run` built, or else the one `ingest` and `transform`
+    built; `month` adds `months` further months, one run each.
     """
     unknown = set(steps) - set(STEPS)
     if unknown:
         raise ValueError(f"unknown steps {sorted(unknown)}: choose from {', '.join(STEPS)}")
+    if months < 1:
+        raise ValueError(f"months must be at least 1, got {months}")
     work_dir = Path(work_dir or PROJECT_DIR / "benchmarks" / "out" / f"work-{records}").resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
     host = machine()
@@ -340,7 +355,7 @@ def run_benchmark(
             "note: PYTHONDONTWRITEBYTECODE is set and the installed packages have no bytecode, so every "
             "step's start compiles them (seconds each); `uv sync --compile-bytecode` compiles them once"
         )
-    bucket = generate(work_dir, records, seed, say)
+    bucket = generate(work_dir, records, seed, say, months=1 + months if "month" in steps else 1)
     bench = Bench(work_dir, say, verbose)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     out = OUT_DIR / f"bench-{records}-{datetime.now():%Y%m%d-%H%M%S}.json"
@@ -385,9 +400,10 @@ def run_benchmark(
             if "idle" in steps:
                 bench.leads("leads run (no new file)", arguments, {}, None)
             if "month" in steps:
-                base_next = bench.baseline("baseline: next month", bucket.second)
-                _place(bucket.second, bucket.generated, bucket_dir)
-                bench.leads("leads run (+1 month)", arguments, bucket.second, base_next)
+                for number, files in enumerate(bucket.later, start=2):
+                    base_month = bench.baseline(f"baseline: month {number}", files)
+                    _place(files, bucket.generated, bucket_dir)
+                    bench.leads(month_step(number), arguments, files, base_month)
             if not keep:
                 _remove_database(built)
 
@@ -498,13 +514,8 @@ def print_report(report: dict[str, Any], results: list[StepResult], records: int
             f"  run with no new file < {NO_NEW_FILE_MAX_SECONDS:.0f}s: {idle.seconds:.1f}s — "
             f"{_verdict(idle.seconds < NO_NEW_FILE_MAX_SECONDS)}"
         )
-    month = by_name.get("leads run (+1 month)")
-    if month and run and run.bytes:
-        expected = run.seconds * month.bytes / run.bytes
-        say(
-            f"  new month in proportion to its files: {month.seconds:.1f}s against {expected:.1f}s for the "
-            f"first month's run scaled to its size ({month.seconds / expected:.2f}x; history doubled meanwhile)"
-        )
+    for line in month_verdicts(results):
+        say(f"  {line}")
     transform = by_name.get("leads transform")
     if transform:
         models = [(n, s) for n, s in transform.models if IDENTITY_MODELS.search(n)]
@@ -528,6 +539,32 @@ def print_report(report: dict[str, Any], results: list[StepResult], records: int
         )
 
 
+def month_verdicts(results: list[StepResult]) -> list[str]:
+    """How each month's run compares with the first month's, per MB of its files.
+
+    The first month is the fresh `leads run`, or else `leads ingest` plus `leads transform`. A
+    month that costs what its files cost is about 1x; a cost that followed the history loaded so
+    far would grow with each month (the k-th month's run would be about k times the first's).
+    """
+    by_name = {r.name: r for r in results}
+    first_seconds, first_bytes = None, 0
+    if (run := by_name.get("leads run (fresh database)")) and run.returncode in (0, 6):
+        first_seconds, first_bytes = run.seconds, run.bytes
+    elif (ingest := by_name.get("leads ingest")) and (transform := by_name.get("leads transform")):
+        first_seconds, first_bytes = ingest.seconds + transform.seconds, ingest.bytes
+    months = [r for r in results if MONTH_STEP.match(r.name) and r.bytes and r.returncode in (0, 6)]
+    if not first_seconds or not first_bytes or not months:
+        return []
+    lines = []
+    for result in months:
+        expected = first_seconds * result.bytes / first_bytes
+        lines.append(
+            f"new month in proportion to its files, {result.name}: {result.seconds:.1f}s against "
+            f"{expected:.1f}s for the first month scaled to its size ({result.seconds / expected:.2f}x)"
+        )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
@@ -539,10 +576,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated, of {', '.join(STEPS)}")
+    parser.add_argument("--months", type=int, default=1, help="further months the month step adds, one run each")
     args = parser.parse_args(argv)
     steps = tuple(s.strip() for s in args.steps.split(",") if s.strip())
     run_benchmark(
-        args.records, args.work_dir, args.big_file_gb, args.keep, args.seed, verbose=args.verbose, steps=steps
+        args.records,
+        args.work_dir,
+        args.big_file_gb,
+        args.keep,
+        args.seed,
+        verbose=args.verbose,
+        steps=steps,
+        months=args.months,
     )
 
 

@@ -325,6 +325,9 @@ def bench(
     steps: Annotated[
         str, typer.Option("--steps", help="Steps to measure besides the baseline: ingest,transform,run,idle,month")
     ] = "ingest,transform,run,idle,month",
+    months: Annotated[
+        int, typer.Option("--months", min=1, help="Further months the month step adds, one run each")
+    ] = 1,
 ) -> None:
     """Measure ingest and runs at scale beside DuckDB's own CSV load of the same files (benchmarks/)."""
     project_dir = Settings.load().project_dir
@@ -344,6 +347,7 @@ def bench(
         say=lambda text: print(text, flush=True),
         verbose=verbose,
         steps=chosen,
+        months=months,
     )
 
 
