@@ -508,6 +508,13 @@ def print_report(report: dict[str, Any], results: list[StepResult], records: int
         say(f"  ingest <= {INGEST_MAX_RATIO}x baseline: {ingest.ratio:.2f}x — {verdict}")
     if run and run.ratio is not None:
         say(f"  full run <= {RUN_MAX_RATIO}x baseline: {run.ratio:.2f}x — {_verdict(run.ratio <= RUN_MAX_RATIO)}")
+    elif ingest and ingest.ratio is not None and (transform := by_name.get("leads transform")):
+        # Without a fresh `leads run`, its two steps measured apart stand for it (one process start more).
+        ratio = (ingest.seconds + transform.seconds) / ingest.baseline_seconds
+        say(
+            f"  full run <= {RUN_MAX_RATIO}x baseline: {ratio:.2f}x as ingest plus transform, measured apart "
+            f"— {_verdict(ratio <= RUN_MAX_RATIO)}"
+        )
     idle = by_name.get("leads run (no new file)")
     if idle:
         say(

@@ -1,17 +1,24 @@
-"""The benchmark's months: the generated files split per month, and each month's cost set beside
-the first month's."""
+"""The benchmark's report: the generated files split per month, each month's cost set beside the
+first month's, and the targets judged from the steps measured."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.run import StepResult, generate, month_step, month_verdicts
+from benchmarks.run import StepResult, generate, month_step, month_verdicts, print_report
 
 MB = 1 << 20
 
 
-def step(name: str, seconds: float, size_mb: int = 0, returncode: int = 0) -> StepResult:
-    return StepResult(name, seconds, 0, records=0, bytes=size_mb * MB, returncode=returncode)
+def step(name: str, seconds: float, size_mb: int = 0, returncode: int = 0, baseline: float | None = None) -> StepResult:
+    return StepResult(name, seconds, 0, records=0, bytes=size_mb * MB, baseline_seconds=baseline, returncode=returncode)
+
+
+def targets(results: list[StepResult]) -> list[str]:
+    machine = {"cores": 2, "memory_gb": 24, "cpu": "cpu", "duckdb": "1", "dlt": "1"}
+    lines: list[str] = []
+    print_report({"machine": machine, "generator": "demo"}, results, 1000, lines.append)
+    return lines[lines.index("targets:") + 1 :]
 
 
 def test_each_later_month_holds_only_its_own_agency_files(tmp_path: Path):
@@ -52,3 +59,11 @@ def test_without_a_fresh_run_the_first_month_is_ingest_plus_transform():
 def test_a_failed_month_or_first_month_gives_no_verdict():
     assert month_verdicts([step("leads run (fresh database)", 100.0, 200), step(month_step(2), 5.0, 100, 1)]) == []
     assert month_verdicts([step("leads run (fresh database)", 9.0, 200, 1), step(month_step(2), 60.0, 100)]) == []
+
+
+def test_the_full_run_is_judged_on_the_fresh_run_or_else_on_ingest_plus_transform():
+    apart = [step("leads ingest", 30.0, 300, baseline=10.0), step("leads transform", 60.0)]
+    full = [line for line in targets(apart) if "full run" in line]
+    assert full == ["  full run <= 3.0x baseline: 9.00x as ingest plus transform, measured apart — MISSED"]
+    fresh = [*apart, step("leads run (fresh database)", 25.0, 300, baseline=10.0)]
+    assert [line for line in targets(fresh) if "full run" in line] == ["  full run <= 3.0x baseline: 2.50x — met"]
