@@ -7,6 +7,7 @@ PostgreSQL uses, which must agree with DuckDB's on every case.
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import duckdb
@@ -252,12 +253,26 @@ def test_clean_text(evaluate):
         "  8889 S. EASTERN AVE.,  STE 160 ": "8889 S. EASTERN AVE., STE 160",
         "Elizabeth Hellstrom\n \n Primary Caregiver": "Elizabeth Hellstrom Primary Caregiver",
         "a\tb\r\nc": "a b c",
+        "a\vb\fc": "a b c",
+        "\ta  b ": "a b",
+        "a\u00a0b": "a\u00a0b",  # a no-break space is not whitespace to collapse
         "   ": None,
         "": None,
         None: None,
     }
     results = evaluate(["raw"], [(raw,) for raw in cases], "{{ clean_text('raw') }}")
     assert dict(zip(cases, results, strict=True)) == cases
+
+
+def test_clean_text_on_duckdb_agrees_with_the_portable_rule(evaluate):
+    """DuckDB skips the replacement for values with nothing to collapse: same result on any mix."""
+    rng = random.Random(5)
+    alphabet = ["a", "b", " ", " ", "\t", "\n", "\r", "\v", "\f", "\u00a0"]
+    cases = [("".join(rng.choices(alphabet, k=rng.randint(0, 7))),) for _ in range(3000)]
+    duckdb_rule = evaluate(["raw"], cases, "{{ clean_text('raw') }}")
+    portable_rule = evaluate(["raw"], cases, "{{ default__clean_text('raw') }}")
+    assert duckdb_rule == portable_rule
+    assert sum(value is None for value in duckdb_rule) > 100  # blank mixes, each made NULL
 
 
 def test_join_present(evaluate):
