@@ -9,7 +9,7 @@
 {#- The problem of a SQL rule that gives NULL for what it rejects: a non-blank raw value that became NULL. -#}
 {% macro rejected_if_null(column, rule) -%}
     case
-        when {{ clean_text(column ~ '__raw') }} is not null and {{ column }} is null then '{{ rule }}'
+        when {{ has_text(column ~ '__raw') }} and {{ column }} is null then '{{ rule }}'
     end as {{ column }}__problem
 {%- endmacro %}
 

@@ -40,7 +40,7 @@
 -#}
 {% macro lookup_problem(raw_value, lookup) -%}
     case
-        when {{ lookup }}.raw_value is null and {{ clean_text(raw_value) }} is not null then 'not_parsed'
+        when {{ lookup }}.raw_value is null and {{ has_text(raw_value) }} then 'not_parsed'
         else {{ lookup }}.problem
     end
 {%- endmacro %}

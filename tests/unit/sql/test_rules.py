@@ -275,6 +275,18 @@ def test_clean_text_on_duckdb_agrees_with_the_portable_rule(evaluate):
     assert sum(value is None for value in duckdb_rule) > 100  # blank mixes, each made NULL
 
 
+def test_has_text_is_whether_clean_text_leaves_anything(evaluate):
+    rng = random.Random(6)
+    # every character DuckDB's trim() or the whitespace pattern takes, a few it leaves, and text
+    blank = [chr(c) for c in (9, 10, 11, 12, 13, 32, 160, 5760, *range(8192, 8203), 8239, 8287, 12288)]
+    alphabet = ["a", "\u200b", "\u0085", "\u2028", *blank]
+    cases = [("".join(rng.choices(alphabet, k=rng.randint(0, 5))),) for _ in range(5000)] + [(None,)]
+    has_text = evaluate(["raw"], cases, "{{ has_text('raw') }}")
+    assert has_text == evaluate(["raw"], cases, "{{ clean_text('raw') }} is not null")
+    assert has_text == evaluate(["raw"], cases, "{{ default__has_text('raw') }}")
+    assert 100 < sum(has_text) < len(cases) - 100 and has_text[-1] is False
+
+
 def test_join_present(evaluate):
     cases = [("a", "b", "c"), (None, "b", None), ("a", None, "c"), (None, None, None)]
     results = evaluate(["x", "y", "z"], cases, "{{ join_present(['x', 'y', 'z'], '; ') }}")
