@@ -1,6 +1,6 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='replace_keys',
     unique_key=['source', 'snapshot_date'],
 ) }}
 
