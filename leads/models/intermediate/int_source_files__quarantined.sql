@@ -1,6 +1,6 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_keys',
+    incremental_strategy='delete+insert',
     unique_key=['source', 'file_name', 'load_id'],
 ) }}
 
