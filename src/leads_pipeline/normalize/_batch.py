@@ -35,8 +35,12 @@ def lookup_table(
 ) -> pa.Table:
     """Apply `parse` to each distinct raw value; take `columns` from each result's attributes."""
     raws = distinct_strings(values)
-    results = [parse(raw) for raw in raws]
-    data: dict[str, list[Any]] = {"raw_value": raws}
+    return results_table(raws, [parse(raw) for raw in raws], columns)
+
+
+def results_table(raws: Sequence[str], results: Sequence[Any], columns: Sequence[str]) -> pa.Table:
+    """One row per raw value: the value, then `columns` taken from its result's attributes."""
+    data: dict[str, Sequence[Any]] = {"raw_value": raws}
     for column in columns:
         data[column] = [getattr(result, column) for result in results]
     return pa.table({name: pa.array(col, type=pa.string()) for name, col in data.items()})

@@ -20,6 +20,8 @@ def clean(raw: str | None) -> str | None:
 
 def fold_accents(text: str) -> str:
     """Drop diacritics so `ANGELíS` and `ANGELIS` compare equal."""
+    if text.isascii():
+        return text  # nothing to fold, and most text is plain ASCII
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

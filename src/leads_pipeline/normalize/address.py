@@ -17,14 +17,14 @@ suffixes, directionals), upper case, no punctuation, unit dropped, then the five
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
 import pyarrow as pa
 
 from leads_pipeline.normalize import _address_tagger
-from leads_pipeline.normalize._batch import RawValues, lookup_table
+from leads_pipeline.normalize._batch import RawValues, distinct_strings, results_table
 from leads_pipeline.normalize._text import clean, fold_accents
 from leads_pipeline.normalize._usps import (
     DIRECTIONALS,
@@ -67,6 +67,17 @@ _ONE_LINE_RANK = MappingProxyType(
         "PlaceName": 1,
         "StateName": 2,
         "ZipCode": 3,
+    }
+)
+
+# The parts of a one-line address, by label.
+_ONE_LINE_SECTION = MappingProxyType(
+    {
+        **dict.fromkeys(_STREET_LABELS, "street"),
+        **dict.fromkeys(_UNIT_LABELS, "unit"),
+        "PlaceName": "city",
+        "StateName": "state",
+        "ZipCode": "zip",
     }
 )
 
@@ -129,11 +140,11 @@ _BLANK_ADDRESS = ParsedAddress(None, None, None, None, None, None)
 _BLANK_STREET = StreetLine(None, None, None)
 
 
-def _tag(text: str) -> list[_Token] | None:
-    """Tag tokens with `usaddress`'s model and locate each in `text`; None if a token cannot be found."""
+def _locate(text: str, tagged: list[tuple[str, str]]) -> list[_Token] | None:
+    """Locate each tagged token in `text`; None if a token cannot be found."""
     tokens: list[_Token] = []
     pos = 0
-    for word, label in _address_tagger.parse(text):
+    for word, label in tagged:
         start = text.find(word, pos)
         if start < 0:
             return None
@@ -142,38 +153,42 @@ def _tag(text: str) -> list[_Token] | None:
     return tokens
 
 
-def _assemble(text: str, tokens: Sequence[_Token], labels: Collection[str]) -> str | None:
-    """Text of the tokens with `labels`, each run of adjacent tokens sliced from the original."""
-    runs: list[str] = []
-    run_start: int | None = None
-    run_end = 0
-    for token in (*tokens, None):
-        if token is not None and token.label in labels:
-            run_start = token.start if run_start is None else run_start
-            run_end = token.end
-        elif run_start is not None:
-            runs.append(text[run_start:run_end].strip(_SEPARATORS))
-            run_start = None
-    return clean(" ".join(runs))
+def _sections(text: str, tokens: Sequence[_Token], section_of: Callable[[str], str]) -> dict[str, str | None]:
+    """Text of each section (a section being a set of labels): its runs of adjacent tokens,
+    each sliced from the original, joined by a space."""
+    runs: dict[str, list[str]] = {}
+    run_section: str | None = None
+    run_start = run_end = 0
+    for token in tokens:
+        section = section_of(token.label)
+        if section != run_section:
+            if run_section is not None:
+                runs.setdefault(run_section, []).append(text[run_start:run_end].strip(_SEPARATORS))
+            run_section, run_start = section, token.start
+        run_end = token.end
+    if run_section is not None:
+        runs.setdefault(run_section, []).append(text[run_start:run_end].strip(_SEPARATORS))
+    return {section: clean(" ".join(parts)) for section, parts in runs.items()}
 
 
-def _from_tagger(text: str) -> ParsedAddress | None:
+def _from_tagger(text: str, tagged: list[tuple[str, str]]) -> ParsedAddress | None:
     """Read a one-line address from the tagger's labels; None unless it is a clean reading."""
-    tokens = _tag(text)
+    tokens = _locate(text, tagged)
     if not tokens:
         return None
     ranks = [_ONE_LINE_RANK.get(token.label) for token in tokens]
     if None in ranks or ranks != sorted(ranks) or set(ranks) != {0, 1, 2, 3}:
         return None
-    address1 = _assemble(text, tokens, _STREET_LABELS)
-    state = STATES.get((_assemble(text, tokens, {"StateName"}) or "").upper().rstrip("."))
-    zip_match = _ZIP.fullmatch(_assemble(text, tokens, {"ZipCode"}) or "")
+    sections = _sections(text, tokens, _ONE_LINE_SECTION.__getitem__)
+    address1 = sections.get("street")
+    state = STATES.get((sections.get("state") or "").upper().rstrip("."))
+    zip_match = _ZIP.fullmatch(sections.get("zip") or "")
     if address1 is None or state is None or zip_match is None:
         return None
     return ParsedAddress(
         address1=address1,
-        address2=_assemble(text, tokens, _UNIT_LABELS),
-        city=(_assemble(text, tokens, {"PlaceName"}) or "").upper() or None,
+        address2=sections.get("unit"),
+        city=(sections.get("city") or "").upper() or None,
         state=state,
         zip=zip_match.group(1),
         problem=None,
@@ -190,7 +205,11 @@ def parse_one_line(raw: str | None) -> ParsedAddress:
     text = clean(raw)
     if text is None:
         return _BLANK_ADDRESS
-    parsed = _from_tagger(text)
+    return _one_line(text, _address_tagger.parse(text))
+
+
+def _one_line(text: str, tagged: list[tuple[str, str]]) -> ParsedAddress:
+    parsed = _from_tagger(text, tagged)
     if parsed is not None:
         return parsed
     tail = _STATE_ZIP_TAIL.search(text)
@@ -211,16 +230,19 @@ def _may_carry_unit(text: str) -> bool:
     return any(w in UNIT_DESIGNATORS_WITH_ID or w in UNIT_DESIGNATORS_ALONE for w in words[1:])
 
 
-def _split_with_tagger(text: str) -> StreetLine:
-    tokens = _tag(text)
+def _split_with_tagger(text: str, tagged: list[tuple[str, str]]) -> StreetLine:
+    tokens = _locate(text, tagged)
     if tokens is None:
         return StreetLine(text.strip(_SEPARATORS), None, None)
-    street_labels = {token.label for token in tokens} - _UNIT_LABELS
-    address1 = _assemble(text, tokens, street_labels)
-    address2 = _assemble(text, tokens, _UNIT_LABELS)
+    sections = _sections(text, tokens, _street_or_unit)
+    address1, address2 = sections.get("street"), sections.get("unit")
     if address1 is None:
         return _split_at_unit_designator(text)
     return StreetLine(address1, address2, None)
+
+
+def _street_or_unit(label: str) -> str:
+    return "unit" if label in _UNIT_LABELS else "street"
 
 
 def _split_at_unit_designator(text: str) -> StreetLine:
@@ -244,8 +266,12 @@ def parse_street(raw: str | None) -> StreetLine:
     if text is None:
         return _BLANK_STREET
     if not _may_carry_unit(text):
-        return StreetLine(clean(text.strip(_SEPARATORS)), None, None)
-    return _split_with_tagger(text)
+        return _whole_street(text)
+    return _split_with_tagger(text, _address_tagger.parse(text))
+
+
+def _whole_street(text: str) -> StreetLine:
+    return StreetLine(clean(text.strip(_SEPARATORS)), None, None)
 
 
 def split_street(raw: str | None) -> tuple[str | None, str | None]:
@@ -278,6 +304,8 @@ def _drop_unit(words: list[str]) -> list[str]:
 
 def _replace_routes(words: list[str]) -> list[str]:
     for pattern, replacement in _KEY_ROUTES:
+        if pattern[0] not in words:
+            continue
         size = len(pattern)
         i = 0
         while i + size <= len(words):
@@ -337,7 +365,11 @@ def one_line_addresses_table(values: RawValues) -> pa.Table:
         "street_number",
         "address_key",
     )
-    return lookup_table(values, parse_one_line, (*columns, "problem"))
+    raws = distinct_strings(values)
+    texts = [clean(raw) for raw in raws]
+    tagged = iter(_address_tagger.parse_many([text for text in texts if text is not None]))
+    parsed = [_BLANK_ADDRESS if text is None else _one_line(text, next(tagged)) for text in texts]
+    return results_table(raws, parsed, (*columns, "problem"))
 
 
 def street_lines_table(values: RawValues) -> pa.Table:
@@ -346,4 +378,13 @@ def street_lines_table(values: RawValues) -> pa.Table:
     Columns (text): raw_value, address1, address2, street_number, street_key, problem.
     """
     columns = ("address1", "address2", "street_number", "street_key", "problem")
-    return lookup_table(values, parse_street, columns)
+    raws = distinct_strings(values)
+    texts = [clean(raw) for raw in raws]
+    # Most lines carry no unit and skip the tagger.
+    to_tag = [text is not None and _may_carry_unit(text) for text in texts]
+    tagged = iter(_address_tagger.parse_many([text for text, tag in zip(texts, to_tag, strict=True) if tag]))
+    lines = [
+        _BLANK_STREET if text is None else _split_with_tagger(text, next(tagged)) if tag else _whole_street(text)
+        for text, tag in zip(texts, to_tag, strict=True)
+    ]
+    return results_table(raws, lines, columns)
