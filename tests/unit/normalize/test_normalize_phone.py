@@ -157,3 +157,23 @@ def test_phones_table_accepts_lists_chunked_arrays_and_empty_input() -> None:
 def test_phones_table_rejects_non_text() -> None:
     with pytest.raises(TypeError, match="expected raw text values"):
         phones_table([3463939400])
+
+
+def test_phones_table_reads_each_value_as_to_e164_does(
+    nevada_rows: list[dict[str, str]], texas_rows: list[dict[str, str]], crm_rows: list[dict[str, str]]
+) -> None:
+    """The table reads plain values in bulk: the same rows as parsing each value on its own."""
+    rng = random.Random(11)
+    phones = _ten_digit_phones(20_000, seed=3)
+    # Plain shapes with whitespace around or inside, and a few characters that are not plain.
+    phones += [rng.choice((" {}", "{} ", "{}\n", "{}  ", "+1 {}", "{} x7", "{}9")).format(p) for p in phones[:3000]]
+    phones += [p.replace("-", "  ", 1) for p in phones[:500]]
+    phones += [row["Phone"] for rows in (nevada_rows, texas_rows) for row in rows]
+    phones += [row[column] for row in crm_rows for column in ("phone", "mobile_phone")]
+    table = phones_table(phones)
+    expected = [to_e164(raw) for raw in table.column("raw_value").to_pylist()]
+    assert table.drop(["raw_value"]).to_pylist() == [
+        {"e164": r.e164, "extension": r.extension, "problem": r.problem} for r in expected
+    ]
+    kept = sum(r.e164 is not None for r in expected)
+    assert 0 < kept < len(expected) and any(r.extension for r in expected)
