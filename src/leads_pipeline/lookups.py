@@ -34,7 +34,9 @@ PROCESSED_TABLE = "lookup_loads"
 LOADS_TABLE = "_dlt_loads"
 BATCH_VALUES = 200_000
 PARALLEL_CHUNK = 20_000  # values per task handed to a worker process
-PARALLEL_MIN_VALUES = 50_000  # a batch below this is parsed here: starting workers would cost more
+# A batch below this is parsed here: starting workers and shipping the values would cost more.
+PARALLEL_MIN_VALUES = 50_000
+SLOW_PARALLEL_MIN_VALUES = 5_000  # for the lookups that parse a few thousand values a second
 PROCESSED_SCHEMA = pa.schema([("load_id", pa.string())])
 
 
@@ -42,17 +44,18 @@ PROCESSED_SCHEMA = pa.schema([("load_id", pa.string())])
 class Lookup:
     name: str
     parse: Callable[[list[str]], pa.Table]
+    parallel_from: int = PARALLEL_MIN_VALUES
 
 
 LOOKUPS = {
     lookup.name: lookup
     for lookup in (
         Lookup("phones", normalize.phones_table),
-        Lookup("one_line_addresses", normalize.one_line_addresses_table),
+        Lookup("one_line_addresses", normalize.one_line_addresses_table, SLOW_PARALLEL_MIN_VALUES),
         Lookup("street_lines", normalize.street_lines_table),
-        Lookup("people", normalize.people_table),
-        Lookup("caregivers", normalize.caregivers_table),
-        Lookup("licensees", normalize.licensees_table),
+        Lookup("people", normalize.people_table, SLOW_PARALLEL_MIN_VALUES),
+        Lookup("caregivers", normalize.caregivers_table, SLOW_PARALLEL_MIN_VALUES),
+        Lookup("licensees", normalize.licensees_table, SLOW_PARALLEL_MIN_VALUES),
         Lookup("facility_names", normalize.name_keys_table),
     )
 }
@@ -86,13 +89,15 @@ class _Workers:
 
     def parse(self, lookup: Lookup, values: list[str]) -> pa.Table:
         cores = os.cpu_count() or 1
-        if cores < 2 or len(values) < PARALLEL_MIN_VALUES:
+        if cores < 2 or len(values) < lookup.parallel_from:
             return lookup.parse(values)
         if self._broken:
             return lookup.parse(values)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=cores, mp_context=get_context("forkserver"))
-        chunks = [values[i : i + PARALLEL_CHUNK] for i in range(0, len(values), PARALLEL_CHUNK)]
+        # At least one chunk per core, so that a batch of a few thousand values is shared too.
+        size = min(PARALLEL_CHUNK, -(-len(values) // cores))
+        chunks = [values[i : i + size] for i in range(0, len(values), size)]
         try:
             return pa.concat_tables(self._pool.map(lookup.parse, chunks))
         except BrokenProcessPool:
