@@ -96,8 +96,12 @@ class _Model:
     def __post_init__(self) -> None:
         self.class_scores = np.zeros((0, 3, len(self.labels)))
 
-    def attribute_scores(self, names: Sequence[str]) -> np.ndarray:
-        return self.state[[self.attribute_ids[name] for name in names if name in self.attribute_ids]].sum(axis=0)
+    def known(self, names: Sequence[str]) -> tuple[int, ...]:
+        """Ids of the attributes among `names` that the model has weights for."""
+        return tuple(self.attribute_ids[name] for name in names if name in self.attribute_ids)
+
+    def attribute_scores(self, ids: Sequence[int]) -> np.ndarray:
+        return self.state[list(ids)].sum(axis=0)
 
     def token_class(self, token: str) -> int:
         found = self.token_classes.get(token)
@@ -105,14 +109,11 @@ class _Model:
             return found
         if len(self.token_classes) >= _TOKEN_CACHE_SIZE:
             self.token_classes.clear()
-        key = tuple(
-            tuple(self.attribute_ids[name] for name in names if name in self.attribute_ids)
-            for names in _token_attributes(token)
-        )
+        key = tuple(self.known(names) for names in _token_attributes(token))
         found = self.class_ids.get(key)
         if found is None:
             found = self.class_ids[key] = len(self.class_rows)
-            self.class_rows.append(np.stack([self.state[list(ids)].sum(axis=0) for ids in key]))
+            self.class_rows.append(np.stack([self.attribute_scores(ids) for ids in key]))
         self.token_classes[token] = found
         return found
 
@@ -187,13 +188,13 @@ def _decode(model: _Model, classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     count, length = classes.shape
     scores = model.scores()[classes]  # (sequence, position, as itself/previous/next, label)
     emission = scores[:, :, 0].copy()
-    emission[:, 0] += model.attribute_scores([_START])
-    emission[:, -1] += model.attribute_scores([_END])
+    emission[:, 0] += model.attribute_scores(model.known([_START]))
+    emission[:, -1] += model.attribute_scores(model.known([_END]))
     if length > 1:
         emission[:, 1:] += scores[:, :-1, 1]
         emission[:, :-1] += scores[:, 1:, 2]
-        emission[:, 1] += model.attribute_scores([_AFTER_START])
-        emission[:, -2] += model.attribute_scores([_BEFORE_END])
+        emission[:, 1] += model.attribute_scores(model.known([_AFTER_START]))
+        emission[:, -2] += model.attribute_scores(model.known([_BEFORE_END]))
     incoming = np.ascontiguousarray(model.transitions.T)  # (to, from): the reduced axis is contiguous
     best = np.empty((count, length, len(model.labels)))
     back = np.empty((count, length, len(model.labels)), dtype=np.intp)

@@ -202,10 +202,14 @@ def parse_one_line(raw: str | None) -> ParsedAddress:
     zip are taken (from the end of the string) and the problem is `unparsed_address`: the
     street/city boundary is not guessed.
     """
-    text = clean(raw)
-    if text is None:
-        return _BLANK_ADDRESS
-    return _one_line(text, _address_tagger.parse(text))
+    return _one_lines([raw])[0]
+
+
+def _one_lines(raws: Sequence[str | None]) -> list[ParsedAddress]:
+    """`parse_one_line` of each value, the tagger run on all of them at once."""
+    texts = [clean(raw) for raw in raws]
+    tagged = iter(_address_tagger.parse_many([text for text in texts if text is not None]))
+    return [_BLANK_ADDRESS if text is None else _one_line(text, next(tagged)) for text in texts]
 
 
 def _one_line(text: str, tagged: list[tuple[str, str]]) -> ParsedAddress:
@@ -262,16 +266,23 @@ def _split_at_unit_designator(text: str) -> StreetLine:
 
 def parse_street(raw: str | None) -> StreetLine:
     """Split a street line that may carry a unit: `401 FM 685 STE 104` -> `401 FM 685`, `STE 104`."""
-    text = clean(raw)
-    if text is None:
-        return _BLANK_STREET
-    if not _may_carry_unit(text):
-        return _whole_street(text)
-    return _split_with_tagger(text, _address_tagger.parse(text))
+    return _street_lines([raw])[0]
 
 
-def _whole_street(text: str) -> StreetLine:
-    return StreetLine(clean(text.strip(_SEPARATORS)), None, None)
+def _street_lines(raws: Sequence[str | None]) -> list[StreetLine]:
+    """`parse_street` of each value, the tagger run at once on the lines that may carry a unit."""
+    texts = [clean(raw) for raw in raws]
+    # Most lines carry no unit and skip the tagger.
+    to_tag = [text is not None and _may_carry_unit(text) for text in texts]
+    tagged = iter(_address_tagger.parse_many([text for text, tag in zip(texts, to_tag, strict=True) if tag]))
+    return [
+        _BLANK_STREET
+        if text is None
+        else _split_with_tagger(text, next(tagged))
+        if tag
+        else StreetLine(clean(text.strip(_SEPARATORS)), None, None)
+        for text, tag in zip(texts, to_tag, strict=True)
+    ]
 
 
 def split_street(raw: str | None) -> tuple[str | None, str | None]:
@@ -366,10 +377,7 @@ def one_line_addresses_table(values: RawValues) -> pa.Table:
         "address_key",
     )
     raws = distinct_strings(values)
-    texts = [clean(raw) for raw in raws]
-    tagged = iter(_address_tagger.parse_many([text for text in texts if text is not None]))
-    parsed = [_BLANK_ADDRESS if text is None else _one_line(text, next(tagged)) for text in texts]
-    return results_table(raws, parsed, (*columns, "problem"))
+    return results_table(raws, _one_lines(raws), (*columns, "problem"))
 
 
 def street_lines_table(values: RawValues) -> pa.Table:
@@ -379,12 +387,4 @@ def street_lines_table(values: RawValues) -> pa.Table:
     """
     columns = ("address1", "address2", "street_number", "street_key", "problem")
     raws = distinct_strings(values)
-    texts = [clean(raw) for raw in raws]
-    # Most lines carry no unit and skip the tagger.
-    to_tag = [text is not None and _may_carry_unit(text) for text in texts]
-    tagged = iter(_address_tagger.parse_many([text for text, tag in zip(texts, to_tag, strict=True) if tag]))
-    lines = [
-        _BLANK_STREET if text is None else _split_with_tagger(text, next(tagged)) if tag else _whole_street(text)
-        for text, tag in zip(texts, to_tag, strict=True)
-    ]
-    return results_table(raws, lines, columns)
+    return results_table(raws, _street_lines(raws), columns)

@@ -45,10 +45,10 @@ INVALID_PHONE = "invalid_phone"
 _NANP_COUNTRY_CODE = 1
 _POSSIBLE = phonenumbers.ValidationResult.IS_POSSIBLE
 # Ten ASCII digits as area code, exchange and line, with the usual separators and nothing else.
-_PLAIN_TEN_DIGITS = re.compile(r"(?:\(([0-9]{3})\) ?|([0-9]{3})[-. ]?)([0-9]{3})[-. ]?([0-9]{4})")
-_PLAIN_TEN_DIGITS_NAMED = (
-    r"^(?:\((?P<bracketed>[0-9]{3})\) ?|(?P<area>[0-9]{3})[-. ]?)(?P<exchange>[0-9]{3})[-. ]?(?P<line>[0-9]{4})$"
+_PLAIN_TEN_DIGITS = (
+    r"(?:\((?P<bracketed>[0-9]{3})\) ?|(?P<area>[0-9]{3})[-. ]?)(?P<exchange>[0-9]{3})[-. ]?(?P<line>[0-9]{4})"
 )
+_PLAIN_TEN_DIGITS_ONE = re.compile(_PLAIN_TEN_DIGITS)
 # `_is_nanp_structured` as patterns: area code and exchange start with 2-9 and are not N11, the
 # line is not 555-01XX; and not one digit ten times.
 _NANP_STRUCTURE = r"^[2-9]([02-9][0-9]|1[02-9])[2-9]([02-9][0-9]|1[02-9])[0-9]{4}$"
@@ -85,10 +85,10 @@ def to_e164(raw: str | None) -> PhoneResult:
     text = clean(raw)
     if text is None:
         return _BLANK
-    plain = _PLAIN_TEN_DIGITS.fullmatch(text)
+    plain = _PLAIN_TEN_DIGITS_ONE.fullmatch(text)
     if plain is not None:
-        area = plain.group(1) or plain.group(2)  # written in parentheses or not
-        digits = area + plain.group(3) + plain.group(4)
+        area = plain["bracketed"] or plain["area"]  # written in parentheses or not
+        digits = area + plain["exchange"] + plain["line"]
         if _is_nanp_structured(digits):
             return PhoneResult(f"+1{digits}", None, None)
     return _parse_with_library(text)
@@ -118,7 +118,7 @@ def _plain_digits(raws: pa.Array) -> pa.Array:
     already written in clean form (no surrounding or doubled whitespace): a first load holds
     millions of distinct phones, most of them plain.
     """
-    parts = pc.extract_regex(raws, _PLAIN_TEN_DIGITS_NAMED)
+    parts = pc.extract_regex(raws, f"^{_PLAIN_TEN_DIGITS}$")
     area = pc.if_else(
         pc.equal(pc.struct_field(parts, "bracketed"), ""),
         pc.struct_field(parts, "area"),
