@@ -48,6 +48,15 @@ RUN_MAX_RATIO = 3.0
 NO_NEW_FILE_MAX_SECONDS = 10.0
 BIG_FILE_MAX_PEAK = 2 * GB
 IDENTITY_MAX_SECONDS_PER_MILLION = 120.0
+# Disk at a benchmark's peak, per million records per source, measured at 10 M: the first
+# month's files (the CRM export included), each further month's, and the database at its largest
+# (during the transform: its tables and DuckDB's spill). A lower bound: the history that further
+# months add to the database is not counted.
+FIRST_MONTH_FILES_PER_MILLION = 0.93 * GB
+LATER_MONTH_FILES_PER_MILLION = 0.83 * GB
+DATABASE_PER_MILLION = 2.5 * GB
+# The database `leads ingest` writes, per GB of CSV (the one-big-file step).
+INGESTED_PER_CSV_GB = 0.75
 # dbt models whose time is identity resolution (matching, clustering, id assignment)
 IDENTITY_MODELS = re.compile(r"match|cluster|identit|resol|pair|candidate", re.IGNORECASE)
 
@@ -155,6 +164,47 @@ def generate(work_dir: Path, records: int, seed: int, say: Callable[[str], None]
         else:
             first[path] = count
     return Bucket(target, first, later, name)
+
+
+class BenchRefused(ValueError):
+    """The benchmark cannot run as asked; nothing was generated or measured."""
+
+
+def disk_needed(records: int, steps: tuple[str, ...], months: int, big_file_gb: float) -> int:
+    """Bytes of disk the benchmark needs at its peak (see DATABASE_PER_MILLION)."""
+    millions = records / 1_000_000
+    files = FIRST_MONTH_FILES_PER_MILLION * millions
+    if "month" in steps:
+        files += LATER_MONTH_FILES_PER_MILLION * millions * months
+    builds = {"ingest", "transform", "run"} & set(steps)
+    database = DATABASE_PER_MILLION * millions if builds else 0.0
+    # The big file and its database come after the other databases are removed.
+    big_file = big_file_gb * GB * (1 + INGESTED_PER_CSV_GB)
+    return int(files + max(database, big_file))
+
+
+def _reclaimable(work_dir: Path) -> int:
+    """Bytes a new benchmark in `work_dir` removes before it writes: the last one's files and databases."""
+    paths = [*(work_dir / "generated").rglob("*"), *work_dir.glob("*.duckdb*")]
+    return sum(path.stat().st_size for path in paths if path.is_file())
+
+
+def check_request(records: int, steps: tuple[str, ...], months: int, big_file_gb: float, work_dir: Path) -> None:
+    """Refuse, before anything is generated, a benchmark that cannot run or cannot fit on the disk."""
+    unknown = set(steps) - set(STEPS)
+    if unknown:
+        raise BenchRefused(f"unknown steps {', '.join(sorted(unknown))}: choose from {', '.join(STEPS)}")
+    if months < 1:
+        raise BenchRefused(f"--months must be at least 1, got {months}")
+    if records < 1:
+        raise BenchRefused(f"--records must be at least 1, got {records}")
+    needed = disk_needed(records, steps, months, big_file_gb)
+    free = shutil.disk_usage(work_dir).free + _reclaimable(work_dir)
+    if free < needed:
+        raise BenchRefused(
+            f"{records:,} records per source need about {needed / GB:,.1f} GB of disk at the peak and "
+            f"{work_dir} has {free / GB:,.1f} GB free: pass --work-dir on a larger disk, or fewer --records"
+        )
 
 
 def month_step(month: int) -> str:
@@ -341,13 +391,9 @@ def run_benchmark(
     `idle` and `month` run on the database `run` built, or else the one `ingest` and `transform`
     built; `month` adds `months` further months, one run each.
     """
-    unknown = set(steps) - set(STEPS)
-    if unknown:
-        raise ValueError(f"unknown steps {sorted(unknown)}: choose from {', '.join(STEPS)}")
-    if months < 1:
-        raise ValueError(f"months must be at least 1, got {months}")
     work_dir = Path(work_dir or PROJECT_DIR / "benchmarks" / "out" / f"work-{records}").resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
+    check_request(records, steps, months, big_file_gb, work_dir)
     host = machine()
     say(f"machine: {host['cores']} cores, {host['memory_gb']} GB memory, {host['cpu']}")
     if not host["bytecode_compiled"]:
@@ -594,16 +640,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--months", type=int, default=1, help="further months the month step adds, one run each")
     args = parser.parse_args(argv)
     steps = tuple(s.strip() for s in args.steps.split(",") if s.strip())
-    run_benchmark(
-        args.records,
-        args.work_dir,
-        args.big_file_gb,
-        args.keep,
-        args.seed,
-        verbose=args.verbose,
-        steps=steps,
-        months=args.months,
-    )
+    try:
+        run_benchmark(
+            args.records,
+            args.work_dir,
+            args.big_file_gb,
+            args.keep,
+            args.seed,
+            verbose=args.verbose,
+            steps=steps,
+            months=args.months,
+        )
+    except BenchRefused as refused:
+        parser.error(str(refused))
 
 
 if __name__ == "__main__":

@@ -335,20 +335,24 @@ def bench(
         err.print(f"[red]error:[/] no benchmarks/ in {project_dir}: run `leads bench` from a checkout of the project")
         raise typer.Exit(2)
     sys.path.insert(0, str(project_dir))
-    from benchmarks.run import run_benchmark
+    from benchmarks.run import BenchRefused, run_benchmark
 
     chosen = tuple(step.strip() for step in steps.split(",") if step.strip())
-    run_benchmark(
-        records,
-        work_dir,
-        big_file_gb,
-        keep,
-        seed,
-        say=lambda text: print(text, flush=True),
-        verbose=verbose,
-        steps=chosen,
-        months=months,
-    )
+    try:
+        run_benchmark(
+            records,
+            work_dir,
+            big_file_gb,
+            keep,
+            seed,
+            say=lambda text: print(text, flush=True),
+            verbose=verbose,
+            steps=chosen,
+            months=months,
+        )
+    except BenchRefused as refused:
+        err.print(f"[red]error:[/] {refused}")
+        raise typer.Exit(2) from None
 
 
 def main() -> None:

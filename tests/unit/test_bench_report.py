@@ -1,11 +1,29 @@
-"""The benchmark's report: the generated files split per month, each month's cost set beside the
-first month's, and the targets judged from the steps measured."""
+"""The benchmark: the generated files split per month, each month's cost set beside the first
+month's, the targets judged from the steps measured, and a request that cannot run refused first."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
-from benchmarks.run import StepResult, generate, month_step, month_verdicts, print_report
+import pytest
+from typer.testing import CliRunner
+
+from benchmarks import run
+from benchmarks.run import (
+    GB,
+    BenchRefused,
+    StepResult,
+    check_request,
+    disk_needed,
+    generate,
+    month_step,
+    month_verdicts,
+    print_report,
+    run_benchmark,
+)
+from leads_pipeline.cli import app
 
 MB = 1 << 20
 
@@ -67,3 +85,42 @@ def test_the_full_run_is_judged_on_the_fresh_run_or_else_on_ingest_plus_transfor
     assert full == ["  full run <= 3.0x baseline: 9.00x as ingest plus transform, measured apart — MISSED"]
     fresh = [*apart, step("leads run (fresh database)", 25.0, 300, baseline=10.0)]
     assert [line for line in targets(fresh) if "full run" in line] == ["  full run <= 3.0x baseline: 2.50x — met"]
+
+
+def test_a_benchmark_that_does_not_fit_on_the_disk_is_refused_before_it_generates(tmp_path: Path, monkeypatch):
+    needed = disk_needed(10_000_000, ("ingest", "transform", "idle"), 1, 0.0)
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(run.shutil, "disk_usage", lambda _: usage._replace(free=needed - GB))
+    with pytest.raises(BenchRefused, match=r"--work-dir on a larger disk, or fewer --records"):
+        run_benchmark(10_000_000, tmp_path, steps=("ingest", "transform", "idle"), say=lambda _: None)
+    assert not (tmp_path / "generated").exists()
+
+    # what the last benchmark left in the same folder is removed first, so it counts as free
+    (tmp_path / "ingest.duckdb").write_bytes(b"")
+    os.truncate(tmp_path / "ingest.duckdb", 2 * GB)
+    check_request(10_000_000, ("ingest", "transform", "idle"), 1, 0.0, tmp_path)
+
+
+def test_the_disk_a_benchmark_needs_grows_with_records_months_and_the_big_file():
+    first = disk_needed(1_000_000, ("ingest", "transform"), 1, 0.0)
+    assert disk_needed(2_000_000, ("ingest", "transform"), 1, 0.0) == pytest.approx(2 * first, abs=1)
+    assert (
+        disk_needed(1_000_000, ("ingest", "transform", "month"), 3, 0.0)
+        > disk_needed(1_000_000, ("ingest", "transform", "month"), 1, 0.0)
+        > first
+    )
+    assert disk_needed(1_000_000, ("ingest", "transform"), 1, 50.0) > first + 50 * GB
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--steps", "ingest,nap"], "unknown steps nap"),
+        (["--records", "0"], "--records must be at least 1"),
+    ],
+)
+def test_leads_bench_says_what_is_wrong_with_its_options(tmp_path: Path, arguments: list[str], message: str):
+    result = CliRunner().invoke(app, ["bench", "--work-dir", str(tmp_path), *arguments])
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "generated").exists()
