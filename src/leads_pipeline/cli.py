@@ -335,9 +335,8 @@ def bench(
         err.print(f"[red]error:[/] no benchmarks/ in {project_dir}: run `leads bench` from a checkout of the project")
         raise typer.Exit(2)
     sys.path.insert(0, str(project_dir))
-    from benchmarks.run import BenchRefused, run_benchmark
+    from benchmarks.run import BenchRefused, run_benchmark, steps_from
 
-    chosen = tuple(step.strip() for step in steps.split(",") if step.strip())
     try:
         run_benchmark(
             records,
@@ -347,7 +346,7 @@ def bench(
             seed,
             say=lambda text: print(text, flush=True),
             verbose=verbose,
-            steps=chosen,
+            steps=steps_from(steps),
             months=months,
         )
     except BenchRefused as refused:
