@@ -37,9 +37,6 @@ PARALLEL_CHUNK = 20_000  # values per task handed to a worker process
 # A batch below this is parsed here: starting workers and shipping the values would cost more.
 PARALLEL_MIN_VALUES = 50_000
 SLOW_PARALLEL_MIN_VALUES = 5_000  # for the lookups that parse a few thousand values a second
-# DuckDB's memory while it finds the new distinct values: past it, the hash table spills to disk,
-# so memory stays flat however many values a month brings (the loader has the same limit).
-DUCKDB_MEMORY_LIMIT = "1GB"
 PROCESSED_SCHEMA = pa.schema([("load_id", pa.string())])
 
 
@@ -157,8 +154,7 @@ def refresh_lookups(
     warehouse: Warehouse, registry: Registry, progress: Callable[[str], None] | None = None
 ) -> dict[str, int]:
     """Parse every raw value of new loads not yet in its lookup table; return new values per lookup."""
-    if warehouse.target == "duckdb":
-        warehouse.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    warehouse.limit_memory()  # the distinct new values of a large month spill rather than fill memory
     warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {LOOKUP_SCHEMA}")
     loads = pending_loads(warehouse)
     done = _all_loads(warehouse) if loads is None else loads

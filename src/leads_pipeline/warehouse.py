@@ -13,6 +13,10 @@ import pyarrow as pa
 from leads_pipeline.errors import LeadsError
 from leads_pipeline.settings import Settings
 
+# What DuckDB may hold in memory in the steps that stream (reading a CSV, loading the spool,
+# finding a lookup's new values) before it spills to disk: memory stays flat as files grow.
+STREAMING_MEMORY_LIMIT = "1GB"
+
 
 class Warehouse:
     def __init__(self, settings: Settings, connection: Any) -> None:
@@ -43,6 +47,11 @@ class Warehouse:
             yield cls(settings, con)
         finally:
             con.close()
+
+    def limit_memory(self) -> None:
+        """Hold this DuckDB connection to STREAMING_MEMORY_LIMIT; PostgreSQL manages its own memory."""
+        if self.target != "postgres":
+            self._con.execute(f"SET memory_limit = '{STREAMING_MEMORY_LIMIT}'")
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
         if self.target == "postgres":

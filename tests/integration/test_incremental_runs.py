@@ -5,9 +5,8 @@ from __future__ import annotations
 import duckdb
 
 from benchmarks.run import _lookups
-from leads_pipeline.lookups import DUCKDB_MEMORY_LIMIT
 from leads_pipeline.pipeline import Progress, execute
-from leads_pipeline.warehouse import Warehouse
+from leads_pipeline.warehouse import STREAMING_MEMORY_LIMIT, Warehouse
 from tests.conftest import REAL_FILES
 
 
@@ -86,7 +85,7 @@ def test_lookups_find_new_values_within_a_memory_limit(real_bucket, settings_for
     monkeypatch.setattr(Warehouse, "arrow_batches", recording)
     execute(settings_for(real_bucket), "leads ingest", True, False)
     with duckdb.connect() as con:
-        con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+        con.execute(f"SET memory_limit = '{STREAMING_MEMORY_LIMIT}'")
         expected = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     assert limits and set(limits) == {expected}
 

@@ -25,12 +25,12 @@ import duckdb
 from leads_pipeline.errors import FileRejected
 from leads_pipeline.ingest.headers import HeaderMapping, map_headers
 from leads_pipeline.registry import SourceSpec
+from leads_pipeline.warehouse import STREAMING_MEMORY_LIMIT
 
 SNIFF_BYTES = 1 << 16
 OVERFLOW_COLUMNS = 16
 MAX_LINE_BYTES = 1 << 23
 TRANSCODE_CHUNK = 1 << 22
-READER_MEMORY_LIMIT = "1GB"
 # The spool lives only until dlt has loaded it: LZ4 writes and reads with less CPU than Snappy
 # at the same size (about a sixth of the CSV).
 SPOOL_FORMAT = "FORMAT parquet, COMPRESSION lz4_raw"
@@ -307,7 +307,7 @@ class CsvFileReader:
 
     @staticmethod
     def _connect() -> duckdb.DuckDBPyConnection:
-        return duckdb.connect(config={"memory_limit": READER_MEMORY_LIMIT, "preserve_insertion_order": True})
+        return duckdb.connect(config={"memory_limit": STREAMING_MEMORY_LIMIT, "preserve_insertion_order": True})
 
 
 def _describe(reason: str) -> str:

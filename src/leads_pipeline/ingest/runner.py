@@ -21,10 +21,9 @@ from leads_pipeline.ingest.recovery import repair_interrupted_loads
 from leads_pipeline.ingest.source import LEDGER_TABLE, FileOutcome, leads_source
 from leads_pipeline.registry import Registry, SourceSpec
 from leads_pipeline.settings import Settings
-from leads_pipeline.warehouse import Warehouse
+from leads_pipeline.warehouse import STREAMING_MEMORY_LIMIT, Warehouse
 
 PIPELINE_NAME = "leads"
-LOADER_MEMORY_LIMIT = "1GB"
 RAW_DATASET = "raw"
 
 
@@ -59,7 +58,7 @@ def destination(settings: Settings) -> Any:
     return dlt.destinations.duckdb(
         credentials=DuckDbCredentials(
             str(settings.database),
-            global_config={"preserve_insertion_order": False, "memory_limit": LOADER_MEMORY_LIMIT},
+            global_config={"preserve_insertion_order": False, "memory_limit": STREAMING_MEMORY_LIMIT},
         )
     )
 
