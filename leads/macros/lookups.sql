@@ -20,7 +20,8 @@
 {%- endmacro %}
 
 
-{#- One lookup table, all text columns; empty (same shape) before the first ingestion. -#}
+{#- One lookup table, all text columns. It must exist (`leads ingest` writes every lookup table):
+    read as empty, it would make every value parsed from it NULL. -#}
 {% macro lookup_source(name) -%}
     {%- set typed = [] -%}
     {%- for column in lookup_columns()[name] -%}{%- do typed.append((column, dbt.type_string())) -%}{%- endfor -%}
@@ -28,7 +29,7 @@
     select {% for column, type in typed %}{{ adapter.quote(column) }}{{ ', ' if not loop.last }}{% endfor %}
     from {{ source('lookup', name) }}
     {%- else -%}
-    {{ select_columns(source('lookup', name), typed) }}
+    {{ select_columns(source('lookup', name), typed, required=true) }}
     {%- endif %}
 {%- endmacro %}
 

@@ -8,8 +8,11 @@
     In a dbt unit test the relation is the test's fixture: every column is taken to be there,
     unless the test lists the columns its fixtures give by overriding `fixture_columns`, in which
     case the others are NULL, exactly as for a raw table that lacks them.
+
+    `required=true` makes a missing table an error instead: a table the pipeline always writes
+    (a lookup table) must never read as empty, or every value parsed from it would be NULL.
 -#}
-{% macro select_columns(relation, columns) -%}
+{% macro select_columns(relation, columns, required=false) -%}
     {%- set existing = [] -%}
     {%- if execute and model.resource_type == 'unit_test' -%}
         {%- set given = fixture_columns() -%}
@@ -17,11 +20,15 @@
             {%- do existing.append(name) -%}
         {%- endfor -%}
     {%- elif execute -%}
-        {%- set found = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
-        {%- if found is not none -%}
-            {%- for column in adapter.get_columns_in_relation(found) -%}
+        {%- if relation_exists(relation) -%}
+            {%- for column in adapter.get_columns_in_relation(relation) -%}
                 {%- do existing.append(column.name | lower) -%}
             {%- endfor -%}
+        {%- elif required -%}
+            {{ exceptions.raise_compiler_error(
+                "table " ~ relation.schema ~ "." ~ relation.identifier ~ " does not exist; it is written by "
+                ~ "`leads ingest`: run it (or `leads run`) before building the models"
+            ) }}
         {%- endif -%}
     {%- endif -%}
     select
@@ -37,6 +44,20 @@
     {%- else -%}
     where 1 = 0
     {%- endif %}
+{%- endmacro %}
+
+
+{#-
+    Whether a table exists, asked of the warehouse itself: dbt's relation cache only knows the
+    schemas dbt builds, and a cache that missed a table written by dlt or the lookups (raw,
+    lookup) would make its columns NULL without a word.
+-#}
+{% macro relation_exists(relation) -%}
+    {%- set found = run_query(
+        "select count(*) from information_schema.tables where table_schema = '" ~ relation.schema
+        ~ "' and table_name = '" ~ relation.identifier ~ "'"
+    ) -%}
+    {{ return(found.columns[0].values()[0] > 0) }}
 {%- endmacro %}
 
 

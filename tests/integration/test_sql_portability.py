@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from leads_pipeline.ingest.runner import run_ingest
+from leads_pipeline.lookups import refresh_lookups
 from leads_pipeline.registry import load_registry
 from leads_pipeline.transform import run_dbt
+from leads_pipeline.warehouse import Warehouse
 from tests.conftest import fresh_postgres_database
 from tests.integration.sql_portability import DIALECTS, KNOWN_GAPS, Problem, known_gap, problems
 
@@ -35,7 +37,10 @@ def compiled_models(real_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     with fresh_postgres_database() as dsn, pytest.MonkeyPatch.context() as patch:
         patch.setenv("LEADS_POSTGRES_DSN", dsn)
         settings = Settings.load(bucket_url=str(real_dir), database=work / "unused.duckdb", target="postgres")
-        run_ingest(settings, load_registry(settings.sources_file))
+        registry = load_registry(settings.sources_file)
+        run_ingest(settings, registry)
+        with Warehouse.open(settings) as warehouse:
+            refresh_lookups(warehouse, registry)  # staging needs its lookup tables, as after `leads ingest`
         run_dbt(settings, ["compile", "--target-path", str(work / "target")])
     models = compiled_models_of(work / "target")
     assert models, "dbt compile wrote no models"
