@@ -19,6 +19,8 @@ from leads_pipeline.settings import Settings
 from leads_pipeline.warehouse import Warehouse
 
 FAILED_STATUSES = {"error", "fail", "runtime error"}
+# The first line of dbt's failure messages, naming the node; the cause follows.
+DBT_FAILURE_HEADINGS = ("Compilation Error in ", "Runtime Error in ", "Database Error in ")
 # What a record's values and history are computed by: staging, the macros, the seeds, and the
 # models between staging and the history. The incremental history models compare again whatever
 # they computed with other rules (see history_rules_version).
@@ -170,9 +172,15 @@ def run_dbt(
         raise TransformError(f"dbt {args[0]} could not run: {result.exception}") from None
     if report.failed_models:
         names = ", ".join(n.name for n in report.failed_models)
-        first = report.failed_models[0].message or ""
-        raise TransformError(f"dbt failed to build {names}: {first.splitlines()[0] if first else 'see dbt logs'}")
+        raise TransformError(f"dbt failed to build {names}: {failure_cause(report.failed_models[0].message)}")
     return report
+
+
+def failure_cause(message: str | None) -> str:
+    """The line of a dbt failure that says what went wrong, not which node it was in."""
+    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
+    causes = [line for line in lines if not line.startswith(DBT_FAILURE_HEADINGS)]
+    return (causes or lines or ["see dbt logs"])[0]
 
 
 def run_transform(
