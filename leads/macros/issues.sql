@@ -28,8 +28,8 @@
 
 
 {#-
-    One row per rejected value of a staging model: source, file_name, record_number, column_name,
-    raw_value, rule. The model is read once; its problem columns are unpivoted with a cross join.
+    One row per rejected value of a staging model: source, file_name, load_id, record_number,
+    column_name, raw_value, rule. The model is read once; its problem columns are unpivoted with a cross join.
 -#}
 {% macro rejected_values(model_name) -%}
     {%- set relation = ref(model_name) -%}
@@ -38,6 +38,7 @@
     select
         staged.source,
         staged.file_name,
+        staged.load_id,
         staged.record_number,
         checked_columns.column_name,
         case checked_columns.column_name
@@ -61,6 +62,7 @@
     select
         cast(null as {{ dbt.type_string() }}) as source,
         cast(null as {{ dbt.type_string() }}) as file_name,
+        cast(null as {{ dbt.type_string() }}) as load_id,
         cast(null as {{ dbt.type_bigint() }}) as record_number,
         cast(null as {{ dbt.type_string() }}) as column_name,
         cast(null as {{ dbt.type_string() }}) as raw_value,

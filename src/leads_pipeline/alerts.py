@@ -46,6 +46,9 @@ SCHEMA_DRIFT = "schema_drift"
 REJECTED_SHARE = "rejected_share"
 REFUSED_FILE = "refused_file"
 DUPLICATE_FILE = "duplicate_file"
+HELD_FILE = "held_file"
+LOAD_FAILED = "load_failed"
+CONTENT_FLAGGED = "content_flagged"
 DELIVERY_FAILED = "alert_delivery_failed"
 TESTS_FAILED = "tests_failed"
 STALE_SOURCE = "stale_source"
@@ -318,6 +321,16 @@ def ingest_alerts(files: Iterable[Any], max_rejected_share: float) -> list[Alert
         if f.status == "duplicate":
             alerts.append(Alert(DUPLICATE_FILE, "warning", f"duplicate file: {f.message}", **where))
             continue
+        if f.status == "held":
+            alerts.append(Alert(HELD_FILE, "error", f"file held: {f.message}", **where))
+            continue
+        if f.status == "failed":
+            alerts.append(Alert(LOAD_FAILED, "error", f"file not loaded: {f.message}", **where))
+            continue
+        if f.status != "loaded":
+            continue
+        if f.flags:
+            alerts.append(Alert(CONTENT_FLAGGED, "warning", "; ".join(f.flags), details={"flags": f.flags}, **where))
         if f.drift:
             alerts.append(drift_alert(f.source, f.relative_path, f.drift))
         total = f.rows + f.rejected

@@ -67,10 +67,15 @@ def _print_file(outcome: FileOutcome) -> None:
             extra.append(f"{outcome.rejected} unreadable")
         if outcome.drift:
             extra.append("schema drift: " + "; ".join(f"{k} {v}" for k, v in outcome.drift.items()))
+        if outcome.message:
+            extra.append(outcome.message)
         note = f" ({', '.join(extra)})" if extra else ""
-        err.print(f"  loaded   {outcome.relative_path}: {outcome.rows:,} rows{note}")
+        err.print(f"  loaded    {escape(outcome.relative_path)}: {outcome.rows:,} rows{note}")
+    elif outcome.status == "unchanged":
+        err.print(f"  [dim]unchanged {escape(outcome.relative_path)}: {escape(outcome.message or '')}[/]")
     else:
-        err.print(f"  [yellow]{outcome.status:<8}[/] {outcome.relative_path}: {outcome.message}")
+        style = "red" if outcome.status in ("failed", "held") else "yellow"
+        err.print(f"  [{style}]{outcome.status:<9}[/] {escape(outcome.relative_path)}: {escape(outcome.message or '')}")
 
 
 def _print_node(node: NodeResult) -> None:
@@ -106,7 +111,7 @@ def _fail(exc: LeadsError, settings: Settings | None) -> typer.Exit:
 def _summarize(report: RunReport, settings: Settings) -> None:
     if report.ingest is not None:
         table = Table(title="ingested", title_justify="left", show_edge=False)
-        for column in ("source", "new files", "rows", "malformed", "unreadable", "skipped/refused"):
+        for column in ("source", "new files", "rows", "malformed", "unreadable", "not loaded"):
             table.add_column(column, justify="left" if column == "source" else "right")
         by_source: dict[str, list[FileOutcome]] = {}
         for outcome in report.ingest.files:
@@ -172,6 +177,14 @@ def _run(command: str, settings: Settings, do_ingest: bool, do_transform: bool, 
         out.print(
             f"alerts: {len(report.alerts)} raised ({worst} warnings or errors); `leads alerts` lists the open ones"
         )
+    failed_files = [f for f in report.ingest.files if f.status == "failed"] if report.ingest else []
+    if failed_files:
+        named = ", ".join(escape(f.relative_path) for f in failed_files[:3]) + (", …" if len(failed_files) > 3 else "")
+        err.print(
+            f"[red]error:[/] {len(failed_files)} file(s) could not be loaded this time ({named}); "
+            "the other files loaded, and the next run tries these again (`leads alerts` says why)"
+        )
+        raise typer.Exit(7)
     if report.transform and report.transform.failed_tests:
         err.print(
             f"[red]error:[/] {len(report.transform.failed_tests)} data tests failed; the tables are built, "

@@ -17,8 +17,9 @@ from datetime import date
 from leads_pipeline import alerts, audit, faults, transform_state
 from leads_pipeline.alerts import Alert, Alerter
 from leads_pipeline.errors import LeadsError
-from leads_pipeline.ingest.runner import RAW_DATASET, IngestReport, complete_interrupted_ingest, run_ingest
-from leads_pipeline.ingest.source import LEDGER_TABLE, FileOutcome
+from leads_pipeline.ingest.ledger import LEDGER_TABLE, RAW_DATASET
+from leads_pipeline.ingest.runner import IngestReport, complete_interrupted_ingest, run_ingest
+from leads_pipeline.ingest.source import FileOutcome
 from leads_pipeline.lookups import refresh_lookups
 from leads_pipeline.redact import redactor_for
 from leads_pipeline.registry import Registry, load_registry

@@ -27,6 +27,15 @@ def header_key(header: str) -> str:
 
 
 @dataclass(frozen=True)
+class SnapshotDate:
+    """A file's snapshot date, where it was read from, and the impossible date its name holds, if any."""
+
+    value: date | None
+    origin: str  # "name" | "modification time"
+    impossible: str | None = None
+
+
+@dataclass(frozen=True)
 class SourceSpec:
     """One source: a bucket folder of monthly snapshots, loaded into `raw.<name>_raw`."""
 
@@ -55,6 +64,11 @@ class SourceSpec:
                         f"{owner!r} and {canonical!r}; give it to one column in sources.yml"
                     )
         self._alias_index.update(index)
+        if self.glob.startswith("/") or ".." in self.glob.split("/") or "\\" in self.glob:
+            raise ConfigError(
+                f"{self.name}: glob {self.glob!r} must stay inside the bucket: a path relative to the "
+                "bucket root, without '..' or a leading '/'"
+            )
         parsed = [c for columns in self.parse.values() for c in columns]
         for column in (self.natural_key, *self.required, *parsed):
             if column not in self.columns:
@@ -86,15 +100,20 @@ class SourceSpec:
         spellings = self.columns.get(column) or (column,)
         return spellings[0]
 
-    def snapshot_date(self, file_name: str, modified: datetime | None) -> date | None:
-        """The snapshot date written in the file name (`YYYYMMDD`), else its modification date."""
+    def snapshot_date(self, file_name: str, modified: datetime | None) -> SnapshotDate:
+        """The snapshot date written in the file name (`YYYYMMDD`), else its modification date.
+
+        A name whose date is impossible (`20241341`) says so: such a file is held, not dated by
+        its modification time behind the operator's back.
+        """
+        fallback = modified.date() if modified else None
         match = re.search(self.snapshot_pattern, file_name)
-        if match:
-            try:
-                return datetime.strptime(match.group(1), "%Y%m%d").date()
-            except ValueError:
-                pass
-        return modified.date() if modified else None
+        if not match:
+            return SnapshotDate(fallback, "modification time")
+        try:
+            return SnapshotDate(datetime.strptime(match.group(1), "%Y%m%d").date(), "name")
+        except ValueError:
+            return SnapshotDate(fallback, "modification time", impossible=match.group(1))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from rich.text import Text
 from leads_pipeline import audit
 from leads_pipeline.alerts import OpenAlert, open_alerts
 from leads_pipeline.audit import RunRow
-from leads_pipeline.ingest.source import LEDGER_TABLE
+from leads_pipeline.ingest.ledger import LEDGER_TABLE
 from leads_pipeline.run_lock import describe_holder, is_locked
 from leads_pipeline.settings import Settings
 from leads_pipeline.warehouse import Warehouse

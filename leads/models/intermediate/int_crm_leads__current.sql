@@ -23,22 +23,38 @@ crm as (
         ('snapshot_date', 'date'),
         ('file_name', dbt.type_string()),
         ('record_number', dbt.type_bigint()),
+        ('load_id', dbt.type_string()),
     ]) }}
 ),
 
+current_files as (
+    {#- An export delivered again under its path replaces its earlier version. -#}
+    select file_name, load_id
+    from {{ ref('int_source_files__loaded') }}
+    where is_current and source = 'salesforce'
+),
+
+current_crm as (
+    select crm.*
+    from crm
+    inner join current_files
+        on crm.file_name = current_files.file_name
+        and crm.load_id = current_files.load_id
+),
+
 latest_export as (
-    select max(snapshot_date) as snapshot_date from crm
+    select max(snapshot_date) as snapshot_date from current_crm
 ),
 
 exported as (
     select
-        crm.*,
+        current_crm.*,
         row_number() over (
-            partition by crm.salesforce_lead_id order by crm.record_number desc
+            partition by current_crm.salesforce_lead_id order by current_crm.record_number desc
         ) as id_rank
-    from crm
-    inner join latest_export on crm.snapshot_date = latest_export.snapshot_date
-    where crm.salesforce_lead_id is not null
+    from current_crm
+    inner join latest_export on current_crm.snapshot_date = latest_export.snapshot_date
+    where current_crm.salesforce_lead_id is not null
 ),
 
 current_leads as (

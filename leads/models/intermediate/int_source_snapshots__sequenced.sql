@@ -5,20 +5,11 @@
 -#}
 with
 
-files as (
-    {{ select_columns(source('raw', 'ingested_files'), [
-        ('source', dbt.type_string()),
-        ('file_name', dbt.type_string()),
-        ('status', dbt.type_string()),
-        ('snapshot_date', 'date'),
-        ('fingerprint', dbt.type_string()),
-    ]) }}
-),
-
 loaded as (
+    {#- A path's current version only: a corrected file replaces the version it corrects. -#}
     select source, snapshot_date, file_name, fingerprint
-    from files
-    where status = 'loaded'
+    from {{ ref('int_source_files__loaded') }}
+    where is_current
         and snapshot_date is not null
         and source in ({{ lead_source_list() }})
 ),

@@ -1,4 +1,5 @@
-{#- Every value or row the pipeline refused, with where it came from and the rule it failed. -#}
+{#- Every value or row the pipeline refused, with where it came from and the rule it failed, in
+    the current version of each file (a corrected file replaces what its earlier version said). -#}
 with
 
 rejected_values as (
@@ -15,13 +16,14 @@ malformed_rows as (
     select
         source,
         file_name,
+        load_id,
         record_number,
         cast(null as {{ dbt.type_string() }}) as column_name,
         cast(null as {{ dbt.type_string() }}) as raw_value,
         'malformed_record: ' || parse_error as rule
     from (
         {%- for source_id, model_name in staging_models() %}
-        select source, file_name, record_number, parse_error from {{ ref(model_name) }}
+        select source, file_name, load_id, record_number, parse_error from {{ ref(model_name) }}
         {% if not loop.last %}union all{% endif %}
         {%- endfor %}
     ) as staged
@@ -33,12 +35,13 @@ unreadable_records as (
     select
         source,
         file_name,
+        load_id,
         record_number,
         cast(null as {{ dbt.type_string() }}) as column_name,
         record_text as raw_value,
         'unreadable_record: ' || reason as rule
     from ({{ select_columns(source('raw', 'rejected_records'), [
-        ('source', dbt.type_string()), ('file_name', dbt.type_string()),
+        ('source', dbt.type_string()), ('file_name', dbt.type_string()), ('load_id', dbt.type_string()),
         ('record_number', dbt.type_bigint()), ('reason', dbt.type_string()),
         ('record_text', dbt.type_string()),
     ]) }}) as rejected
@@ -50,6 +53,27 @@ issues as (
     select * from malformed_rows
     union all
     select * from unreadable_records
+),
+
+current_files as (
+    select source, file_name, load_id
+    from {{ ref('int_source_files__loaded') }}
+    where is_current
+),
+
+current_issues as (
+    select
+        issues.source,
+        issues.file_name,
+        issues.record_number,
+        issues.column_name,
+        issues.raw_value,
+        issues.rule
+    from issues
+    inner join current_files
+        on issues.source = current_files.source
+        and issues.file_name = current_files.file_name
+        and issues.load_id = current_files.load_id
 )
 
-select * from issues
+select * from current_issues

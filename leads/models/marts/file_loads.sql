@@ -1,31 +1,20 @@
 {#-
     What each loaded file brought: its rows, the rows held back, the records it inserted, updated
     and deleted in its source's history, and the leads it was the first to bring (the file holding
-    the anchor record of the lead when it first appeared), of which how many the CRM lacks.
+    the anchor record of the lead when it first appeared), of which how many the CRM lacks. A file
+    delivered again under its path has a row per version; a replaced version brought nothing that
+    is still in the history, and says when it was replaced.
 -#}
 with
 
-files as (
-    {{ select_columns(source('raw', 'ingested_files'), [
-        ('source', dbt.type_string()),
-        ('file_name', dbt.type_string()),
-        ('status', dbt.type_string()),
-        ('snapshot_date', 'date'),
-        ('rows_loaded', dbt.type_bigint()),
-        ('rows_rejected', dbt.type_bigint()),
-        ('load_id', dbt.type_string()),
-        ('ingested_at', dbt.type_timestamp()),
-    ]) }}
-),
-
 loaded_files as (
     select
-        files.*,
+        loaded.*,
+        {#- a deletion belongs to its snapshot's first current file -#}
         row_number() over (
-            partition by source, snapshot_date order by file_name, load_id
+            partition by source, snapshot_date, is_current order by file_name, load_id
         ) as file_rank
-    from files
-    where status = 'loaded'
+    from {{ ref('int_source_files__loaded') }} as loaded
 ),
 
 quarantined as (
@@ -49,7 +38,7 @@ file_events as (
             (events.change_type <> 'deleted'
                 and events.file_name = loaded_files.file_name
                 and events.load_id = loaded_files.load_id)
-            or (events.change_type = 'deleted' and loaded_files.file_rank = 1)
+            or (events.change_type = 'deleted' and loaded_files.is_current and loaded_files.file_rank = 1)
         )
 ),
 
@@ -100,6 +89,7 @@ file_loads as (
         loaded_files.file_name,
         loaded_files.snapshot_date,
         loaded_files.ingested_at as loaded_at,
+        loaded_files.replaced_at,
 
         ---------- rows
         cast(coalesce(loaded_files.rows_loaded, 0) + coalesce(loaded_files.rows_rejected, 0) as {{ dbt.type_bigint() }}) as rows,

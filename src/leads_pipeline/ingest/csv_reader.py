@@ -13,7 +13,6 @@ pass runs only for files that need it.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import uuid
 from dataclasses import dataclass, field
@@ -21,20 +20,28 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from leads_pipeline.errors import FileRejected
+from leads_pipeline.ingest.content import Content, transcode_to_utf8
 from leads_pipeline.ingest.headers import HeaderMapping, map_headers
 from leads_pipeline.registry import SourceSpec
 from leads_pipeline.warehouse import STREAMING_MEMORY_LIMIT
 
-SNIFF_BYTES = 1 << 16
 OVERFLOW_COLUMNS = 16
 MAX_LINE_BYTES = 1 << 23
-TRANSCODE_CHUNK = 1 << 22
+# DuckDB keeps this much of the text of a record it rejects.
+REJECT_TEXT_LIMIT = 10_000
+HEADERS_QUOTED = 12
+HEADER_QUOTE_CHARS = 40
 # The spool lives only until dlt has loaded it: LZ4 writes and reads with less CPU than Snappy
 # at the same size (about a sixth of the CSV).
 SPOOL_FORMAT = "FORMAT parquet, COMPRESSION lz4_raw"
 HEADER_MAX_LINES = 64
+
+NUL_REASON = "NUL character in a field"
+LOST_SCHEMA = pa.schema([("good_before", pa.int64()), ("shift", pa.int64())])
+FLAGGED_SCHEMA = pa.schema([("record_number", pa.int64()), ("reason", pa.string())])
 
 # DuckDB's reject types, in the words the rejects table and alerts use.
 REJECT_REASONS = {
@@ -64,45 +71,7 @@ class FileRead:
     headers: HeaderMapping
     malformed: int = 0
     rejected: list[RejectedRecord] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-def sniff_encoding(head: bytes) -> str:
-    """Decide how to decode a file from its first bytes; refuse files that are not text."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if b"\x00" in head:
-        raise FileRejected(
-            "it is not a text CSV (it holds NUL bytes: a binary file, or UTF-16 without a "
-            "byte-order mark); export it again as a UTF-8 CSV"
-        )
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut by the sniff window is no evidence of another encoding.
-        if exc.start < len(head) - 4:
-            return "cp1252"
-    return "utf-8"
-
-
-def _cp1252_lenient(error: UnicodeDecodeError) -> tuple[str, int]:
-    """cp1252 leaves five bytes undefined; keep them as their Latin-1 characters, never drop."""
-    return error.object[error.start : error.end].decode("latin-1"), error.end
-
-
-codecs.register_error("cp1252_lenient", _cp1252_lenient)
-
-
-def transcode_to_utf8(source: Path, target: Path, encoding: str) -> None:
-    """Stream a file into UTF-8 in fixed-size chunks, so memory stays flat for any size."""
-    errors = "cp1252_lenient" if encoding == "cp1252" else "strict"
-    decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
-    with source.open("rb") as src, target.open("wb") as dst:
-        while chunk := src.read(TRANSCODE_CHUNK):
-            dst.write(decoder.decode(chunk).encode("utf-8"))
-        dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+    flags: list[str] = field(default_factory=list)  # what a person should know that no row says
 
 
 def read_header(path: Path) -> list[str] | None:
@@ -135,39 +104,40 @@ def _ident(name: str) -> str:
 class CsvFileReader:
     """Reads one local file of a source; `read()` returns a FileRead with a Parquet spool."""
 
-    def __init__(self, path: Path, spec: SourceSpec, work_dir: Path, lineage: dict[str, object]) -> None:
+    def __init__(
+        self, path: Path, spec: SourceSpec, work_dir: Path, lineage: dict[str, object], content: Content
+    ) -> None:
         self.path = path
         self.spec = spec
         self.work_dir = work_dir
         self.lineage = lineage
+        self.content = content
         self.token = uuid.uuid4().hex[:12]
+        self._nul_flagged = 0
 
     def read(self) -> FileRead:
-        if self.path.stat().st_size == 0:
+        if self.content.size == 0:
             raise FileRejected("it is empty (0 bytes): the export probably failed; ask the agency for it again")
-        with self.path.open("rb") as handle:
-            encoding = sniff_encoding(handle.read(SNIFF_BYTES))
-        csv_path = self._utf8_copy(encoding)
+        csv_path = self._utf8_copy()
         headers = self._headers(csv_path)
         flagged = self._strict_pass(csv_path, headers)
-        if encoding == "utf-8" and any("INVALID ENCODING" in r.reason for r in flagged):
-            # Valid UTF-8 at the start but not further on: the file is cp1252 after all.
-            encoding = "cp1252"
-            csv_path = self._utf8_copy(encoding)
-            flagged = self._strict_pass(csv_path, headers)
         lost: list[RejectedRecord] = []
         if flagged:
             # Some records broke the strict pass: read again, keeping whatever can be read.
             lost = self._tolerant_pass(csv_path, headers, flagged)
         self._drop_empty_blank_columns(headers)
+        flags = [*self._flag_nul_characters(headers), *_cut_rejects(lost)]
         malformed = len({r.record_number for r in flagged} - {r.record_number for r in lost})
+        malformed += self._nul_flagged
         records = self._count()
         if records == 0 and not lost:
             raise FileRejected(
                 "it has a header row but no records: the export is probably incomplete (as the latest "
                 "snapshot it would mark every facility inactive); ask the agency for the full file"
             )
-        return FileRead(self.spool_path, records, encoding, headers, malformed=malformed, rejected=lost)
+        return FileRead(
+            self.spool_path, records, self.content.encoding, headers, malformed=malformed, rejected=lost, flags=flags
+        )
 
     @property
     def spool_path(self) -> Path:
@@ -175,11 +145,11 @@ class CsvFileReader:
 
     # -- steps ---------------------------------------------------------------------------------
 
-    def _utf8_copy(self, encoding: str) -> Path:
-        if encoding in ("utf-8", "utf-8-sig"):
+    def _utf8_copy(self) -> Path:
+        if self.content.encoding in ("utf-8", "utf-8-sig"):
             return self.path  # DuckDB reads UTF-8 and skips a UTF-8 byte-order mark itself
         target = self.work_dir / f"{self.token}.utf8.csv"
-        transcode_to_utf8(self.path, target, encoding)
+        transcode_to_utf8(self.path, target, self.content)
         return target
 
     def _headers(self, csv_path: Path) -> HeaderMapping:
@@ -191,7 +161,7 @@ class CsvFileReader:
         if missing_required:
             wanted = "; ".join(f"{c} (headers: {', '.join(self.spec.columns[c])})" for c in missing_required)
             raise FileRejected(
-                f"it has no column for {wanted}; its headers are {', '.join(header)}. "
+                f"it has no column for {wanted}; its headers are {quote_headers(header)}. "
                 "Add the new spelling to sources.yml or fix the file"
             )
         return headers
@@ -245,25 +215,34 @@ class CsvFileReader:
                 f"TO {sql_literal(str(scan))} ({SPOOL_FORMAT})"
             )
             lost = self._rejects(con)
-            # A lost record shifts the rows after it: record number = row + lost records before.
-            con.execute("CREATE TEMP TABLE lost(good_before BIGINT)")
-            if lost:
-                con.executemany(
-                    "INSERT INTO lost VALUES (?)",
-                    [(r.record_number - position,) for position, r in enumerate(lost, start=1)],
-                )
-            con.execute("CREATE TEMP TABLE flagged(record_number BIGINT, reason VARCHAR)")
-            con.executemany(
-                "INSERT INTO flagged VALUES (?, ?)", [(r.record_number, _describe(r.reason)) for r in flagged]
+            # A lost record shifts the rows after it: record number = row + lost records before it.
+            # Per count of good rows before a lost record, the lost records up to it; an as-of join
+            # finds each row's shift in one sorted pass (a count per row would be quadratic).
+            shifts: dict[int, int] = {}
+            for position, record in enumerate(lost, start=1):
+                shifts[record.record_number - position] = position
+            con.register(
+                "lost",
+                pa.table({"good_before": list(shifts), "shift": list(shifts.values())}, LOST_SCHEMA),
             )
-            shift = "(SELECT count(*) FROM lost WHERE good_before < _row)" if lost else "0"
+            con.register(
+                "flagged",
+                pa.table(
+                    {
+                        "record_number": [r.record_number for r in flagged],
+                        "reason": [_describe(r.reason) for r in flagged],
+                    },
+                    FLAGGED_SCHEMA,
+                ),
+            )
             overflow = ", ".join(f"c{i}" for i in range(width, width + OVERFLOW_COLUMNS))
             con.execute(
                 f"COPY (SELECT numbered._record_number, {self._select_list(headers)}, "
                 f"NULLIF(array_to_string(list_filter([{overflow}], x -> x IS NOT NULL), ','), '') AS _extra_fields, "
                 f"flagged.reason AS _parse_error "
-                f"FROM (SELECT _row + {shift} AS _record_number, * "
-                f"FROM read_parquet({sql_literal(str(scan))})) AS numbered "
+                f"FROM (SELECT scan._row + coalesce(lost.shift, 0) AS _record_number, scan.* "
+                f"FROM read_parquet({sql_literal(str(scan))}) AS scan "
+                "ASOF LEFT JOIN lost ON scan._row > lost.good_before) AS numbered "
                 "LEFT JOIN flagged ON flagged.record_number = numbered._record_number "
                 f"ORDER BY numbered._record_number) TO {sql_literal(str(self.spool_path))} "
                 f"({SPOOL_FORMAT})"
@@ -293,13 +272,47 @@ class CsvFileReader:
             )
         trimmed.replace(self.spool_path)
 
+    def _flag_nul_characters(self, headers: HeaderMapping) -> list[str]:
+        """Records holding NUL characters are stored as read and flagged in `_parse_error`.
+
+        A NUL in a text file is damage (a binary file is refused when one shows in its first block);
+        the record is kept, since its other fields may be sound, and a person is told.
+        """
+        if not self.content.nul_bytes:
+            return []
+        names = [n for n in headers.column_names if n not in headers.dropped] + ["_extra_fields"]
+        has_nul = " OR ".join(f"contains({_ident(n)}, chr(0))" for n in names)
+        spool = sql_literal(str(self.spool_path))
+        flagged = self.work_dir / f"{self.token}.flagged.parquet"
+        with self._connect() as con:
+            found, unflagged = con.execute(
+                f"SELECT count(*) FILTER ({has_nul}), count(*) FILTER (({has_nul}) AND _parse_error IS NULL) "
+                f"FROM read_parquet({spool})"
+            ).fetchone()
+            if not found:
+                return []
+            con.execute(
+                f"COPY (SELECT * REPLACE (CASE WHEN {has_nul} THEN coalesce(_parse_error || ', ', '') "
+                f"|| '{NUL_REASON}' ELSE _parse_error END AS _parse_error) FROM read_parquet({spool})) "
+                f"TO {sql_literal(str(flagged))} ({SPOOL_FORMAT})"
+            )
+        flagged.replace(self.spool_path)
+        self._nul_flagged = unflagged
+        return [f"NUL characters in {found:,} record(s), kept as read and flagged in _parse_error ({NUL_REASON})"]
+
     @staticmethod
     def _rejects(con: duckdb.DuckDBPyConnection) -> list[RejectedRecord]:
         rows = con.execute(
             "SELECT line, string_agg(DISTINCT error_type, ', '), any_value(csv_line) "
             "FROM reject_errors GROUP BY line ORDER BY line"
         ).fetchall()
-        return [RejectedRecord(int(line) - 1, str(kind), str(text or "")) for line, kind, text in rows]
+        records = []
+        for line, kind, text in rows:
+            text = str(text or "")
+            if len(text) >= REJECT_TEXT_LIMIT:
+                kind = f"{kind} (text cut to its first {REJECT_TEXT_LIMIT:,} characters)"
+            records.append(RejectedRecord(int(line) - 1, str(kind), text))
+        return records
 
     def _count(self) -> int:
         with self._connect() as con:
@@ -308,6 +321,23 @@ class CsvFileReader:
     @staticmethod
     def _connect() -> duckdb.DuckDBPyConnection:
         return duckdb.connect(config={"memory_limit": STREAMING_MEMORY_LIMIT, "preserve_insertion_order": True})
+
+
+def _cut_rejects(rejected: list[RejectedRecord]) -> list[str]:
+    cut = sum(1 for r in rejected if len(r.text) >= REJECT_TEXT_LIMIT)
+    if not cut:
+        return []
+    return [
+        f"{cut:,} unreadable record(s) too long to keep whole: raw.rejected_records holds only their first "
+        f"{REJECT_TEXT_LIMIT:,} characters; ask the agency for a clean export"
+    ]
+
+
+def quote_headers(header: list[str]) -> str:
+    """A file's headers for a message, each and all cut short: a refused file may not be a CSV at all."""
+    shown = [h if len(h) <= HEADER_QUOTE_CHARS else h[: HEADER_QUOTE_CHARS - 1] + "…" for h in header[:HEADERS_QUOTED]]
+    more = f" and {len(header) - HEADERS_QUOTED} more" if len(header) > HEADERS_QUOTED else ""
+    return ", ".join(shown) + more
 
 
 def _describe(reason: str) -> str:

@@ -17,14 +17,14 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from leads_pipeline import faults
 from leads_pipeline.errors import BucketError, ConfigError
+from leads_pipeline.ingest.ledger import RAW_DATASET, Ledger
 from leads_pipeline.ingest.recovery import repair_interrupted_loads
-from leads_pipeline.ingest.source import LEDGER_TABLE, FileOutcome, leads_source
+from leads_pipeline.ingest.source import FileOutcome, leads_source
 from leads_pipeline.registry import Registry, SourceSpec
 from leads_pipeline.settings import Settings
 from leads_pipeline.warehouse import STREAMING_MEMORY_LIMIT, Warehouse
 
 PIPELINE_NAME = "leads"
-RAW_DATASET = "raw"
 
 
 @dataclass
@@ -195,19 +195,6 @@ def complete_interrupted_ingest(settings: Settings, message: Callable[[str], Non
         finish_pending_loads(pipeline, settings, message)
 
 
-def known_fingerprints(warehouse: Warehouse) -> dict[str, dict[str, str]]:
-    """Fingerprints of files already loaded, per source, to spot a copy under another name."""
-    known: dict[str, dict[str, str]] = {}
-    if not warehouse.table_exists(RAW_DATASET, LEDGER_TABLE):
-        return known
-    rows = warehouse.query(
-        f"SELECT source, fingerprint, relative_path FROM {RAW_DATASET}.{LEDGER_TABLE} WHERE status = 'loaded'"
-    )
-    for source, print_, path in rows:
-        known.setdefault(source, {})[print_] = path
-    return known
-
-
 def run_ingest(
     settings: Settings,
     registry: Registry,
@@ -215,15 +202,16 @@ def run_ingest(
     on_file: Callable[[FileOutcome], None] | None = None,
     message: Callable[[str], None] | None = None,
 ) -> IngestReport:
+    """List the bucket, load every new file, and report each file once its load is committed."""
     specs: list[SourceSpec] = registry.select(only)
     config = bucket_filesystem_config(settings)
     check_bucket(settings, config)
     report = IngestReport()
 
-    def record(outcome: FileOutcome) -> None:
+    def read(outcome: FileOutcome) -> None:
         report.files.append(outcome)
-        if on_file:
-            on_file(outcome)
+        if message and outcome.status == "loaded":
+            message(f"read {outcome.relative_path}: {outcome.rows:,} rows")
 
     spool_dir = settings.state_dir / "spool"
     shutil.rmtree(spool_dir, ignore_errors=True)  # leftovers of a run that was killed
@@ -232,13 +220,13 @@ def run_ingest(
     pipeline.sync_destination()
     finish_pending_loads(pipeline, settings, message)
     with Warehouse.open(settings) as warehouse:
-        fingerprints = known_fingerprints(warehouse)
+        ledger = Ledger.read(warehouse)
     source = leads_source(
         bucket_url=settings.bucket_url,
         specs=specs,
         spool_dir=spool_dir,
-        known_fingerprints=fingerprints,
-        on_outcome=record,
+        ledger=ledger,
+        on_outcome=read,
         parquet_import=loads_parquet(settings),
         credentials=config.credentials,
     )
@@ -254,4 +242,8 @@ def run_ingest(
     finally:
         shutil.rmtree(spool_dir, ignore_errors=True)
     report.load_ids = list(info.loads_ids)
+    # Only now are the files' rows and ledger rows committed: what is reported is what landed.
+    for outcome in report.files:
+        if on_file:
+            on_file(outcome)
     return report

@@ -13,7 +13,8 @@ the step keeps `leads run` and Dagster identical. The multi-asset is subsettable
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from leads_pipeline.ingest.source import LEDGER_TABLE, REJECTS_TABLE
+from leads_pipeline.ingest.ledger import LEDGER_TABLE
+from leads_pipeline.ingest.source import REJECTS_TABLE
 from leads_pipeline.lookups import LOOKUPS
 from leads_pipeline.orchestration.common import (
     WRITER_POOL,

@@ -12,8 +12,8 @@ from dlt.common.storages.fsspec_filesystem import glob_files
 
 from leads_pipeline.audit import RunRow, recent_runs
 from leads_pipeline.errors import ConfigError, LeadsError
-from leads_pipeline.ingest.runner import RAW_DATASET, bucket_filesystem_config
-from leads_pipeline.ingest.source import LEDGER_TABLE
+from leads_pipeline.ingest.ledger import Ledger
+from leads_pipeline.ingest.runner import bucket_filesystem_config
 from leads_pipeline.orchestration.common import writer_tag
 from leads_pipeline.redact import redactor_for
 from leads_pipeline.registry import Registry
@@ -26,36 +26,24 @@ SENSOR_NAME = "leads_new_files"
 RETRY_AFTER_FAILURE_MINUTES = 60
 
 
-def _instant(moment: datetime | None) -> str | None:
-    """A modification time as comparable text, whichever way the store or the ledger typed it."""
-    if moment is None:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.replace(tzinfo=None, fold=0).isoformat(timespec="microseconds")
-
-
-def listed_files(settings: Settings, registry: Registry) -> set[tuple[str, str, str | None]]:
-    """Every file in the sources' folders: (source, relative path, modification time)."""
+def listed_files(settings: Settings, registry: Registry) -> list[tuple[str, str, int | None, datetime | None]]:
+    """Every file in the sources' folders: (source, relative path, size, modification time)."""
     fs, _root = fsspec_from_config(bucket_filesystem_config(settings))
-    files = set()
+    files = []
     for spec in registry:
         for item in glob_files(fs, settings.bucket_url, spec.glob):
-            files.add((spec.name, item["relative_path"], _instant(item.get("modification_date"))))
+            files.append((spec.name, item["relative_path"], item.get("size_in_bytes"), item.get("modification_date")))
     return files
 
 
-def seen_files(settings: Settings) -> tuple[set[tuple[str, str | None]], RunRow | None]:
-    """Files the ledger has a row for, whatever happened to them (loaded, duplicate, refused),
-    and the latest run of the database."""
+def ledger_and_last_run(settings: Settings) -> tuple[Ledger, RunRow | None]:
+    """What the ledger says of each path (the ingestion's own rule for what is new), and the
+    latest run of the database."""
     if settings.target == "duckdb" and not settings.database.exists():
-        return set(), None
+        return Ledger(), None
     with Warehouse.open(settings, read_only=settings.target == "duckdb") as warehouse:
         runs = recent_runs(warehouse, 1)
-        if not warehouse.table_exists(RAW_DATASET, LEDGER_TABLE):
-            return set(), runs[0] if runs else None
-        rows = warehouse.query(f"SELECT relative_path, modification_date FROM {RAW_DATASET}.{LEDGER_TABLE}")
-    return {(path, _instant(modified)) for path, modified in rows}, runs[0] if runs else None
+        return Ledger.read(warehouse), runs[0] if runs else None
 
 
 def new_files_sensor(settings: Settings, registry: Registry, job: dg.JobDefinition) -> dg.SensorDefinition:
@@ -71,12 +59,16 @@ def new_files_sensor(settings: Settings, registry: Registry, job: dg.JobDefiniti
             return dg.SkipReason("a run is writing the database; looking again at the next tick")
         try:
             listed = listed_files(settings, registry)
-            seen, last_run = seen_files(settings)
+            ledger, last_run = ledger_and_last_run(settings)
         except LeadsError as exc:
             return dg.SkipReason(redactor_for(settings)(str(exc)))
         except Exception as exc:  # noqa: BLE001 - a flaky listing must not stop the sensor
             return dg.SkipReason(redactor_for(settings)(f"cannot list the bucket: {type(exc).__name__}: {exc}"))
-        new = sorted((source, path, modified) for source, path, modified in listed if (path, modified) not in seen)
+        new = sorted(
+            (source, path, str(modified))
+            for source, path, size, modified in listed
+            if not ledger.settled(path, size, modified)
+        )
         if not new:
             return dg.SkipReason(f"no new file among {len(listed)} in the bucket")
         if last_run and last_run.outcome == "failed" and last_run.finished_at:
