@@ -1,5 +1,13 @@
 """Errors a user can act on. Each message says what is wrong and what to do."""
 
+from __future__ import annotations
+
+import errno
+import os
+import pwd
+import stat
+from pathlib import Path
+
 
 class LeadsError(Exception):
     """Base for errors the CLI reports as one line and a non-zero exit code."""
@@ -33,3 +41,47 @@ class TransformError(LeadsError):
 
 class FileRejected(LeadsError):
     """One file cannot be loaded at all; the other files still load."""
+
+
+def file_refused(path: str | Path, code: int) -> LeadsError | None:
+    """The operating system refused to write `path` (errno `code`): say why and what to do.
+
+    None for other errors. Disk full, no permission and a read-only disk are not bugs: they need
+    the user to act on the machine, so the message names the file and, for permissions, who owns it.
+    """
+    path = Path(path)
+    if code == errno.ENOSPC:
+        return LeadsError(
+            f"no space left on the disk holding {path}: free space there (`df -h {path.parent}` shows it) and run again"
+        )
+    if code in (errno.EACCES, errno.EPERM):
+        user = _user_name(os.geteuid())
+        return LeadsError(
+            f"cannot write {path}: user {user} may not write it ({_ownership(path)}); run as a user who "
+            f"can, or give {user} write access to the file and its folder"
+        )
+    if code == errno.EROFS:
+        return LeadsError(
+            f"cannot write {path}: its file system is read-only; mount it writable or put the database "
+            "on a writable disk (--database or LEADS_DATABASE)"
+        )
+    return None
+
+
+def _user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def _ownership(path: Path) -> str:
+    """Who may write the file and its folder, as far as this user can see: owners and modes."""
+    seen = []
+    for label, item in (("the file", path), (f"its folder {path.parent}", path.parent)):
+        try:
+            info = item.stat()
+        except OSError:
+            continue
+        seen.append(f"{label} is owned by {_user_name(info.st_uid)}, mode {stat.S_IMODE(info.st_mode):04o}")
+    return "; ".join(seen) or "its folder cannot be read"
