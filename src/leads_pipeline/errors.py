@@ -5,7 +5,10 @@ from __future__ import annotations
 import errno
 import os
 import pwd
+import re
 import stat
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -85,3 +88,37 @@ def _ownership(path: Path) -> str:
             continue
         seen.append(f"{label} is owned by {_user_name(info.st_uid)}, mode {stat.S_IMODE(info.st_mode):04o}")
     return "; ".join(seen) or "its folder cannot be read"
+
+
+QUOTED_PATH = re.compile(r'"(/[^"]+)"')  # the file an error is about, as DuckDB and others quote it
+
+
+def as_leads_error(exc: BaseException, database: Path | None = None) -> LeadsError | None:
+    """The error a user can act on behind `exc` or anything it wraps; None when it is a bug.
+
+    dlt and dbt wrap what failed under them in errors of their own: the cause is looked for along
+    the whole chain. `database` is the DuckDB file the run uses, for DuckDB's errors about it.
+    """
+    duckdb = sys.modules.get("duckdb")  # an error from DuckDB means it is loaded
+    for cause in _causes(exc):
+        if isinstance(cause, LeadsError):
+            return cause
+        if isinstance(cause, OSError) and cause.filename and (known := file_refused(cause.filename, cause.errno)):
+            return known
+        if duckdb is not None and database is not None and isinstance(cause, duckdb.Error):
+            from leads_pipeline.warehouse import duckdb_failure
+
+            if known := duckdb_failure(cause, database):
+                return known
+        if os.strerror(errno.ENOSPC) in str(cause):
+            quoted = QUOTED_PATH.search(str(cause))
+            return file_refused(quoted.group(1) if quoted else database or Path.cwd(), errno.ENOSPC)
+    return None
+
+
+def _causes(exc: BaseException | None) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)

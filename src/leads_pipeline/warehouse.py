@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from leads_pipeline.errors import LeadsError, LockedError, file_refused
+from leads_pipeline.errors import QUOTED_PATH, ConfigError, LeadsError, LockedError, file_refused
 from leads_pipeline.settings import Settings
 
 # What DuckDB may hold in memory in the steps that stream (reading a CSV, loading the spool,
@@ -27,7 +27,6 @@ LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
 NOT_A_DATABASE = re.compile(
     r"not a valid DuckDB database file|Corrupt database file|Could not read enough bytes", re.IGNORECASE
 )
-QUOTED_PATH = re.compile(r'"([^"]+)"')
 REFUSALS = (errno.ENOSPC, errno.EACCES, errno.EROFS)
 
 
@@ -58,6 +57,20 @@ def duckdb_failure(exc: BaseException, database: Path) -> LeadsError | None:
     return None
 
 
+def _connect_postgres(settings: Settings) -> Any:
+    """A connection with the DSN's settings; a DSN that does not lead to a server is a setting to fix."""
+    import psycopg2
+
+    try:
+        return psycopg2.connect(settings.postgres_dsn)
+    except psycopg2.Error as exc:
+        reason = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+        raise ConfigError(
+            f"cannot connect to PostgreSQL at {settings.warehouse_label.removeprefix('postgres ')} with "
+            f"LEADS_POSTGRES_DSN ({reason}); check the DSN and that the server is running"
+        ) from None
+
+
 class Warehouse:
     def __init__(self, settings: Settings, connection: Any) -> None:
         self.settings = settings
@@ -68,9 +81,7 @@ class Warehouse:
     @contextmanager
     def open(cls, settings: Settings, read_only: bool = False) -> Iterator[Warehouse]:
         if settings.target == "postgres":
-            import psycopg2
-
-            con = psycopg2.connect(settings.postgres_dsn)
+            con = _connect_postgres(settings)
             con.autocommit = True
         else:
             if read_only and not settings.database.exists():
@@ -124,9 +135,7 @@ class Warehouse:
         The result is read on a connection of its own, so this one may write while it streams.
         """
         if self.target == "postgres":
-            import psycopg2
-
-            reader = psycopg2.connect(self.settings.postgres_dsn)
+            reader = _connect_postgres(self.settings)
             try:
                 with reader.cursor(name="leads_stream") as cur:
                     cur.itersize = rows
