@@ -132,10 +132,15 @@ class Settings:
 
     @property
     def state_dir(self) -> Path:
-        """Working files of one database: dlt's pipeline state, spooled files, the run lock."""
+        """Working files of one database: dlt's pipeline folder, spooled files, the last error.
+
+        Named after the whole file name: `leads.duckdb` and `leads` in one folder are two databases,
+        and each run clears its spool and may reset its dlt folder, so sharing one would let a run on
+        one delete the files a run on the other is loading.
+        """
         if self.target == "postgres":
             return self.database.parent / ".leads" / f"postgres-{self._postgres_id}"
-        return self.database.parent / ".leads" / self.database.stem
+        return self.database.parent / ".leads" / self.database.name
 
     @property
     def lock_path(self) -> Path:
