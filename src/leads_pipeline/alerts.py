@@ -17,7 +17,11 @@ The rules that raise alerts from the steps' reports are below the sinks (`ingest
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
+import socket
+import threading
 import urllib.error
 import urllib.request
 import uuid
@@ -159,27 +163,97 @@ class WebhookDeliveryError(Exception):
     """A webhook refused or did not answer; the message never holds the URL."""
 
 
+class _Deadline:
+    """Shuts the sockets of one delivery when its time is up, which ends whatever step is waiting.
+
+    A socket timeout bounds each read, not the delivery: a server answering a byte at a time would
+    hold the run for minutes. Shutting the socket down from a timer ends a blocked connect, send or
+    read at once, and leaves no thread behind to finish them.
+    """
+
+    def __init__(self) -> None:
+        self.expired = False
+        self._lock = threading.Lock()
+        self._connections: list[http.client.HTTPConnection] = []
+
+    def watch(self, connection: http.client.HTTPConnection) -> None:
+        """Called once a connection is made: cut it now if the time is already up."""
+        with self._lock:
+            self._connections.append(connection)
+            if self.expired:
+                _shut(connection)
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for connection in self._connections:
+                _shut(connection)
+
+
+def _shut(connection: http.client.HTTPConnection) -> None:
+    if connection.sock is not None:
+        with contextlib.suppress(OSError):
+            connection.sock.shutdown(socket.SHUT_RDWR)
+
+
+def _watched(base: type[http.client.HTTPConnection], deadline: _Deadline) -> type[http.client.HTTPConnection]:
+    class WatchedConnection(base):  # type: ignore[valid-type, misc]
+        def connect(self) -> None:
+            super().connect()
+            deadline.watch(self)
+
+    return WatchedConnection
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.connection = _watched(http.client.HTTPConnection, deadline)
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self.connection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.connection = _watched(http.client.HTTPSConnection, deadline)
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self.connection, req, context=self._context)
+
+
 def post_json(url: str, payload: dict[str, Any], timeout: float) -> None:
+    """POST the payload as JSON; connecting, sending and reading the answer all within `timeout`.
+
+    urllib still does the rest (proxies from the environment, redirects, TLS); only its
+    connections are watched by the deadline. Messages never hold the URL.
+    """
     request = urllib.request.Request(
         url,
         data=json.dumps(payload, default=str).encode("utf-8"),
         headers={"Content-Type": "application/json", "User-Agent": "leads-pipeline"},
         method="POST",
     )
+    deadline = _Deadline()
+    opener = urllib.request.build_opener(_HTTPHandler(deadline), _HTTPSHandler(deadline))
+    timer = threading.Timer(timeout, deadline.expire)
+    timer.daemon = True
+    timer.start()
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - configured URL
+        with opener.open(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as exc:
         raise WebhookDeliveryError(f"HTTP {exc.code} {exc.reason}") from None
-    except TimeoutError:
-        raise WebhookDeliveryError(f"no answer within {timeout:g} s") from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, TimeoutError):
+    except (OSError, http.client.HTTPException) as exc:
+        reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+        if deadline.expired or isinstance(reason, TimeoutError):
             raise WebhookDeliveryError(f"no answer within {timeout:g} s") from None
+        if isinstance(reason, http.client.HTTPException):
+            raise WebhookDeliveryError(f"unreadable answer ({type(reason).__name__})") from None
         raise WebhookDeliveryError(f"cannot connect ({type(reason).__name__})") from None
-    except OSError as exc:
-        raise WebhookDeliveryError(f"cannot connect ({type(exc).__name__})") from None
+    finally:
+        timer.cancel()
 
 
 SLACK_ICONS = {"error": ":red_circle:", "warning": ":warning:", "info": ":information_source:"}

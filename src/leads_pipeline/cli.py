@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import sys
+import tempfile
+import traceback
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperGroup
 
-from leads_pipeline.errors import LeadsError, LockedError
-from leads_pipeline.redact import redactor_for
+from leads_pipeline.errors import LeadsError, LockedError, as_leads_error
+from leads_pipeline.redact import Redactor, redactor_for
 from leads_pipeline.run_lock import describe_holder, is_locked
 from leads_pipeline.settings import Settings
 
@@ -23,7 +26,61 @@ if TYPE_CHECKING:  # the pipeline's modules load dlt and dbt: import them only w
     from leads_pipeline.pipeline import RunReport
     from leads_pipeline.transform import NodeResult
 
+SETTINGS_KEY = "leads.settings"  # where a command leaves its settings for the error report (ctx.meta)
+ERROR_LOG = "last-error.log"
+
+
+class LeadsGroup(TyperGroup):
+    """The `leads` command: whatever a sub-command raises ends as one line and its exit code.
+
+    The console script, `python -m leads_pipeline.cli` and typer's test runner all invoke the
+    commands through here, so no failure shows a traceback: an error the user can act on says what
+    to do (exit 2 for configuration, see `LeadsError`), a bug says so and where its traceback is.
+    """
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):  # exit codes and usage errors, as typer means them
+            raise
+        except Exception as exc:
+            settings = ctx.meta.get(SETTINGS_KEY)
+            redact = redactor_for(settings)
+            known = as_leads_error(exc, settings.database if settings and settings.target == "duckdb" else None)
+            if known is None:
+                known = LeadsError(_unexpected(exc, settings, redact))
+            raise _fail(known, settings) from None
+
+
+def _unexpected(exc: Exception, settings: Settings | None, redact: Redactor) -> str:
+    """One line for a bug: its type and first line, and the file its whole traceback went to."""
+    first = next((line for line in str(exc).splitlines() if line.strip()), "")
+    saved = _save_traceback(redact("".join(traceback.format_exception(exc))) or "", settings)
+    return f"unexpected {type(exc).__name__}: {first} (a bug: {saved})"
+
+
+def _save_traceback(text: str, settings: Settings | None) -> str:
+    """Write the traceback with the database's working files, else to a temporary file; say where."""
+    if settings is not None:
+        place = settings.state_dir / ERROR_LOG
+        try:
+            place.parent.mkdir(parents=True, exist_ok=True)
+            place.write_text(text, encoding="utf-8")
+            return f"the traceback is in {place}"
+        except OSError:
+            pass
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", prefix="leads-error-", suffix=".log", delete=False
+        ) as log:
+            log.write(text)
+    except OSError as exc:
+        return f"its traceback could not be saved ({exc})"
+    return f"the traceback is in {log.name}"
+
+
 app = typer.Typer(
+    cls=LeadsGroup,
     help="Agency licensing files in a bucket -> one de-duplicated table of leads (main_gold.leads).",
     no_args_is_help=True,
     add_completion=False,
@@ -54,8 +111,10 @@ SourceOption = Annotated[
 ]
 
 
-def _settings(bucket_url: str | None, database: Path | None, target: str | None) -> Settings:
-    return Settings.load(bucket_url=bucket_url, database=database, target=target)
+def _settings(ctx: typer.Context, bucket_url: str | None, database: Path | None, target: str | None) -> Settings:
+    settings = Settings.load(bucket_url=bucket_url, database=database, target=target)
+    ctx.meta[SETTINGS_KEY] = settings  # LeadsGroup redacts a failure with them and reports it beside the database
+    return settings
 
 
 def _print_file(outcome: FileOutcome) -> None:
@@ -103,8 +162,10 @@ def _progress():  # noqa: ANN202 - pipeline.Progress, imported late
 
 
 def _fail(exc: LeadsError, settings: Settings | None) -> typer.Exit:
-    text = str(exc) if settings is None else redactor_for(settings)(str(exc))
-    err.print(f"[red]error:[/] {escape(text or '')}", soft_wrap=True)
+    """Print the error as one line, without secrets; the exit code is the error's."""
+    text = redactor_for(settings)(str(exc)) or ""
+    line = " ".join(part.strip() for part in text.splitlines() if part.strip())
+    err.print(f"[red]error:[/] {escape(line)}", soft_wrap=True)
     return typer.Exit(exc.exit_code)
 
 
@@ -159,18 +220,15 @@ def _print_gold_counts(settings: Settings) -> None:
 
 
 def _run(command: str, settings: Settings, do_ingest: bool, do_transform: bool, only: list[str] | None = None) -> None:
-    try:
-        if is_locked(settings.lock_path):
-            # Say so at once, before loading the pipeline's libraries (the lock is taken again below).
-            raise LockedError(
-                f"another run holds {settings.database.name}: {describe_holder(settings.lock_path)}; "
-                "wait for it to finish (`leads status` shows it)"
-            )
-        from leads_pipeline.pipeline import execute
+    if is_locked(settings.lock_path):
+        # Say so at once, before loading the pipeline's libraries (the lock is taken again below).
+        raise LockedError(
+            f"another run holds {settings.database.name}: {describe_holder(settings.lock_path)}; "
+            "wait for it to finish (`leads status` shows it)"
+        )
+    from leads_pipeline.pipeline import execute
 
-        report = execute(settings, command, do_ingest, do_transform, _progress(), only)
-    except LeadsError as exc:
-        raise _fail(exc, settings) from None
+    report = execute(settings, command, do_ingest, do_transform, _progress(), only)
     _summarize(report, settings)
     if report.alerts:
         worst = sum(1 for a in report.alerts if a.severity != "info")
@@ -195,34 +253,37 @@ def _run(command: str, settings: Settings, do_ingest: bool, do_transform: bool, 
 
 @app.command()
 def run(
+    ctx: typer.Context,
     bucket_url: BucketOption = None,
     database: DatabaseOption = None,
     target: TargetOption = None,
     source: SourceOption = None,
 ) -> None:
     """Ingest new files, then build the models and run the data tests."""
-    _run("leads run", _settings(bucket_url, database, target), True, True, source)
+    _run("leads run", _settings(ctx, bucket_url, database, target), True, True, source)
 
 
 @app.command()
 def ingest(
+    ctx: typer.Context,
     bucket_url: BucketOption = None,
     database: DatabaseOption = None,
     target: TargetOption = None,
     source: SourceOption = None,
 ) -> None:
     """Load new files from the bucket into the raw tables (each file once)."""
-    _run("leads ingest", _settings(bucket_url, database, target), True, False, source)
+    _run("leads ingest", _settings(ctx, bucket_url, database, target), True, False, source)
 
 
 @app.command()
-def transform(database: DatabaseOption = None, target: TargetOption = None) -> None:
+def transform(ctx: typer.Context, database: DatabaseOption = None, target: TargetOption = None) -> None:
     """Build the dbt models (staging, intermediate, gold) and run the data tests."""
-    _run("leads transform", _settings(None, database, target), False, True)
+    _run("leads transform", _settings(ctx, None, database, target), False, True)
 
 
 @app.command()
 def status(
+    ctx: typer.Context,
     database: DatabaseOption = None,
     target: TargetOption = None,
     files: Annotated[int, typer.Option("--files", help="How many of the latest files to list")] = 12,
@@ -231,11 +292,8 @@ def status(
     """Open alerts, sources and their newest snapshots, the latest files, the last runs."""
     from leads_pipeline.status import collect_status, render_status
 
-    settings = _settings(None, database, target)
-    try:
-        render_status(collect_status(settings, files=files, runs=runs), out)
-    except LeadsError as exc:
-        raise _fail(exc, settings) from None
+    settings = _settings(ctx, None, database, target)
+    render_status(collect_status(settings, files=files, runs=runs), out)
 
 
 @alerts_app.callback()
@@ -249,15 +307,13 @@ def alerts_list(
         return
     from leads_pipeline.status import collect_alerts, render_alerts
 
-    settings = _settings(None, database, target)
-    try:
-        render_alerts(collect_alerts(settings), out, full=True)
-    except LeadsError as exc:
-        raise _fail(exc, settings) from None
+    settings = _settings(ctx, None, database, target)
+    render_alerts(collect_alerts(settings), out, full=True)
 
 
 @alerts_app.command("ack")
 def alerts_ack(
+    ctx: typer.Context,
     alert_ids: Annotated[list[str] | None, typer.Argument(help="Alert ids (or their first characters)")] = None,
     all_open: Annotated[bool, typer.Option("--all", help="Acknowledge every open alert")] = False,
     database: DatabaseOption = None,
@@ -271,17 +327,15 @@ def alerts_ack(
     if not alert_ids and not all_open:
         err.print("[red]error:[/] name the alerts to acknowledge (ids from `leads alerts`) or pass --all")
         raise typer.Exit(2)
-    settings = _settings(None, database, target)
-    try:
-        with run_lock(settings.lock_path, "leads alerts ack"), Warehouse.open(settings) as warehouse:
-            count = acknowledge(warehouse, None if all_open else alert_ids)
-    except LeadsError as exc:
-        raise _fail(exc, settings) from None
+    settings = _settings(ctx, None, database, target)
+    with run_lock(settings.lock_path, "leads alerts ack"), Warehouse.open(settings) as warehouse:
+        count = acknowledge(warehouse, None if all_open else alert_ids)
     out.print(f"acknowledged {count} alert{'s' if count != 1 else ''}")
 
 
 @app.command()
 def ui(
+    ctx: typer.Context,
     bucket_url: BucketOption = None,
     database: DatabaseOption = None,
     host: Annotated[str, typer.Option("--host", help="Address the web UI listens on")] = "127.0.0.1",
@@ -291,7 +345,7 @@ def ui(
     import os
     import subprocess
 
-    settings = _settings(bucket_url, database, None)
+    settings = _settings(ctx, bucket_url, database, None)
     env = {
         **os.environ,
         "DAGSTER_HOME": os.environ.get("DAGSTER_HOME") or str(settings.project_dir / ".dagster_home"),

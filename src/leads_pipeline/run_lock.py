@@ -3,10 +3,21 @@
 DuckDB allows a single writing process. A second `leads run` must not wait on DuckDB's own lock or
 fail half-way through: it takes this lock first and, when another run holds it, stops at once and
 says who. The OS releases the lock when the holder dies, even by SIGKILL, so it never goes stale.
+
+The lock is an open file description lock (Linux's `F_OFD_SETLK`): like `flock` it belongs to the
+open file, so the OS drops it when the holder closes the file or dies, and two opens of the file
+conflict even in one process. Unlike `flock`, it can be probed without taking it (`F_OFD_GETLK`):
+`leads status`, the CLI's early check and the Dagster sensor only ask, so a run starting at that
+instant is never refused because of them. Classic POSIX locks (`lockf`) can be probed too, but they
+belong to the process: its own probe never sees them, and any close of the file in the holder drops
+them. Where the OS has no open file description locks (macOS), `flock` is used and the probe takes
+the lock for an instant, as the only way to ask.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
 import json
 import os
@@ -18,6 +29,50 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from leads_pipeline.errors import LockedError
+
+OFD_LOCKS = hasattr(fcntl, "F_OFD_SETLK")
+
+
+class _Flock(ctypes.Structure):
+    """Linux's `struct flock` with 64-bit offsets, as the F_OFD_* commands read it."""
+
+    _fields_ = [
+        ("l_type", ctypes.c_short),
+        ("l_whence", ctypes.c_short),
+        ("l_start", ctypes.c_int64),
+        ("l_len", ctypes.c_int64),
+        ("l_pid", ctypes.c_int),
+    ]
+
+
+def _whole_file(lock_type: int) -> bytes:
+    """A lock request on the whole file, whatever it grows to (l_len 0); l_pid must be 0."""
+    return bytes(_Flock(l_type=lock_type, l_whence=os.SEEK_SET, l_start=0, l_len=0, l_pid=0))
+
+
+def _try_lock(fd: int) -> bool:
+    """Take the exclusive lock without waiting; False when another open file holds it."""
+    try:
+        if OFD_LOCKS:
+            fcntl.fcntl(fd, fcntl.F_OFD_SETLK, _whole_file(fcntl.F_WRLCK))
+        else:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            return False
+        raise
+    return True
+
+
+def _held_by_another(fd: int) -> bool:
+    """Whether another open file holds the lock, asked without taking it (see the module's docstring)."""
+    if OFD_LOCKS:
+        answer = fcntl.fcntl(fd, fcntl.F_OFD_GETLK, _whole_file(fcntl.F_WRLCK))
+        return _Flock.from_buffer_copy(answer).l_type != fcntl.F_UNLCK
+    if not _try_lock(fd):
+        return True
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    return False
 
 
 def describe_holder(lock_path: Path) -> str:
@@ -36,13 +91,11 @@ def run_lock(lock_path: Path, command: str | None = None) -> Iterator[None]:
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     handle = lock_path.open("a+", encoding="utf-8")
     try:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _try_lock(handle.fileno()):
             raise LockedError(
                 f"another run holds {lock_path.name.removesuffix('.lock')}: {describe_holder(lock_path)}; "
                 "wait for it to finish (`leads status` shows it)"
-            ) from None
+            )
         handle.seek(0)
         handle.truncate()
         handle.write(
@@ -62,13 +115,9 @@ def run_lock(lock_path: Path, command: str | None = None) -> Iterator[None]:
 
 
 def is_locked(lock_path: Path) -> bool:
-    """True while a run holds the lock (for status, which only reads)."""
-    if not lock_path.exists():
-        return False
-    with lock_path.open("a+", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    """True while a run holds the lock (for status and the sensor, which only read)."""
+    try:
+        with lock_path.open("r", encoding="utf-8") as handle:
+            return _held_by_another(handle.fileno())
+    except FileNotFoundError:
         return False

@@ -10,6 +10,7 @@ from typing import Literal
 from urllib.parse import unquote, urlparse
 
 from leads_pipeline.errors import ConfigError
+from leads_pipeline.redact import Redactor
 
 Target = Literal["duckdb", "postgres"]
 DEFAULT_POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
@@ -131,10 +132,15 @@ class Settings:
 
     @property
     def state_dir(self) -> Path:
-        """Working files of one database: dlt's pipeline state, spooled files, the run lock."""
+        """Working files of one database: dlt's pipeline folder, spooled files, the last error.
+
+        Named after the whole file name: `leads.duckdb` and `leads` in one folder are two databases,
+        and each run clears its spool and may reset its dlt folder, so sharing one would let a run on
+        one delete the files a run on the other is loading.
+        """
         if self.target == "postgres":
             return self.database.parent / ".leads" / f"postgres-{self._postgres_id}"
-        return self.database.parent / ".leads" / self.database.stem
+        return self.database.parent / ".leads" / self.database.name
 
     @property
     def lock_path(self) -> Path:
@@ -171,15 +177,19 @@ class Settings:
 
 def postgres_parts(dsn: str) -> dict[str, str]:
     """host, port, user, password and dbname of a `postgresql://user:password@host:port/dbname` DSN."""
-    parsed = urlparse(dsn)
-    if parsed.scheme not in ("postgresql", "postgres") or not parsed.path.strip("/"):
+    try:
+        parsed = urlparse(dsn)
+        port = parsed.port  # a port that is not a number raises here
+    except ValueError:
+        parsed, port = None, None
+    if parsed is None or parsed.scheme not in ("postgresql", "postgres") or not parsed.path.strip("/"):
         raise ConfigError(
             f"LEADS_POSTGRES_DSN {_without_password(dsn)!r} is not a PostgreSQL URL: use "
-            "postgresql://user[:password]@host[:port]/database"
+            "postgresql://user@host[:port]/database, with :password after the user if it needs one"
         )
     return {
         "host": parsed.hostname or "127.0.0.1",
-        "port": str(parsed.port or 5432),
+        "port": str(port or 5432),
         "user": unquote(parsed.username or "postgres"),
         "password": unquote(parsed.password or ""),
         "dbname": unquote(parsed.path.strip("/")),
@@ -187,10 +197,8 @@ def postgres_parts(dsn: str) -> dict[str, str]:
 
 
 def _without_password(dsn: str) -> str:
-    parsed = urlparse(dsn)
-    if parsed.password:
-        return dsn.replace(f":{parsed.password}@", ":***@", 1)
-    return dsn
+    """The DSN with its password masked, even when it is too malformed to parse."""
+    return Redactor()(dsn) or dsn
 
 
 def normalize_bucket_url(url: str) -> str:

@@ -3,19 +3,72 @@ read or write tables outside dlt and dbt: status, lookups, identity resolution, 
 
 from __future__ import annotations
 
+import errno
+import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from leads_pipeline.errors import LeadsError
+from leads_pipeline.errors import QUOTED_PATH, ConfigError, LeadsError, LockedError, file_refused
 from leads_pipeline.settings import Settings
 
 # What DuckDB may hold in memory in the steps that stream (reading a CSV, loading the spool,
 # finding a lookup's new values) before it spills to disk: memory stays flat as files grow.
 STREAMING_MEMORY_LIMIT = "1GB"
+
+# How DuckDB words the failures that are about the database file rather than the SQL.
+LOCK_CONFLICT = re.compile(r"Could not set lock on file|Conflicting lock is held", re.IGNORECASE)
+LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
+NOT_A_DATABASE = re.compile(
+    r"not a valid DuckDB database file|Corrupt database file|Could not read enough bytes", re.IGNORECASE
+)
+REFUSALS = (errno.ENOSPC, errno.EACCES, errno.EROFS)
+
+
+def duckdb_failure(exc: BaseException, database: Path) -> LeadsError | None:
+    """What a DuckDB error about the database file means, and what to do; None for any other error.
+
+    DuckDB raises one IOException for a file another process holds, a file that is not a database,
+    and a file the system will not let it write: each needs a different act from the user.
+    """
+    text = str(exc)
+    quoted = QUOTED_PATH.search(text)
+    path = Path(quoted.group(1)) if quoted else database
+    if LOCK_CONFLICT.search(text):
+        holder = LOCK_HOLDER.search(text)
+        who = f"another process (PID {holder.group(1)})" if holder else "another process"
+        return LockedError(
+            f"cannot open {database}: {who} has it open, and DuckDB lets one process write a database; "
+            "wait for it to finish"
+        )
+    if NOT_A_DATABASE.search(text) and path in (database, database.with_name(database.name + ".wal")):
+        return LeadsError(
+            f"{path} is not a readable DuckDB database ({text.removeprefix('IO Error: ').splitlines()[0]}): "
+            "restore it from a backup or delete it to start over"
+        )
+    for code in REFUSALS:
+        if os.strerror(code) in text:
+            return file_refused(path, code)
+    return None
+
+
+def _connect_postgres(settings: Settings) -> Any:
+    """A connection with the DSN's settings; a DSN that does not lead to a server is a setting to fix."""
+    import psycopg2
+
+    try:
+        return psycopg2.connect(settings.postgres_dsn)
+    except psycopg2.Error as exc:
+        reason = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+        raise ConfigError(
+            f"cannot connect to PostgreSQL at {settings.warehouse_label.removeprefix('postgres ')} with "
+            f"LEADS_POSTGRES_DSN ({reason}); check the DSN and that the server is running"
+        ) from None
 
 
 class Warehouse:
@@ -28,9 +81,7 @@ class Warehouse:
     @contextmanager
     def open(cls, settings: Settings, read_only: bool = False) -> Iterator[Warehouse]:
         if settings.target == "postgres":
-            import psycopg2
-
-            con = psycopg2.connect(settings.postgres_dsn)
+            con = _connect_postgres(settings)
             con.autocommit = True
         else:
             if read_only and not settings.database.exists():
@@ -38,11 +89,9 @@ class Warehouse:
             settings.database.parent.mkdir(parents=True, exist_ok=True)
             try:
                 con = duckdb.connect(str(settings.database), read_only=read_only)
-            except duckdb.IOException as exc:
-                raise LeadsError(
-                    f"cannot open {settings.database}: another process is writing it ({exc}); "
-                    "wait for the running pipeline to finish"
-                ) from None
+            except duckdb.Error as exc:
+                explained = duckdb_failure(exc, settings.database)
+                raise explained or LeadsError(f"cannot open {settings.database}: {exc}") from None
         try:
             yield cls(settings, con)
         finally:
@@ -86,9 +135,7 @@ class Warehouse:
         The result is read on a connection of its own, so this one may write while it streams.
         """
         if self.target == "postgres":
-            import psycopg2
-
-            reader = psycopg2.connect(self.settings.postgres_dsn)
+            reader = _connect_postgres(self.settings)
             try:
                 with reader.cursor(name="leads_stream") as cur:
                     cur.itersize = rows

@@ -90,7 +90,7 @@ def test_the_spool_of_a_killed_run_is_cleared(real_dir: Path, tmp_path: Path):
         ["ingest", "--bucket-url", str(real_dir), "--database", str(database)], env={CRASH_ENV: "ingest:after-extract"}
     )
     assert killed.returncode == -signal.SIGKILL
-    spool = tmp_path / ".leads" / "leads" / "spool"
+    spool = tmp_path / ".leads" / "leads.duckdb" / "spool"
     leftover = spool / "left-by-a-killed-run.parquet"
     spool.mkdir(parents=True, exist_ok=True)
     leftover.write_bytes(b"partial")
