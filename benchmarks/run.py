@@ -246,9 +246,11 @@ def _environment() -> dict[str, str]:
 
 
 def _remove_database(database: Path) -> None:
+    from leads_pipeline.settings import Settings
+
     for path in (database, database.with_name(database.name + ".wal"), database.with_name(database.name + ".lock")):
         path.unlink(missing_ok=True)
-    shutil.rmtree(database.parent / ".leads" / database.stem, ignore_errors=True)
+    shutil.rmtree(Settings.load(database=database, target="duckdb").state_dir, ignore_errors=True)
 
 
 # The progress line of each finished model ("model ok   leads (22.1s)"), the identity step's

@@ -573,15 +573,20 @@ def _superseded(kind: str, run_id: str | None, raised_at: datetime, runs: list[t
 
 
 def acknowledge(warehouse: Warehouse, alert_ids: Sequence[str] | None) -> int:
-    """Acknowledge alerts by id (or id prefix) with their repeats, or every open one when None."""
+    """Acknowledge alerts by id (or id prefix) with their repeats, or every open one when None.
+
+    Acknowledging a `held_file` alert accepts the held file (the next run loads it), so only an
+    alert named by its id does that: acknowledging every open alert leaves the holds open.
+    """
     if not warehouse.table_exists(AUDIT_SCHEMA, ALERTS_TABLE):
         return 0
     mark = "%s" if warehouse.target == "postgres" else "?"
     table = f"{AUDIT_SCHEMA}.{ALERTS_TABLE}"
     now = _now()
     if alert_ids is None:
-        count = warehouse.query(f"SELECT count(*) FROM {table} WHERE acknowledged_at IS NULL")[0][0]
-        warehouse.execute(f"UPDATE {table} SET acknowledged_at = {mark} WHERE acknowledged_at IS NULL", [now])
+        where = f"acknowledged_at IS NULL AND kind <> '{HELD_FILE}'"
+        count = warehouse.query(f"SELECT count(*) FROM {table} WHERE {where}")[0][0]
+        warehouse.execute(f"UPDATE {table} SET acknowledged_at = {mark} WHERE {where}", [now])
         return int(count)
     total = 0
     for prefix in alert_ids:

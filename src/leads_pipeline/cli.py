@@ -320,7 +320,7 @@ def alerts_ack(
     target: TargetOption = None,
 ) -> None:
     """Acknowledge alerts (with their repeats): they stop showing as open."""
-    from leads_pipeline.alerts import acknowledge
+    from leads_pipeline.alerts import HELD_FILE, acknowledge, open_alerts
     from leads_pipeline.run_lock import run_lock
     from leads_pipeline.warehouse import Warehouse
 
@@ -330,7 +330,13 @@ def alerts_ack(
     settings = _settings(ctx, None, database, target)
     with run_lock(settings.lock_path, "leads alerts ack"), Warehouse.open(settings) as warehouse:
         count = acknowledge(warehouse, None if all_open else alert_ids)
+        holds = [a for a in open_alerts(warehouse, settings.alerts.window_days) if a.kind == HELD_FILE]
     out.print(f"acknowledged {count} alert{'s' if count != 1 else ''}")
+    if all_open and holds:
+        out.print(
+            f"{len(holds)} held file(s) stay held: acknowledging a held file's alert accepts the file, so name "
+            "each one you accept (`leads alerts ack ID`)"
+        )
 
 
 @app.command()

@@ -207,6 +207,12 @@ def test_impossible_or_future_snapshot_dates_hold_the_file_until_accepted(real_b
     run(settings, raised)
     assert ledger_statuses(settings, future) == ["held"] and not [a for a in raised if a.kind == alerts.HELD_FILE]
 
+    # Acknowledging every open alert does not accept a held file.
+    result = CliRunner().invoke(app, ["alerts", "ack", "--all", "--database", str(settings.database)])
+    assert result.exit_code == 0 and "2 held file(s) stay held" in result.output
+    run(settings)
+    assert ledger_statuses(settings, future) == ["held"]
+
     # A person accepts the future-dated file: the next run loads it as that snapshot.
     with Warehouse.open(settings) as warehouse:
         [alert_id] = [r[0] for r in warehouse.query("SELECT alert_id FROM main_audit.alerts WHERE file = ?", [future])]
