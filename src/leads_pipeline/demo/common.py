@@ -55,9 +55,7 @@ _SUFFIX_MIXED = _suffix_table(text.LEGAL_FORMS_MIXED)
 class Listed:
     """A listing's view of its facility: facility arrays gathered per listing."""
 
-    def __init__(
-        self, plan: Plan, fac: Facilities, prof: Profile, lst: Listings, quirks: Quirks
-    ) -> None:
+    def __init__(self, plan: Plan, fac: Facilities, prof: Profile, lst: Listings, quirks: Quirks) -> None:
         self.plan, self.fac, self.prof, self.lst, self.q = plan, fac, prof, lst, quirks
         self.fi = lst.fi
         self.n = len(lst)
@@ -90,9 +88,7 @@ class Listed:
         location = self.take(prof.location)
         located = np.flatnonzero(np.asarray([bool(x) for x in location]))
         if len(located):
-            dash = np.searchsorted(
-                [16, 18, 19], self.draw(20, "name_dash")[located], side="right"
-            ).tolist()
+            dash = np.searchsorted([16, 18, 19], self.draw(20, "name_dash")[located], side="right").tolist()
             for i, d in zip(located.tolist(), dash):
                 names[i] = f"{names[i]}{_DASHES[d]}{location[i]}"
 
@@ -128,18 +124,9 @@ class Listed:
     def street_lines(self, source: int) -> list[str]:
         prof, fi = self.prof, self.fi
         ts, ds = self.street_styles(source)
-        dirs = [
-            text.DIRECTIONAL_TEXT[p][d]
-            for p, d in zip((prof.predir[fi] + 1).tolist(), ds.tolist())
-        ]
-        types = [
-            text.TYPE_TEXT[t][s]
-            for t, s in zip((prof.stype[fi] + 1).tolist(), ts.tolist())
-        ]
-        names = [
-            text.STREET_TEXT[st][k]
-            for st, k in zip(self.fac.state[fi].tolist(), prof.street[fi].tolist())
-        ]
+        dirs = [text.DIRECTIONAL_TEXT[p][d] for p, d in zip((prof.predir[fi] + 1).tolist(), ds.tolist())]
+        types = [text.TYPE_TEXT[t][s] for t, s in zip((prof.stype[fi] + 1).tolist(), ts.tolist())]
+        names = [text.STREET_TEXT[st][k] for st, k in zip(self.fac.state[fi].tolist(), prof.street[fi].tolist())]
         respell = (self.fac.respelled_in[fi] == source) & (self.lst.copy == 0)
         how = self.draw(3, "respell_how").tolist()
         for i in np.flatnonzero(respell).tolist():
@@ -153,10 +140,7 @@ class Listed:
                 types[i] = ""
             elif typo:
                 names[i] = typo
-        return [
-            f"{n} {d}{name}{t}"
-            for n, d, name, t in zip(prof.number[fi].tolist(), dirs, names, types)
-        ]
+        return [f"{n} {d}{name}{t}" for n, d, name, t in zip(prof.number[fi].tolist(), dirs, names, types)]
 
     def units(self, idx: np.ndarray, versions: np.ndarray) -> list[str]:
         """The unit text of listings `idx` at the given unit versions."""
@@ -194,11 +178,7 @@ class Listed:
     def phone_numbers(self, idx: np.ndarray, versions: np.ndarray) -> np.ndarray:
         fi = self.fi[idx]
         own = self.fac.ids[fi]
-        other = (
-            self.second[idx]
-            & ~self.fac.steady[fi]
-            & (self.rng.unit("dup_phone", self.rid[idx]) < P_DUP_NEW_PHONE)
-        )
+        other = self.second[idx] & ~self.fac.steady[fi] & (self.rng.unit("dup_phone", self.rid[idx]) < P_DUP_NEW_PHONE)
         slot0 = np.where(other, 1, 0)
         key0 = np.where(slot0 == 1, own, self.prof.phone_key[fi])
         base = phone_numbers(self.plan, key0, slot0)
@@ -207,31 +187,23 @@ class Listed:
         updated = phone_numbers(self.plan, own, 2 + (np.maximum(versions, 1) - 1) % 4)
         return np.where(versions > 0, updated, base)
 
-    def phones(
-        self, idx: np.ndarray, versions: np.ndarray, default_style: int
-    ) -> list[str]:
+    def phones(self, idx: np.ndarray, versions: np.ndarray, default_style: int) -> list[str]:
         numbers = self.phone_numbers(idx, versions)
         q = self.q
         alt = self.rng.below(5, "phone_alt_style", self.rid[idx])
-        alt_styles = np.asarray(
-            [text.DASHED, text.PARENS, text.DOTTED, text.LEADING_ONE, text.DOTTED_EXT]
-        )
+        alt_styles = np.asarray([text.DASHED, text.PARENS, text.DOTTED, text.LEADING_ONE, text.DOTTED_EXT])
         style = np.where(q.phone_style[idx], alt_styles[alt], default_style)
         ext = 1 + self.rng.below(30, "phone_ext", self.rid[idx])
         out = text.phones(numbers, style, ext)
         hidden = np.flatnonzero(q.phone_hidden[idx])
         if len(hidden):
-            junk = self.rng.below(
-                len(text.PHONE_JUNK), "phone_junk_pick", self.rid[idx]
-            ).tolist()
+            junk = self.rng.below(len(text.PHONE_JUNK), "phone_junk_pick", self.rid[idx]).tolist()
             blank = q.phone_blank[idx].tolist()
             for k in hidden.tolist():
                 out[k] = "" if blank[k] else text.PHONE_JUNK[junk[k]]
         return out
 
-    def emails(
-        self, idx: np.ndarray, versions: np.ndarray, missing: np.ndarray
-    ) -> list[str]:
+    def emails(self, idx: np.ndarray, versions: np.ndarray, missing: np.ndarray) -> list[str]:
         """Emails at the given versions; `missing` listings show none."""
         locals_, domains = email_addresses(self.prof, self.fi[idx])
         out = [f"{x}@{d}" for x, d in zip(locals_, domains)]
@@ -258,9 +230,7 @@ class Listed:
 
     # --- people ----------------------------------------------------------------------------
 
-    def contact(
-        self, idx: np.ndarray, versions: np.ndarray
-    ) -> tuple[list[int], list[int]]:
+    def contact(self, idx: np.ndarray, versions: np.ndarray) -> tuple[list[int], list[int]]:
         """(first, last) name indexes of the listing's contact; an update changes both."""
         fi = self.fi[idx]
         first = self.prof.contact_first[fi]

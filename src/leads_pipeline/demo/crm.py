@@ -86,9 +86,7 @@ def crm_size(plan: Plan) -> int:
     return max(40, plan.rows // 2)
 
 
-def write(
-    plan: Plan, path: Path, size: int, truth: Any | None, say: Callable[[str], None]
-) -> int:
+def write(plan: Plan, path: Path, size: int, truth: Any | None, say: Callable[[str], None]) -> int:
     """Write the export; return how many rows point at a facility."""
     matches = 0
     with SheetsCsvWriter(path, HEADER) as out:
@@ -134,9 +132,7 @@ WHO = slice(2, 15)
 MOBILE = HEADER.index("mobile_phone")
 
 
-def _columns(
-    plan: Plan, j: np.ndarray, size: int
-) -> tuple[list[list[str]], list[tuple]]:
+def _columns(plan: Plan, j: np.ndarray, size: int) -> tuple[list[list[str]], list[tuple]]:
     rng = plan.rng
     t = _targets(plan, j)
     fac, prof = t["fac"], t["prof"]
@@ -180,14 +176,9 @@ def _activity(plan: Plan, j: np.ndarray, size: int) -> list[list[str]]:
     modified = day - 1 - (rng.unit("crm_modified", j) ** 2 * span).astype(np.int64)
     activity = np.maximum(created, modified - rng.below(3, "crm_activity", j))
     no_activity = (rng.unit("crm_no_activity", j) < 0.12).tolist()
-    status = [
-        STATUSES[s]
-        for s in rng.weighted(np.asarray(STATUS_WEIGHTS), "crm_status", j).tolist()
-    ]
+    status = [STATUSES[s] for s in rng.weighted(np.asarray(STATUS_WEIGHTS), "crm_status", j).tolist()]
     stage = rng.below(6, "crm_stage", j).tolist()
-    source = rng.weighted(
-        np.asarray(LEAD_SOURCE_WEIGHTS), "crm_lead_source", j
-    ).tolist()
+    source = rng.weighted(np.asarray(LEAD_SOURCE_WEIGHTS), "crm_lead_source", j).tolist()
     extras = rng.below(100, "crm_extras", j).tolist()
     # Another bijection of the row numbers, so mobile and phone never look alike.
     mobile_key = size + affine_permutation(j, size, plan.seed * 13 + 1)
@@ -224,9 +215,7 @@ _CLOCK: list[str] = []
 def _clock() -> list[str]:
     """H:MM:SS for every second of a day (the export does not pad the hour)."""
     if not _CLOCK:
-        _CLOCK.extend(
-            f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86_400)
-        )
+        _CLOCK.extend(f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86_400))
     return _CLOCK
 
 
@@ -284,9 +273,7 @@ def _matched(
     )
 
 
-def _unrelated(
-    j: np.ndarray, shape: np.ndarray, phone: np.ndarray, dummy: np.ndarray
-) -> list[list[str]]:
+def _unrelated(j: np.ndarray, shape: np.ndarray, phone: np.ndarray, dummy: np.ndarray) -> list[list[str]]:
     """WHO columns (last_name .. website) for leads unrelated to any facility."""
     p = pools
 
@@ -311,21 +298,14 @@ def _unrelated(
     postal = ((j * 7919 + shape * 31) % 90000 + 10000).tolist()
     words = [f"{a}{b}".lower() for a, b in zip(adj, noun)]
     phones = [
-        DUMMY_PHONES[x % len(DUMMY_PHONES)] if d else str(ph)
-        for x, d, ph in zip(jj, dummy.tolist(), phone.tolist())
+        DUMMY_PHONES[x % len(DUMMY_PHONES)] if d else str(ph) for x, d, ph in zip(jj, dummy.tolist(), phone.tolist())
     ]
     return [
         [ln if s % 3 else "" for ln, s in zip(last, sh)],
         [fn if s % 4 else "" for fn, s in zip(first, sh)],
         [("", "", "", "Director", "Owner", "Provider")[s % 6] for s in sh],
-        [
-            f"{a} {b} {t}" if s % 9 else f"{ln}, {fn}"
-            for a, b, t, ln, fn, s in zip(adj, noun, ntype, last, first, sh)
-        ],
-        [
-            f"{n} {st} {t}." if h else ""
-            for n, st, t, h in zip(number, streets, types, address)
-        ],
+        [f"{a} {b} {t}" if s % 9 else f"{ln}, {fn}" for a, b, t, ln, fn, s in zip(adj, noun, ntype, last, first, sh)],
+        [f"{n} {st} {t}." if h else "" for n, st, t, h in zip(number, streets, types, address)],
         [c if h or s % 2 else "" for c, h, s in zip(cities, address, sh)],
         [full if s % 4 else code for (full, code), s in zip(states, sh)],
         [f"{z:05d}" if h else "" for z, h in zip(postal, address)],

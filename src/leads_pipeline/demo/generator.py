@@ -48,9 +48,7 @@ class GenerationSummary:
     @property
     def source_records(self) -> int:
         """Records in the agency files (all months)."""
-        return sum(
-            n for path, n in self.files.items() if path.startswith(BUCKET_PREFIX)
-        )
+        return sum(n for path, n in self.files.items() if path.startswith(BUCKET_PREFIX))
 
     @property
     def records_per_second(self) -> float:
@@ -82,13 +80,9 @@ def generate_bucket(
     plan = make_plan(rows, months, seed, start, quirks)
     crm_rows = crm_export.crm_size(plan) if crm else 0
     if not phone_capacity_ok(plan, crm_rows * 2):
-        raise ValueError(
-            f"rows={rows:,} x months={months} needs more distinct phone numbers than there are"
-        )
+        raise ValueError(f"rows={rows:,} x months={months} needs more distinct phone numbers than there are")
     _refuse_stale_files(out_dir, plan)
-    say(
-        f"{plan.total_facilities:,} facilities, {months} snapshot(s) from {plan.start:%Y-%m-%d}"
-    )
+    say(f"{plan.total_facilities:,} facilities, {months} snapshot(s) from {plan.start:%Y-%m-%d}")
 
     days = [d.isoformat() for d in plan.snapshots]
     sink = TruthWriter(out_dir / "_truth", SOURCES, days) if truth else None
@@ -97,9 +91,7 @@ def generate_bucket(
     crm_matches = 0
     if crm:
         path = out_dir / "crm" / f"salesforce_leads_{plan.snapshots[-1]:%Y%m%d}.csv"
-        crm_matches = crm_export.write(
-            plan, path, crm_rows, sink.crm if sink else None, say
-        )
+        crm_matches = crm_export.write(plan, path, crm_rows, sink.crm if sink else None, say)
         files[path.relative_to(out_dir).as_posix()] = crm_rows
 
     details = tally.as_dict()
@@ -109,9 +101,7 @@ def generate_bucket(
             "rows": rows, "months": months, "seed": seed, "start": plan.start.isoformat(),
             "quirks": quirks, "crm": crm,
         }  # fmt: skip
-        sink.write_summary(
-            {"parameters": parameters, "snapshots": days, "files": files, **details}
-        )
+        sink.write_summary({"parameters": parameters, "snapshots": days, "files": files, **details})
         sink.close()
     summary = GenerationSummary(
         out_dir=out_dir,
@@ -128,9 +118,7 @@ def generate_bucket(
         details=details,
     )
     total = summary.source_records + crm_rows
-    say(
-        f"done: {total:,} records in {summary.seconds:.1f}s ({summary.records_per_second:,.0f}/s)"
-    )
+    say(f"done: {total:,} records in {summary.seconds:.1f}s ({summary.records_per_second:,.0f}/s)")
     return summary
 
 
@@ -157,9 +145,7 @@ def _write_sources(
         ids = np.arange(lo, min(lo + CHUNK, plan.total_facilities), dtype=np.int64)
         _chunk(plan, ids, ranks, writers, sink, tally)
         written = sum(w.records for per_source in writers for w in per_source)
-        say(
-            f"{ids[-1] + 1:,}/{plan.total_facilities:,} facilities, {written:,} records"
-        )
+        say(f"{ids[-1] + 1:,}/{plan.total_facilities:,} facilities, {written:,} records")
     files = {}
     for per_source in writers:
         for w in per_source:
@@ -197,9 +183,7 @@ def _chunk(
 ) -> None:
     fac = population.build(plan, ids)
     prof = profile.build(plan, fac)
-    per_facility = np.zeros(
-        (3, len(fac)), dtype=np.int64
-    )  # listings that appear, per source
+    per_facility = np.zeros((3, len(fac)), dtype=np.int64)  # listings that appear, per source
     snapshots = [d.isoformat() for d in plan.snapshots]
     for s, layout_cls in enumerate(LAYOUTS):
         lst = records.expand(plan, fac, s, ranks[s])
@@ -224,9 +208,7 @@ def _chunk(
 _CHANGE = {1: "inserted", 2: "updated", 3: "deleted"}
 
 
-def _transitions(
-    lst: records.Listings, m: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _transitions(lst: records.Listings, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     now = lst.alive[m]
     before = lst.alive[m - 1] if m else np.zeros_like(now)
     return now & ~before, before & ~now, now & before & (lst.updated[m] >= 0)
@@ -279,9 +261,7 @@ def _write_truth(
         events["deleted"] += int(dele.sum())
 
 
-def _tally_pairs(
-    fac: population.Facilities, per_facility: np.ndarray, tally: Tally
-) -> None:
+def _tally_pairs(fac: population.Facilities, per_facility: np.ndarray, tally: Tally) -> None:
     k = per_facility.sum(axis=0)
     present = k > 0
     tally.facilities += int(present.sum())

@@ -61,9 +61,7 @@ class Rng:
 
     def unit(self, stream: str, *parts: Part) -> np.ndarray:
         """Uniform floats in [0, 1)."""
-        return (self.u64(stream, *parts) >> np.uint64(11)).astype(np.float64) * (
-            2.0**-53
-        )
+        return (self.u64(stream, *parts) >> np.uint64(11)).astype(np.float64) * (2.0**-53)
 
     def below(self, n: int, stream: str, *parts: Part) -> np.ndarray:
         """Integers in [0, n)."""

@@ -63,31 +63,22 @@ class Layout:
     # updatable field -> contract columns it feeds
     contract: dict[str, tuple[str, ...]]
 
-    def __init__(
-        self, plan: Plan, fac: Facilities, prof: Profile, lst: Listings
-    ) -> None:
+    def __init__(self, plan: Plan, fac: Facilities, prof: Profile, lst: Listings) -> None:
         self.plan, self.lst = plan, lst
         self.q = quirk_mod.draw(plan, lst.rid, self.source, fac.steady[lst.fi])
         # A facility listed twice in one file often has its phone typed another way.
-        retyped = (lst.copy == 1) & (
-            plan.rng.unit("dup_phone_style", lst.rid) < plan.quirk_rate(0.5)
-        )
+        retyped = (lst.copy == 1) & (plan.rng.unit("dup_phone_style", lst.rid) < plan.quirk_rate(0.5))
         self.q.phone_style |= retyped & ~self.q.phone_hidden
         self.v = Listed(plan, fac, prof, lst, self.q)
         self.fields = UPDATABLE[self.source]
         # Cells are quoted once here, then reused for every month.
-        self.static = {
-            col: quote_column(values) for col, values in self.static_columns().items()
-        }
+        self.static = {col: quote_column(values) for col, values in self.static_columns().items()}
         for name, mask in self.hidden_fields().items():
             freeze(lst, name, mask)
         everyone = np.arange(len(lst))
         zeros = np.zeros(len(lst), dtype=np.int32)
         self.base = {
-            name: {
-                col: quote_column(values)
-                for col, values in self.field_columns(name, everyone, zeros).items()
-            }
+            name: {col: quote_column(values) for col, values in self.field_columns(name, everyone, zeros).items()}
             for name in self.fields
         }
 
@@ -99,9 +90,7 @@ class Layout:
     def static_columns(self) -> Columns:
         raise NotImplementedError
 
-    def field_columns(
-        self, name: str, idx: np.ndarray, versions: np.ndarray
-    ) -> Columns:
+    def field_columns(self, name: str, idx: np.ndarray, versions: np.ndarray) -> Columns:
         raise NotImplementedError
 
     def hidden_fields(self) -> dict[str, np.ndarray]:

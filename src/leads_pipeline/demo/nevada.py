@@ -68,10 +68,7 @@ class Nevada(Layout):
         home_type = v.draw(100, "home_type")
         # Municipal programs hold permits; clubs and gyms hold accommodation licenses.
         programs = np.asarray(
-            [
-                b.endswith(("Youth Program", "Kids Camp"))
-                for b in v.take(v.prof.business)
-            ],
+            [b.endswith(("Youth Program", "Kids Camp")) for b in v.take(v.prof.business)],
             dtype=bool,
         )
         ctype = np.select(
@@ -89,11 +86,7 @@ class Nevada(Layout):
         bad_pick = v.draw(len(text.IMPOSSIBLE_DATES), "bad_date_pick").tolist()
         for i in np.flatnonzero(q.bad_date).tolist():
             issued[i] = text.IMPOSSIBLE_DATES[bad_pick[i]]
-        self.exp_month = (
-            (self.plan.start.year * 12 + self.plan.start.month - 1)
-            - 13
-            + v.draw(24, "expires")
-        )
+        self.exp_month = (self.plan.start.year * 12 + self.plan.start.month - 1) - 13 + v.draw(24, "expires")
         self.multi = v.draw(100, "multi_contact")
         self.contact_case = v.draw(4, "multi_format")
         half = q.half_empty
@@ -130,9 +123,7 @@ class Nevada(Layout):
             "contact": half,
         }
 
-    def field_columns(
-        self, name: str, idx: np.ndarray, versions: np.ndarray
-    ) -> Columns:
+    def field_columns(self, name: str, idx: np.ndarray, versions: np.ndarray) -> Columns:
         v, half = self.v, self.q.half_empty[idx].tolist()
         if name == "phone":
             return {"Phone": v.phones(idx, versions, text.DASHED)}
@@ -147,12 +138,7 @@ class Nevada(Layout):
             return {"Address": out}
         if name == "status":
             alt = (versions % 2 == 1).tolist()
-            return {
-                "Status": [
-                    "" if h else ("Inactive" if a else "Active")
-                    for h, a in zip(half, alt)
-                ]
-            }
+            return {"Status": ["" if h else ("Inactive" if a else "Active") for h, a in zip(half, alt)]}
         if name == "expiration":
             months = (self.exp_month[idx] + 12 * versions).tolist()
             dates = [text.month_end_mdy(mi) for mi in months]
@@ -161,16 +147,10 @@ class Nevada(Layout):
             return {"Primary Contact Name": self._contacts(idx, versions, half)}
         raise KeyError(name)
 
-    def _contacts(
-        self, idx: np.ndarray, versions: np.ndarray, half: list[bool]
-    ) -> list[str]:
+    def _contacts(self, idx: np.ndarray, versions: np.ndarray, half: list[bool]) -> list[str]:
         first, last = self.v.contact(idx, versions)
-        other_first = self.v.rng.below(
-            len(pools.FIRST_NAMES), "contact2_first", self.v.rid[idx]
-        ).tolist()
-        other_last = self.v.rng.below(
-            len(pools.LAST_NAMES), "contact2_last", self.v.rid[idx]
-        ).tolist()
+        other_first = self.v.rng.below(len(pools.FIRST_NAMES), "contact2_first", self.v.rid[idx]).tolist()
+        other_last = self.v.rng.below(len(pools.LAST_NAMES), "contact2_last", self.v.rid[idx]).tolist()
         multi = (self.multi[idx] < 6).tolist()
         style = self.contact_case[idx].tolist()
         out = []

@@ -56,9 +56,7 @@ AGE_LABELS = (
 
 # Left-packed age cells for (youngest, oldest) group = lo * 4 + hi; 16 is a blank row.
 AGE_ROWS = {
-    lo * 4 + hi: tuple(list(AGE_LABELS[lo : hi + 1]) + [""] * (3 - hi + lo))
-    for lo in range(4)
-    for hi in range(lo, 4)
+    lo * 4 + hi: tuple(list(AGE_LABELS[lo : hi + 1]) + [""] * (3 - hi + lo)) for lo in range(4) for hi in range(lo, 4)
 } | {16: ("", "", "", "")}
 
 HOURS = (
@@ -82,11 +80,7 @@ HOURS = (
     "5:30AM - 11:59PM",
     "12:00AM - 12:00AM",
 )
-EVENING = {
-    h
-    for h in HOURS
-    if h.endswith(("7:00PM", "10:30PM", "11:30PM", "11:59PM", "12:00AM"))
-}
+EVENING = {h for h in HOURS if h.endswith(("7:00PM", "10:30PM", "11:30PM", "11:59PM", "12:00AM"))}
 CLOSED = "CLOSED"
 # (weight, builder of the seven day cells from two opening-hour strings)
 WEEK_SHAPES = (
@@ -97,11 +91,7 @@ WEEK_SHAPES = (
     (2, lambda a, b: (CLOSED,) * 5 + (a, a)),
     (3, lambda a, b: (a, a, a, a, a, b, CLOSED)),
 )
-SCHEDULES = [
-    shape(HOURS[h], HOURS[(h + 1) % len(HOURS)])
-    for _, shape in WEEK_SHAPES
-    for h in range(len(HOURS))
-]
+SCHEDULES = [shape(HOURS[h], HOURS[(h + 1) % len(HOURS)]) for _, shape in WEEK_SHAPES for h in range(len(HOURS))]
 SCHEDULE_WEIGHTS = np.asarray(
     [w * (6 if h < 10 else 1) for w, _ in WEEK_SHAPES for h in range(len(HOURS))],
     dtype=np.float64,
@@ -125,9 +115,7 @@ class Oklahoma(Layout):
     def keys(self) -> list[str]:
         if not hasattr(self, "_keys"):
             number = (10_000 + block_shuffle(self.lst.rank)).tolist()
-            prefix = np.where(
-                self.v.take(self.v.fac.kind) == CENTER, "K83", "K82"
-            ).tolist()
+            prefix = np.where(self.v.take(self.v.fac.kind) == CENTER, "K83", "K82").tolist()
             self._keys = [f"{p}{n:07d}" for p, n in zip(prefix, number)]
         return self._keys
 
@@ -152,9 +140,7 @@ class Oklahoma(Layout):
         for i in np.flatnonzero(q.trailing_name).tolist():
             company[i] += " "
 
-        kinds_text = np.where(
-            kind == CENTER, "CHILD CARE CENTER", "CHILD CARE FAMILY"
-        ).tolist()
+        kinds_text = np.where(kind == CENTER, "CHILD CARE CENTER", "CHILD CARE FAMILY").tolist()
         type_license = [f"{t} - {k}" for t, k in zip(kinds_text, self.keys())]
 
         half = q.half_empty
@@ -162,16 +148,11 @@ class Oklahoma(Layout):
         self.year_round = v.chance(0.85, "year_round").tolist()
         self.subsidized = v.chance(0.6, "subsidy")
         self.contract_no = (10_000 + v.draw(60_000, "subsidy_contract")).tolist()
-        combo = np.where(
-            half, 16, v.take(v.prof.age_lo) * 4 + v.take(v.prof.age_hi)
-        ).tolist()
+        combo = np.where(half, 16, v.take(v.prof.age_lo) * 4 + v.take(v.prof.age_hi)).tolist()
         self.aa3 = [AGE_ROWS[c][2] for c in combo]
         self.schedule0 = v.rng.weighted(SCHEDULE_WEIGHTS, "schedule", v.rid)
         self.schedule_step = 1 + v.draw(len(SCHEDULES) - 1, "schedule_step")
-        evening = [
-            SCHEDULES[p][0] in EVENING or SCHEDULES[p][5] in EVENING
-            for p in self.schedule0.tolist()
-        ]
+        evening = [SCHEDULES[p][0] in EVENING or SCHEDULES[p][5] in EVENING for p in self.schedule0.tolist()]
         self.evening = evening
 
         streets = v.street_lines(OK)
@@ -181,28 +162,19 @@ class Oklahoma(Layout):
         caregiver_upper = v.chance(0.12, "caregiver_upper").tolist()
         self.caregiver_upper = caregiver_upper
         stars = (1 + v.draw(5, "stars")).tolist()
-        since = np.maximum(v.take(v.prof.opened), MONITORING_FROM) + v.draw(
-            60, "monitoring_jitter"
-        )
+        since = np.maximum(v.take(v.prof.opened), MONITORING_FROM) + v.draw(60, "monitoring_jitter")
         since_text = text.iso(since)
         cols: Columns = {
             "Type License": type_license,
             "Company": company,
             "Year Round": ["Year Round" if y else "" for y in self.year_round],
-            "Daytime Hours": np.where(
-                v.chance(0.97, "daytime"), "Daytime Hours", ""
-            ).tolist(),
-            "Star Level": [
-                "" if h else f"{s} Star Level Program" for h, s in zip(self.half, stars)
-            ],
+            "Daytime Hours": np.where(v.chance(0.97, "daytime"), "Daytime Hours", "").tolist(),
+            "Star Level": ["" if h else f"{s} Star Level Program" for h, s in zip(self.half, stars)],
             "Address1": streets,
             "City": city,
             "State": state,
             "Zip": zips,
-            "License Monitoring Since": [
-                "" if h else f"Monitoring since {d}"
-                for h, d in zip(self.half, since_text)
-            ],
+            "License Monitoring Since": ["" if h else f"Monitoring since {d}" for h, d in zip(self.half, since_text)],
         }
         for k, col in enumerate(AGES):
             cols[col] = [AGE_ROWS[c][k] for c in combo]
@@ -217,9 +189,7 @@ class Oklahoma(Layout):
             "email": no_email,
         }
 
-    def field_columns(
-        self, name: str, idx: np.ndarray, versions: np.ndarray
-    ) -> Columns:
+    def field_columns(self, name: str, idx: np.ndarray, versions: np.ndarray) -> Columns:
         v = self.v
         ids = idx.tolist()
         if name == "phone":
@@ -227,31 +197,17 @@ class Oklahoma(Layout):
         if name == "unit":
             return {"Address2": v.units(idx, versions)}
         if name == "capacity":
-            cap = v.prof.capacity[v.fi[idx]] + versions * (
-                1 + v.rng.below(10, "cap_step", v.rid[idx])
-            )
-            return {
-                "Total Cap": [
-                    "" if self.half[i] else str(c) for i, c in zip(ids, cap.tolist())
-                ]
-            }
+            cap = v.prof.capacity[v.fi[idx]] + versions * (1 + v.rng.below(10, "cap_step", v.rid[idx]))
+            return {"Total Cap": ["" if self.half[i] else str(c) for i, c in zip(ids, cap.tolist())]}
         if name == "subsidy":
             return self._subsidy(idx, versions)
         if name == "schedule":
-            pattern = (self.schedule0[idx] + versions * self.schedule_step[idx]) % len(
-                SCHEDULES
-            )
-            days = [
-                ("",) * 7 if self.half[i] else SCHEDULES[p]
-                for i, p in zip(ids, pattern.tolist())
-            ]
+            pattern = (self.schedule0[idx] + versions * self.schedule_step[idx]) % len(SCHEDULES)
+            days = [("",) * 7 if self.half[i] else SCHEDULES[p] for i, p in zip(ids, pattern.tolist())]
             return {day: [d[k] for d in days] for k, day in enumerate(DAYS)}
         if name == "contact":
             first, last = v.contact(idx, versions)
-            role = [
-                "Director" if self.kind[i] == CENTER else "Primary Caregiver"
-                for i in ids
-            ]
+            role = ["Director" if self.kind[i] == CENTER else "Primary Caregiver" for i in ids]
             out = []
             for k, i in enumerate(ids):
                 person = f"{pools.FIRST_NAMES[first[k]]} {pools.LAST_NAMES[last[k]]}"
@@ -269,21 +225,15 @@ class Oklahoma(Layout):
         for k, i in enumerate(ids):
             accepts.append("Accepts Subsidy" if on[k] else "")
             contract.append(
-                f"Subsidy Contract Number: {self.contract_no[i]}"
-                if on[k]
-                else "Subsidy Contract Number: N/A"
+                f"Subsidy Contract Number: {self.contract_no[i]}" if on[k] else "Subsidy Contract Number: N/A"
             )
             if self.q.shifted_tail[i]:
                 # The export slides the neighbouring flags into these two columns.
                 if on[k]:
                     school.append("Accepts Subsidy")
-                    evening.append(
-                        "Daytime Hours" if self.year_round[i] else "Evening Hours"
-                    )
+                    evening.append("Daytime Hours" if self.year_round[i] else "Evening Hours")
                 else:
-                    school.append(
-                        "Year Round" if self.year_round[i] else "Daytime Hours"
-                    )
+                    school.append("Year Round" if self.year_round[i] else "Daytime Hours")
                     evening.append(self.aa3[i])
             else:
                 school.append("" if self.year_round[i] else "School Year Only")

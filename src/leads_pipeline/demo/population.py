@@ -67,16 +67,12 @@ def _chains(rng: Rng, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return head, chain.astype(np.int8), site
 
 
-def _presence(
-    rng: Rng, key: np.ndarray, kind: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _presence(rng: Rng, key: np.ndarray, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(listed (3, n), home source) for presence keys (the operator for chain sites)."""
     home = rng.weighted(np.asarray(HOME_SOURCE_WEIGHTS), "home_source", key)
     # Oklahoma lists child care only: "other" facilities live in Nevada or Texas.
     other = kind == OTHER
-    home = np.where(
-        other & (home == OK), np.where(rng.below(2, "home_alt", key) == 0, NV, TX), home
-    )
+    home = np.where(other & (home == OK), np.where(rng.below(2, "home_alt", key) == 0, NV, TX), home)
     u = rng.unit("shared", key)
     extra = (home + 1 + rng.below(2, "shared_pick", key)) % 3
     listed = np.zeros((3, len(key)), dtype=bool)
@@ -104,9 +100,7 @@ def build(plan: Plan, ids: np.ndarray) -> Facilities:
     listed[OK, pair] = True  # an Oklahoma owner's center and home are both in its file
     state = np.where(pair, OK, home).astype(np.int8)
     fresh = ids - plan.base_facilities
-    birth = np.where(fresh < 0, 0, 1 + fresh // max(1, plan.new_per_month)).astype(
-        np.int16
-    )
+    birth = np.where(fresh < 0, 0, 1 + fresh // max(1, plan.new_per_month)).astype(np.int16)
     steady = (rng.unit("steady", ids) < P_STEADY) & (chain == NO_CHAIN)
     respelled = np.full(len(ids), -1, dtype=np.int8)
     start = rng.below(3, "respell_source", ids)

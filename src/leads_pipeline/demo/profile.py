@@ -22,9 +22,7 @@ NUMBERED_STREETS = 200  # Oklahoma-style "NW 38TH"
 FARM_ROADS = 150  # Texas-style "FM 685"
 
 _PLACE_ROWS = {
-    state: [
-        (city, county, z) for city, county, zips in pools.PLACES[state][2] for z in zips
-    ]
+    state: [(city, county, z) for city, county, zips in pools.PLACES[state][2] for z in zips]
     for state in pools.STATE_ORDER
 }
 PLACE_CITY = {s: [r[0] for r in rows] for s, rows in _PLACE_ROWS.items()}
@@ -79,9 +77,7 @@ def build(plan: Plan, fac: Facilities) -> Profile:
     # Sites of one operator share the owner (an Oklahoma pair: one person, two licenses).
     owner_first = rng.below(len(pools.FIRST_NAMES), "owner_first", name_key)
     owner_last = rng.below(len(pools.LAST_NAMES), "owner_last", name_key)
-    person_named = (
-        (fac.kind == HOME) & (fac.chain == 0) & (rng.unit("person_named", ids) < 0.35)
-    )
+    person_named = (fac.kind == HOME) & (fac.chain == 0) & (rng.unit("person_named", ids) < 0.35)
     suffix = rng.weighted(np.asarray(pools.LEGAL_SUFFIX_WEIGHTS), "suffix", name_key)
     # Gyms and municipal programs are never an LLC here: INC or nothing.
     inc = pools.LEGAL_SUFFIXES.index("INC")
@@ -93,21 +89,15 @@ def build(plan: Plan, fac: Facilities) -> Profile:
 
     # An owner's center and family home carry one business name and one email.
     name_kind = np.where(fac.chain == OPERATOR_PAIR, CENTER, fac.kind).astype(np.int8)
-    business = _business_names(
-        plan, fac, name_kind, name_key, owner_first, owner_last, place
-    )
+    business = _business_names(plan, fac, name_kind, name_key, owner_first, owner_last, place)
     location = _locations(plan, fac, street)
 
     phone_key = np.where(chained, head, ids)
     email_shape, own_domain, name_words = _emails(plan, fac, name_kind, name_key)
 
     is_home = fac.kind == HOME
-    contact_first = np.where(
-        is_home, owner_first, rng.below(len(pools.FIRST_NAMES), "contact_first", ids)
-    )
-    contact_last = np.where(
-        is_home, owner_last, rng.below(len(pools.LAST_NAMES), "contact_last", ids)
-    )
+    contact_first = np.where(is_home, owner_first, rng.below(len(pools.FIRST_NAMES), "contact_first", ids))
+    contact_last = np.where(is_home, owner_last, rng.below(len(pools.LAST_NAMES), "contact_last", ids))
 
     capacity = _capacity(plan, fac)
     age_lo, age_hi = _ages(plan, fac)
@@ -140,9 +130,7 @@ def build(plan: Plan, fac: Facilities) -> Profile:
     )
 
 
-def _address_core(
-    plan: Plan, fac: Facilities
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _address_core(plan: Plan, fac: Facilities) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(house number, street, place): unique per facility within its state."""
     number, street, place = _raw_address(plan, fac.ids, fac.state)
     # Sites of one operator always differ in house number from each other and from the
@@ -154,9 +142,7 @@ def _address_core(
     return number, street, place
 
 
-def _raw_address(
-    plan: Plan, ids: np.ndarray, states: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _raw_address(plan: Plan, ids: np.ndarray, states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     number = np.zeros(len(ids), dtype=np.int64)
     street = np.zeros(len(ids), dtype=np.int64)
     place = np.zeros(len(ids), dtype=np.int64)
@@ -167,9 +153,7 @@ def _raw_address(
         zips, streets = len(PLACE_ZIP[code]), street_count(state)
         size = zips * STREET_NUMBERS * streets
         if plan.total_facilities > size:
-            raise ValueError(
-                f"too many facilities for unique {code} addresses ({size:,})"
-            )
+            raise ValueError(f"too many facilities for unique {code} addresses ({size:,})")
         idx = affine_permutation(ids[sel], size, salt=plan.seed * 31 + state)
         place[sel] = idx % zips
         rest = idx // zips
@@ -178,18 +162,12 @@ def _raw_address(
     return number, street, place
 
 
-def _street_shape(
-    plan: Plan, fac: Facilities, street: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _street_shape(plan: Plan, fac: Facilities, street: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rng = plan.rng
     named = street < len(pools.STREET_NAMES)
-    predir = np.where(
-        rng.unit("predir", fac.ids) < 0.3, rng.below(4, "predir_pick", fac.ids), -1
-    )
+    predir = np.where(rng.unit("predir", fac.ids) < 0.3, rng.below(4, "predir_pick", fac.ids), -1)
     # Oklahoma numbered streets carry a quadrant (NW 38TH ST).
-    predir = np.where(
-        ~named & (fac.state == OK), 4 + rng.below(4, "quadrant", fac.ids), predir
-    )
+    predir = np.where(~named & (fac.state == OK), 4 + rng.below(4, "quadrant", fac.ids), predir)
     predir = np.where(~named & (fac.state == TX), -1, predir)
     stype = rng.weighted(np.asarray(pools.STREET_TYPE_WEIGHTS), "stype", fac.ids)
     stype = np.where(rng.unit("no_type", fac.ids) < 0.03, -1, stype)
@@ -201,9 +179,7 @@ def _units(plan: Plan, fac: Facilities) -> tuple[np.ndarray, list[str]]:
     rng = plan.rng
     rate = np.select([fac.kind == CENTER, fac.kind == OTHER], [0.15, 0.10], 0.02)
     has = rng.unit("unit", fac.ids) < rate
-    utype = np.where(
-        has, rng.weighted(np.asarray([60, 15, 10, 10, 5]), "unit_type", fac.ids), -1
-    )
+    utype = np.where(has, rng.weighted(np.asarray([60, 15, 10, 10, 5]), "unit_type", fac.ids), -1)
     values = [""] * len(fac)
     some = np.flatnonzero(has)
     ids = fac.ids[some]
@@ -280,9 +256,7 @@ def _business_names(
                 for s, x in zip(fac.state[rows].tolist(), place[rows].tolist())
             ]
             made = [
-                f"{c} Community Youth Program"
-                if q < 90
-                else f"{c} Parks & Rec Kids Camp"
+                f"{c} Community Youth Program" if q < 90 else f"{c} Parks & Rec Kids Camp"
                 for c, q in zip(cities, pattern[rows].tolist())
             ]
         elif code == 2:
@@ -290,20 +264,11 @@ def _business_names(
         elif code == 3:
             made = [f"{x} {y}" for x, y in zip(col("ln", rows), col("ht", rows))]
         elif code == 4:
-            made = [
-                f"{x} {y} {z}"
-                for x, y, z in zip(col("a", rows), col("b", rows), col("ht", rows))
-            ]
+            made = [f"{x} {y} {z}" for x, y, z in zip(col("a", rows), col("b", rows), col("ht", rows))]
         elif code == 5:
-            made = [
-                f"{x} {y} {z}"
-                for x, y, z in zip(col("a", rows), col("b", rows), col("t", rows))
-            ]
+            made = [f"{x} {y} {z}" for x, y, z in zip(col("a", rows), col("b", rows), col("t", rows))]
         elif code == 6:
-            made = [
-                f"The {x} {y} {z}"
-                for x, y, z in zip(col("a", rows), col("b", rows), col("t", rows))
-            ]
+            made = [f"The {x} {y} {z}" for x, y, z in zip(col("a", rows), col("b", rows), col("t", rows))]
         elif code == 7:
             made = [f"{y} {z}" for y, z in zip(col("b", rows), col("t", rows))]
         elif code == 8:
@@ -311,33 +276,21 @@ def _business_names(
         elif code == 9:
             made = [
                 f"{d % 9 + 1}{_ordinal_suffix(d % 9 + 1)} {y} {z}"
-                for d, y, z in zip(
-                    digits[rows].tolist(), col("b", rows), col("t", rows)
-                )
+                for d, y, z in zip(digits[rows].tolist(), col("b", rows), col("t", rows))
             ]
         elif code == 10:
-            made = [
-                f"{d} {x} {z}"
-                for d, x, z in zip(
-                    digits[rows].tolist(), col("a", rows), col("t", rows)
-                )
-            ]
+            made = [f"{d} {x} {z}" for d, x, z in zip(digits[rows].tolist(), col("a", rows), col("t", rows))]
         elif code == 11:
             made = [
                 f"{_LETTERS[d % 18]} {_LETTERS[d // 18 % 18]} {y} {z}"
-                for d, y, z in zip(
-                    digits[rows].tolist(), col("b", rows), col("t", rows)
-                )
+                for d, y, z in zip(digits[rows].tolist(), col("b", rows), col("t", rows))
             ]
         elif code == 12:
             made = [f"{s} {z}" for s, z in zip(col("st", rows), col("t", rows))]
         elif code == 13:
             made = [f"{x} {z}" for x, z in zip(col("a", rows), col("t", rows))]
         else:
-            made = [
-                f"{f}'s {x} {y}"
-                for f, x, y in zip(col("fn", rows), col("a", rows), col("b", rows))
-            ]
+            made = [f"{f}'s {x} {y}" for f, x, y in zip(col("fn", rows), col("a", rows), col("b", rows))]
         for i, name in zip(rows.tolist(), made):
             out[i] = name
     return out
@@ -348,10 +301,7 @@ def _locations(plan: Plan, fac: Facilities, street: np.ndarray) -> list[str]:
     rng = plan.rng
     located = (fac.chain == BRAND_CHAIN) & (rng.unit("chain_located", fac.head) < 0.6)
     names = pools.STREET_NAMES
-    return [
-        names[s % len(names)].split()[0] if loc else ""
-        for loc, s in zip(located.tolist(), street.tolist())
-    ]
+    return [names[s % len(names)].split()[0] if loc else "" for loc, s in zip(located.tolist(), street.tolist())]
 
 
 def _emails(
@@ -364,9 +314,7 @@ def _emails(
     domain = rng.weighted(np.asarray(pools.EMAIL_DOMAIN_WEIGHTS), "email_domain", key)
     shape = style * 1000 + digits * 10 + domain
     own = (rng.unit("own_domain", key) < 0.25) & (name_kind != HOME)
-    words = rng.below(len(pools.NAME_ADJECTIVES), "adj", key) * 1000 + rng.below(
-        len(pools.NAME_NOUNS), "noun", key
-    )
+    words = rng.below(len(pools.NAME_ADJECTIVES), "adj", key) * 1000 + rng.below(len(pools.NAME_NOUNS), "noun", key)
     return shape, own, words
 
 
@@ -411,9 +359,7 @@ def email_addresses(prof: Profile, rows: np.ndarray) -> tuple[list[str], list[st
     return local, domains
 
 
-def _local_parts(
-    code: int, fn: list[str], ln: list[str], w: list[str], d: list[int]
-) -> list[str]:
+def _local_parts(code: int, fn: list[str], ln: list[str], w: list[str], d: list[int]) -> list[str]:
     """Local parts of one pattern (see the codes in email_addresses)."""
     fixed = {5: "director", 6: "info", 7: "office", 8: "admin"}
     if code in fixed:
@@ -468,11 +414,7 @@ def _opened(plan: Plan, fac: Facilities) -> np.ndarray:
         [add_months(plan.start, m).toordinal() for m in range(plan.months)],
         dtype=np.int64,
     )
-    new = (
-        snap[np.minimum(births, plan.months - 1)]
-        - 10
-        - rng.below(70, "opened_new", fac.ids)
-    )
+    new = snap[np.minimum(births, plan.months - 1)] - 10 - rng.below(70, "opened_new", fac.ids)
     return np.where(births > 0, new, old)
 
 

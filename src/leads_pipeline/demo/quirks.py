@@ -46,10 +46,7 @@ class Quirks:
         return self.phone_blank | self.phone_junk
 
     def counts_where(self, mask: np.ndarray) -> dict[str, int]:
-        return {
-            name: int((getattr(self, name) & mask).sum())
-            for name in self.__dataclass_fields__
-        }
+        return {name: int((getattr(self, name) & mask).sum()) for name in self.__dataclass_fields__}
 
 
 def draw(plan: Plan, rid: np.ndarray, source: int, steady: np.ndarray) -> Quirks:
@@ -62,11 +59,7 @@ def draw(plan: Plan, rid: np.ndarray, source: int, steady: np.ndarray) -> Quirks
     u_phone = rng.unit("quirk_phone", rid)
     blank = (u_phone < plan.quirk_rate(PHONE_BLANK)) & ~steady
     junk = ~blank & ~steady & (u_phone < plan.quirk_rate(PHONE_BLANK + PHONE_JUNK))
-    style = (
-        ~blank
-        & ~junk
-        & (u_phone < plan.quirk_rate(PHONE_BLANK + PHONE_JUNK + PHONE_OTHER_STYLE))
-    )
+    style = ~blank & ~junk & (u_phone < plan.quirk_rate(PHONE_BLANK + PHONE_JUNK + PHONE_OTHER_STYLE))
     # Quirks only where the agency has the column: emails in OK and TX, dates in NV and TX.
     none = np.zeros(len(rid), dtype=bool)
     broken = hit("broken_quote", BROKEN_QUOTE) if source == TX else none

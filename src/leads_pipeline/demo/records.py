@@ -45,9 +45,7 @@ class Listings:
         return len(self.fi)
 
 
-def listing_ids(
-    facility_ids: np.ndarray, source: int, copy: np.ndarray | int
-) -> np.ndarray:
+def listing_ids(facility_ids: np.ndarray, source: int, copy: np.ndarray | int) -> np.ndarray:
     return (facility_ids * 8 + source * 2 + copy).astype(np.int64)
 
 
@@ -63,9 +61,7 @@ def expand(plan: Plan, fac: Facilities, source: int, rank_start: int) -> Listing
     rank = rank_start + np.arange(len(fi), dtype=np.int64)
 
     late = rng.unit("late", rid) < P_LATE_LISTING
-    first = fac.birth[fi].astype(np.int64) + np.where(
-        late, 1 + rng.below(3, "late_by", rid), 0
-    )
+    first = fac.birth[fi].astype(np.int64) + np.where(late, 1 + rng.below(3, "late_by", rid), 0)
     alive = _lifecycle(plan, rid, first)
     versions, updated = _versions(plan, rid, source)
     listings = Listings(source, fi, copy, rid, rank, alive, versions, updated)
@@ -85,19 +81,14 @@ def _lifecycle(plan: Plan, rid: np.ndarray, first: np.ndarray) -> np.ndarray:
     return alive
 
 
-def _versions(
-    plan: Plan, rid: np.ndarray, source: int
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def _versions(plan: Plan, rid: np.ndarray, source: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
     rng = plan.rng
     fields = UPDATABLE[source]
     updated = np.full((plan.months, len(rid)), -1, dtype=np.int8)
     for m in range(1, plan.months):
         hit = rng.unit("update", rid, m) < P_UPDATE
         updated[m] = np.where(hit, rng.below(len(fields), "update_field", rid, m), -1)
-    versions = {
-        name: np.cumsum(updated == k, axis=0, dtype=np.int32)
-        for k, name in enumerate(fields)
-    }
+    versions = {name: np.cumsum(updated == k, axis=0, dtype=np.int32) for k, name in enumerate(fields)}
     return versions, updated
 
 

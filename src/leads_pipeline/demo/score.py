@@ -23,9 +23,7 @@ class PairScores:
 
     @property
     def precision(self) -> float:
-        return (
-            self.correct_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
-        )
+        return self.correct_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
 
     @property
     def recall(self) -> float:
@@ -44,9 +42,7 @@ def truth_records(truth_dir: Path) -> Iterator[tuple[RecordKey, str]]:
             yield (row["source"], row["natural_key"]), row["facility_id"]
 
 
-def pairwise_scores(
-    truth_dir: Path, clusters: Mapping[RecordKey, Hashable]
-) -> PairScores:
+def pairwise_scores(truth_dir: Path, clusters: Mapping[RecordKey, Hashable]) -> PairScores:
     """Score `clusters` ((source, natural_key) -> cluster id, e.g. a lead_id)."""
     per_facility: Counter[str] = Counter()
     per_cluster: Counter[Hashable] = Counter()

@@ -26,10 +26,7 @@ def quote_column(values: list[str]) -> list[str]:
     if not ("," in joined or "\n" in joined or '"' in joined or "\r" in joined):
         return values
     return [
-        ('"' + v.replace('"', '""') + '"')
-        if ("," in v or "\n" in v or '"' in v or "\r" in v)
-        else v
-        for v in values
+        ('"' + v.replace('"', '""') + '"') if ("," in v or "\n" in v or '"' in v or "\r" in v) else v for v in values
     ]
 
 

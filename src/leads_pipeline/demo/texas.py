@@ -63,9 +63,7 @@ class Texas(Layout):
 
     def keys(self) -> list[str]:
         if not hasattr(self, "_keys"):
-            self._keys = [
-                str(k) for k in (500_000 + block_shuffle(self.lst.rank)).tolist()
-            ]
+            self._keys = [str(k) for k in (500_000 + block_shuffle(self.lst.rank)).tolist()]
         return self._keys
 
     def static_columns(self) -> Columns:
@@ -81,13 +79,9 @@ class Texas(Layout):
 
         kind = v.take(v.fac.kind)
         pick = v.draw(100, "tx_type")
-        home = np.asarray(HOME_TYPES, dtype=object)[
-            np.searchsorted([60, 90], pick, side="right")
-        ]
+        home = np.asarray(HOME_TYPES, dtype=object)[np.searchsorted([60, 90], pick, side="right")]
         other = np.asarray(OTHER_TYPES, dtype=object)[pick % 2]
-        types = np.select(
-            [kind == CENTER, kind == HOME], [CENTER_TYPE, home], other
-        ).tolist()
+        types = np.select([kind == CENTER, kind == HOME], [CENTER_TYPE, home], other).tolist()
 
         half = q.half_empty
         self.half = half.tolist()
@@ -117,10 +111,7 @@ class Texas(Layout):
             "Monitoring Frequency": [""] * n,
         }
         for k, col in enumerate(AGE_FLAGS):
-            cols[col] = [
-                "N" if self.half[i] or not lo[i] <= k <= hi[i] else "Y"
-                for i in range(n)
-            ]
+            cols[col] = ["N" if self.half[i] or not lo[i] <= k <= hi[i] else "Y" for i in range(n)]
         return cols
 
     def hidden_fields(self) -> dict[str, np.ndarray]:
@@ -132,9 +123,7 @@ class Texas(Layout):
             "email": self.no_email | self.q.bad_email,
         }
 
-    def field_columns(
-        self, name: str, idx: np.ndarray, versions: np.ndarray
-    ) -> Columns:
+    def field_columns(self, name: str, idx: np.ndarray, versions: np.ndarray) -> Columns:
         v = self.v
         ids = idx.tolist()
         if name == "phone":
@@ -149,25 +138,13 @@ class Texas(Layout):
                 out.append(line + " " if self.trailing[i] else line)
             return {"Address": out}
         if name == "capacity":
-            cap = v.prof.capacity[v.fi[idx]] + versions * (
-                1 + v.rng.below(10, "cap_step", v.rid[idx])
-            )
-            return {
-                "Capacity": [
-                    "" if self.half[i] else str(c) for i, c in zip(ids, cap.tolist())
-                ]
-            }
+            cap = v.prof.capacity[v.fi[idx]] + versions * (1 + v.rng.below(10, "cap_step", v.rid[idx]))
+            return {"Capacity": ["" if self.half[i] else str(c) for i, c in zip(ids, cap.tolist())]}
         if name == "status":
             out = []
             for i, ver in zip(ids, versions.tolist()):
                 initial = self.initial[i] ^ (ver % 2 == 1)
-                out.append(
-                    ""
-                    if self.half[i]
-                    else "Initial Permit"
-                    if initial
-                    else "Full Permit"
-                )
+                out.append("" if self.half[i] else "Initial Permit" if initial else "Full Permit")
             return {"Status": out}
         if name == "email":
             return {"Email Address": v.emails(idx, versions, self.no_email)}

@@ -16,9 +16,7 @@ PHONE_JUNK = ("N/A", "NONE", "000-000-0000", "TBD", "0", "n/a")
 _LINE = [f"{n:04d}" for n in range(10_000)]
 
 
-def _styled(
-    style: int, a: list[int], e: list[int], ln: list[str], x: list[int]
-) -> list[str]:
+def _styled(style: int, a: list[int], e: list[int], ln: list[str], x: list[int]) -> list[str]:
     if style == DASHED:
         return [f"{p}-{q}-{r}" for p, q, r in zip(a, e, ln)]
     if style == PARENS:
@@ -34,9 +32,7 @@ def _styled(
     return [f"{p} {q} {r}" for p, q, r in zip(a, e, ln)]
 
 
-def phones(
-    numbers: np.ndarray, styles: np.ndarray | int, ext: np.ndarray | None = None
-) -> list[str]:
+def phones(numbers: np.ndarray, styles: np.ndarray | int, ext: np.ndarray | None = None) -> list[str]:
     """Render 10-digit numbers; `styles` is one style or one per number."""
     if isinstance(styles, int):
         styles = np.full(len(numbers), styles)
@@ -120,9 +116,7 @@ _BASE = len(pools.STREET_NAMES)
 
 
 def ordinal(n: int) -> str:
-    suffix = (
-        "TH" if 10 <= n % 100 <= 20 else {1: "ST", 2: "ND", 3: "RD"}.get(n % 10, "TH")
-    )
+    suffix = "TH" if 10 <= n % 100 <= 20 else {1: "ST", 2: "ND", 3: "RD"}.get(n % 10, "TH")
     return f"{n}{suffix}"
 
 
@@ -146,10 +140,7 @@ def _street_type(full: str, abbr: str) -> tuple[str, str, str]:
 # Lookup tables indexed by (code + 1, style): index 0 means "none".
 DIRECTIONAL_TEXT = [("", "", "")] + [_directional(f, a) for f, a in pools.DIRECTIONALS]
 TYPE_TEXT = [("", "", "")] + [_street_type(f, a) for f, a in pools.STREET_TYPES]
-STREET_TEXT = [
-    [street_name(i, state) for i in range(len(pools.STREET_NAMES) + 200)]
-    for state in range(3)
-]
+STREET_TEXT = [[street_name(i, state) for i in range(len(pools.STREET_NAMES) + 200)] for state in range(3)]
 
 
 def street_line(

@@ -49,16 +49,12 @@ class TruthWriter:
     the end, so the order (source, snapshot, facility) does not depend on chunking.
     """
 
-    def __init__(
-        self, folder: Path, sources: tuple[str, ...], snapshots: list[str]
-    ) -> None:
+    def __init__(self, folder: Path, sources: tuple[str, ...], snapshots: list[str]) -> None:
         self.folder = folder
         self._parts = folder / ".parts"
         self._parts.mkdir(parents=True, exist_ok=True)
         self._records = {s: self._part(f"records_{s}") for s in sources}
-        self._events = {
-            (s, d): self._part(f"events_{s}_{d}") for s in sources for d in snapshots
-        }
+        self._events = {(s, d): self._part(f"events_{s}_{d}") for s in sources for d in snapshots}
         self._crm = self._part("crm")
         self.crm = csv.writer(self._crm, lineterminator="\n")
 
@@ -89,9 +85,7 @@ class TruthWriter:
         self._parts.rmdir()
 
     def write_summary(self, summary: dict[str, Any]) -> None:
-        (self.folder / "summary.json").write_text(
-            json.dumps(summary, indent=2, sort_keys=True) + "\n"
-        )
+        (self.folder / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
 
 
 def _write(fh: TextIO, lines: Iterable[str]) -> None:
@@ -134,10 +128,6 @@ class Tally:
                 "sister_sites": self.sister_sites,
                 "sister_pairs": self.trap_pairs,
             },
-            "events": {
-                s: dict(sorted(c.items())) for s, c in sorted(self.events.items())
-            },
-            "quirks": {
-                s: dict(sorted(c.items())) for s, c in sorted(self.quirks.items())
-            },
+            "events": {s: dict(sorted(c.items())) for s, c in sorted(self.events.items())},
+            "quirks": {s: dict(sorted(c.items())) for s, c in sorted(self.quirks.items())},
         }
