@@ -36,7 +36,7 @@ from leads_pipeline.demo import generate_bucket  # noqa: E402
 from leads_pipeline.identity import resolve as identity  # noqa: E402
 from leads_pipeline.pipeline import execute  # noqa: E402
 from leads_pipeline.settings import Settings  # noqa: E402
-from leads_pipeline.transform import IDENTITY_SELECTOR, run_dbt  # noqa: E402
+from leads_pipeline.transform import BEFORE_IDENTITY, build_args, run_dbt  # noqa: E402
 from leads_pipeline.warehouse import Warehouse  # noqa: E402
 
 TARGET_SECONDS_PER_MILLION = 120.0
@@ -63,7 +63,7 @@ def prepare(work_dir: Path, records: int) -> Settings:
     rows = -(-records // SOURCES)
     timed("generate bucket", lambda: generate_bucket(bucket, rows=rows, months=1, seed=7, start=date(2024, 11, 1)))
     timed("ingest and parse lookups", lambda: execute(settings, "leads ingest", do_ingest=True, do_transform=False))
-    build = ["build", "--exclude-resource-type", "test", "unit_test", "--exclude", IDENTITY_SELECTOR]
+    build = build_args(BEFORE_IDENTITY, with_tests=False)
     timed("dbt first phase (staging to candidate pairs)", lambda: run_dbt(settings, build))
     ready.touch()
     return settings

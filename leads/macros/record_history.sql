@@ -57,7 +57,8 @@
 {%- endmacro %}
 
 
-{#- A record's own lead id: the id of the lead it anchors, and of its lead when it is alone. -#}
+{#- A record's own lead id: the id of the lead it anchors, and of its lead when it is alone. The
+    rule's one home: the resolve step reads the ids this computes (`own_lead_id`). -#}
 {% macro record_lead_id(source_column, natural_key_column) -%}
     {{ dbt.hash(dbt.concat([source_column, "':'", natural_key_column])) }}
 {%- endmacro %}

@@ -531,7 +531,7 @@ def open_alerts(warehouse: Warehouse, window_days: float = 7.0) -> list[OpenAler
     if not warehouse.table_exists(AUDIT_SCHEMA, ALERTS_TABLE):
         return []
     since = _now() - timedelta(days=window_days)
-    mark = "%s" if warehouse.target == "postgres" else "?"
+    mark = warehouse.mark
     rows = warehouse.query(
         f"SELECT alert_id, run_id, raised_at, kind, severity, source, file, message FROM {AUDIT_SCHEMA}.{ALERTS_TABLE} "
         f"WHERE acknowledged_at IS NULL AND raised_at >= {mark} ORDER BY raised_at",
@@ -580,7 +580,7 @@ def acknowledge(warehouse: Warehouse, alert_ids: Sequence[str] | None) -> int:
     """
     if not warehouse.table_exists(AUDIT_SCHEMA, ALERTS_TABLE):
         return 0
-    mark = "%s" if warehouse.target == "postgres" else "?"
+    mark = warehouse.mark
     table = f"{AUDIT_SCHEMA}.{ALERTS_TABLE}"
     now = _now()
     if alert_ids is None:

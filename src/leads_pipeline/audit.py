@@ -72,7 +72,7 @@ def ensure_runs_table(warehouse: Warehouse) -> None:
 def start_run(warehouse: Warehouse, command: str, steps: Sequence[str] = ()) -> tuple[str, datetime]:
     """Record a new run; call it holding the lock, so earlier `running` rows are known dead."""
     ensure_runs_table(warehouse)
-    mark = "%s" if warehouse.target == "postgres" else "?"
+    mark = warehouse.mark
     warehouse.execute(
         f"UPDATE {AUDIT_SCHEMA}.{RUNS_TABLE} SET outcome = 'interrupted', message = {mark} WHERE outcome = 'running'",
         [INTERRUPTED_MESSAGE],
@@ -93,7 +93,7 @@ def finish_run(
     message: str | None,
 ) -> None:
     finished = now()
-    mark = "%s" if warehouse.target == "postgres" else "?"
+    mark = warehouse.mark
     warehouse.execute(
         f"UPDATE {AUDIT_SCHEMA}.{RUNS_TABLE} SET finished_at = {mark}, outcome = {mark}, "
         f"files_loaded = {mark}, rows_loaded = {mark}, duration_seconds = {mark}, message = {mark} "

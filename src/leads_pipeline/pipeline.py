@@ -162,8 +162,6 @@ def transform_step(context: RunContext) -> TransformReport:
     """Build the dbt models and run the data tests; alert on every failed test."""
     settings, progress = context.settings, context.progress
     complete_interrupted_ingest(settings, progress.message)
-    with Warehouse.open(settings) as warehouse:
-        transform_state.forget_build(warehouse)
     progress.message("transform: dbt build")
 
     finished = [0]
@@ -174,11 +172,8 @@ def transform_step(context: RunContext) -> TransformReport:
         faults.reached(f"transform:after-node:{node.name}")
         faults.reached(f"transform:after-nodes:{finished[0]}")
 
-    report = run_transform(settings, on_node=on_node)
+    report = run_transform(settings, on_node=on_node, run_id=context.run_id)
     context.report.transform = report
-    with Warehouse.open(settings) as warehouse:
-        if not report.failed_tests:
-            transform_state.record_build(warehouse, settings, context.run_id)
     context.alert(alerts.transform_alerts(report.failed_tests))
     return report
 

@@ -1,8 +1,17 @@
-"""Run the dbt project programmatically and report each model and test as it finishes.
+"""The transform: the dbt project around the identity resolve step, in phases both runners share.
 
-A transform is two dbt phases around the identity resolve step: the first builds staging and
-intermediate (record history, match keys, candidate pairs), the resolve step clusters the records
-and writes the `identity` tables, the second builds everything that reads them (the marts).
+A transform is these phases, in order; `leads transform` (`run_transform`) and the Dagster assets
+(`orchestration.dbt`, `orchestration.identity`) call the same functions for each:
+  1. `begin`            forget the last build's stamp; after a change of the dbt project, stage
+                        every raw row again (staging appends new loads only)
+  2. dbt `build` of the `before_identity` selector (leads/selectors.yml): seeds, staging and
+                        intermediate up to the candidate pairs, with their tests
+  3. `staging_built`    stamp staging with the project it was built by
+  4. `resolve`          the identity resolve step (Python): clusters, lead ids, CRM matches
+  5. dbt `build` of the `after_identity` selector: everything that reads the identity tables,
+                        the marts among them
+  6. `finish`           stamp the whole build when every test passed, so a later run with
+                        nothing new may skip the transform (transform_state)
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ from dataclasses import dataclass, field
 
 from leads_pipeline.errors import TransformError
 from leads_pipeline.identity import ResolveReport, resolve_identities
+from leads_pipeline.identity.resolve import RESOLVE_INPUTS
 from leads_pipeline.settings import Settings
 from leads_pipeline.warehouse import Warehouse
 
@@ -33,16 +43,8 @@ HISTORY_RULE_PATHS = (
     "models/intermediate/int_source_records__versioned.sql",
     "models/intermediate/int_source_files__quarantined.sql",
 )
-# Everything downstream of the tables the resolve step writes: dbt's second phase.
-IDENTITY_SELECTOR = "source:identity+"
-# The first phase's models the resolve step reads.
-RESOLVE_INPUTS = (
-    "int_source_records__current",
-    "int_match_keys__collected",
-    "int_record_pairs__blocked",
-    "int_crm_leads__current",
-    "int_crm_pairs__blocked",
-)
+# The dbt selectors (leads/selectors.yml) of the builds before and after the resolve step.
+BEFORE_IDENTITY, AFTER_IDENTITY = "before_identity", "after_identity"
 
 
 @dataclass
@@ -183,27 +185,65 @@ def failure_cause(message: str | None) -> str:
     return (causes or lines or ["see dbt logs"])[0]
 
 
-def run_transform(
-    settings: Settings, on_node: Callable[[NodeResult], None] | None = None, with_tests: bool = True
-) -> TransformReport:
-    """Build every model and run every data test: dbt build, identity resolve, dbt build.
+def build_args(selector: str, with_tests: bool = True) -> list[str]:
+    """The dbt command of a build phase; without tests it builds the same models and seeds."""
+    args = ["build", "--selector", selector]
+    return args if with_tests else [*args, "--exclude-resource-type", "test", "unit_test"]
 
-    When the first phase skips a model the resolve step reads (a failing test upstream of it, as
-    in a single `dbt build`), the resolve step and the second phase are skipped too.
-    `with_tests=False` builds the same models and seeds without running the tests.
+
+def begin(settings: Settings, on_node: Callable[[NodeResult], None] | None = None) -> None:
+    """Phase 1: until this transform succeeds nothing may be skipped; after a change of the dbt
+    project, every raw row is staged again (staging appends new loads only), so a changed rule
+    reaches rows staged before it and the history, stamped with the new rules, is computed from them.
     """
     from leads_pipeline import transform_state
 
-    report = TransformReport()
     with Warehouse.open(settings) as warehouse:
-        refresh_staging = transform_state.staging_outdated(warehouse, settings)
-    if refresh_staging:
-        # Staging appends new loads only: after a change of the project every row is staged again.
+        transform_state.forget_build(warehouse)
+        refresh = transform_state.staging_outdated(warehouse, settings)
+    if refresh:
         run_dbt(settings, ["run", "--full-refresh", "--select", transform_state.STAGING_SELECTOR], on_node=on_node)
-    build = ["build"] if with_tests else ["build", "--exclude-resource-type", "test", "unit_test"]
-    run_dbt(settings, [*build, "--exclude", IDENTITY_SELECTOR], on_node=on_node, report=report)
+
+
+def staging_built(settings: Settings) -> None:
+    """Phase 3: staging is now the work of this version of the project."""
+    from leads_pipeline import transform_state
+
     with Warehouse.open(settings) as warehouse:
         transform_state.record_staging_build(warehouse, settings)
+
+
+def resolve(settings: Settings, progress: Callable[[str], None] | None = None) -> ResolveReport:
+    """Phase 4: the identity resolve step, between the two dbt builds."""
+    with Warehouse.open(settings) as warehouse:
+        return resolve_identities(warehouse, progress)
+
+
+def finish(settings: Settings, run_id: str, passed: bool) -> None:
+    """Phase 6: remember what a transform whose every test passed was built from."""
+    from leads_pipeline import transform_state
+
+    if passed:
+        with Warehouse.open(settings) as warehouse:
+            transform_state.record_build(warehouse, settings, run_id)
+
+
+def run_transform(
+    settings: Settings,
+    on_node: Callable[[NodeResult], None] | None = None,
+    with_tests: bool = True,
+    run_id: str | None = None,
+) -> TransformReport:
+    """Every phase of a transform (see the module's docstring), reporting each model and test.
+
+    When the first build skips a model the resolve step reads (a failing test upstream of it, as
+    in a single `dbt build`), the resolve step and the second build are skipped too. With a
+    `run_id`, a transform whose every test passed is stamped for later runs to skip.
+    """
+    report = TransformReport()
+    begin(settings, on_node)
+    run_dbt(settings, build_args(BEFORE_IDENTITY, with_tests), on_node=on_node, report=report)
+    staging_built(settings)
     skipped = [n.name for n in report.nodes if n.name in RESOLVE_INPUTS and n.status == "skipped"]
     if skipped:
         note = NodeResult("identity.resolve", "python", "skipped", message=f"skipped: {', '.join(skipped)} not built")
@@ -211,13 +251,14 @@ def run_transform(
         if on_node:
             on_node(note)
         return report
-    with Warehouse.open(settings) as warehouse:
-        report.identity = resolve_identities(warehouse)
+    report.identity = resolve(settings)
     step = NodeResult(
         "identity.resolve", "python", "success", seconds=report.identity.seconds, message=report.identity.summary()
     )
     report.nodes.append(step)
     if on_node:
         on_node(step)
-    run_dbt(settings, [*build, "--select", IDENTITY_SELECTOR], on_node=on_node, report=report)
+    run_dbt(settings, build_args(AFTER_IDENTITY, with_tests), on_node=on_node, report=report)
+    if run_id is not None:
+        finish(settings, run_id, passed=not report.failed_tests)
     return report

@@ -85,14 +85,9 @@ def record_build(warehouse: Warehouse, settings: Settings, run_id: str) -> None:
     """Remember the state a successful transform was built from (one row: the latest)."""
     row = {"state_key": state_key(warehouse, settings), "run_id": run_id, "built_at": now()}
     warehouse.create_table_like(AUDIT_SCHEMA, STATE_TABLE, STATE_SCHEMA)
-    warehouse.begin()
-    try:
+    with warehouse.transaction():
         warehouse.execute(f"DELETE FROM {AUDIT_SCHEMA}.{STATE_TABLE}")
         warehouse.append_arrow(AUDIT_SCHEMA, STATE_TABLE, pa.Table.from_pylist([row], STATE_SCHEMA))
-        warehouse.commit()
-    except Exception:
-        warehouse.rollback()
-        raise
 
 
 def forget_build(warehouse: Warehouse) -> None:
@@ -108,8 +103,7 @@ def staging_outdated(warehouse: Warehouse, settings: Settings) -> bool:
     must be rebuilt in full, or rows staged before the change would keep the old rules.
     """
     staged = warehouse.query(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
-        + ("%s" if warehouse.target == "postgres" else "?"),
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = " + warehouse.mark,
         [STAGING_SCHEMA_NAME],
     )
     if not staged or not staged[0][0]:
@@ -123,11 +117,6 @@ def staging_outdated(warehouse: Warehouse, settings: Settings) -> bool:
 def record_staging_build(warehouse: Warehouse, settings: Settings) -> None:
     row = {"project_digest": project_digest(settings), "built_at": now()}
     warehouse.create_table_like(AUDIT_SCHEMA, STAGING_TABLE, STAGING_BUILD_SCHEMA)
-    warehouse.begin()
-    try:
+    with warehouse.transaction():
         warehouse.execute(f"DELETE FROM {AUDIT_SCHEMA}.{STAGING_TABLE}")
         warehouse.append_arrow(AUDIT_SCHEMA, STAGING_TABLE, pa.Table.from_pylist([row], STAGING_BUILD_SCHEMA))
-        warehouse.commit()
-    except Exception:
-        warehouse.rollback()
-        raise

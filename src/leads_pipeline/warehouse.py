@@ -180,52 +180,45 @@ class Warehouse:
         finally:
             self._con.unregister("_arrow_batch")
 
-    def replace_arrow(self, schema: str, table: str, data: pa.Table) -> None:
-        """Replace a table's content with an Arrow table, in one transaction."""
-        self.begin()
-        try:
-            self.execute(f"DROP TABLE IF EXISTS {schema}.{table}")
-            self.create_table_like(schema, table, data.schema)
-            self.append_arrow(schema, table, data)
-            self.commit()
-        except Exception:
-            self.rollback()
-            raise
+    @property
+    def mark(self) -> str:
+        """The query parameter placeholder of this warehouse's driver (psycopg2 `%s`, DuckDB `?`)."""
+        return "%s" if self.target == "postgres" else "?"
 
-    def begin(self) -> None:
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together, or nothing does."""
         if self.target == "postgres":
             self._con.autocommit = False
         else:
             self._con.execute("BEGIN TRANSACTION")
-
-    def commit(self) -> None:
+        try:
+            yield
+        except BaseException:
+            if self.target == "postgres":
+                self._con.rollback()
+                self._con.autocommit = True
+            else:
+                self._con.execute("ROLLBACK")
+            raise
         if self.target == "postgres":
             self._con.commit()
             self._con.autocommit = True
         else:
             self._con.execute("COMMIT")
 
-    def rollback(self) -> None:
-        if self.target == "postgres":
-            self._con.rollback()
-            self._con.autocommit = True
-        else:
-            self._con.execute("ROLLBACK")
-
     def table_exists(self, schema: str, table: str) -> bool:
         rows = self.query(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = %s AND table_name = %s"
-            if self.target == "postgres"
-            else "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            f"SELECT count(*) FROM information_schema.tables WHERE table_schema = {self.mark} "
+            f"AND table_name = {self.mark}",
             [schema, table],
         )
         return bool(rows and rows[0][0])
 
     def columns(self, schema: str, table: str) -> list[str]:
-        placeholder = "%s" if self.target == "postgres" else "?"
         rows = self.query(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = "
-            f"{placeholder} AND table_name = {placeholder} ORDER BY ordinal_position",
+            f"{self.mark} AND table_name = {self.mark} ORDER BY ordinal_position",
             [schema, table],
         )
         return [r[0] for r in rows]

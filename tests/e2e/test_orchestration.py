@@ -15,8 +15,11 @@ import pytest
 from leads_pipeline.errors import ConfigError
 from leads_pipeline.orchestration.location import JOB_NAME, build_definitions
 from leads_pipeline.orchestration.triggers import SENSOR_NAME, daily_schedule
+from leads_pipeline.pipeline import execute
 from leads_pipeline.settings import Settings
-from tests.conftest import PROJECT_ROOT, REAL_FILES
+from tests.conftest import DEMO_BUCKET, PROJECT_ROOT, REAL_FILES
+from tests.integration.identity.test_load_order import contents
+from tests.integration.identity.test_rule_change import NEW_RULE, OLD_RULE, RULE_FILE
 
 pytestmark = pytest.mark.slow
 
@@ -96,6 +99,28 @@ def test_the_whole_graph_materializes_in_process(project: Path, real_bucket: Pat
         ("dagster identity", "success", "transform"),
         ("dagster transform gold", "success", "transform"),
     ]
+
+
+def test_after_a_rule_change_the_dagster_job_builds_what_leads_run_builds(project: Path, tmp_path: Path):
+    # Built once with the old rule; the rule changes; the Dagster job builds again.
+    database = tmp_path / "changed.duckdb"
+    settings = Settings.load(bucket_url=str(DEMO_BUCKET), database=database)
+    execute(settings, "leads run", True, True)
+    rule = project / RULE_FILE
+    rule.write_text(rule.read_text().replace(OLD_RULE, NEW_RULE))
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert build_definitions(settings).get_job_def(JOB_NAME).execute_in_process(instance=instance).success
+
+    fresh = Settings.load(bucket_url=str(DEMO_BUCKET), database=tmp_path / "fresh.duckdb")
+    execute(fresh, "leads run", True, True)
+    assert contents(database) == contents(fresh.database)
+    with duckdb.connect(str(database)) as con:
+        mixed = con.execute(
+            "SELECT count(*) FROM main_gold.leads WHERE sources = 'source_1' AND company <> upper(company)"
+        ).fetchone()[0]
+        # The job stamped its build: a run with nothing new skips the transform.
+    assert mixed == 0
+    assert execute(settings, "leads run", True, True).transform_skipped
 
 
 def test_the_code_location_loads_from_the_environment(real_bucket: Path, tmp_path: Path, monkeypatch):

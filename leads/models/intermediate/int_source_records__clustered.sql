@@ -8,7 +8,7 @@
 with
 
 records as (
-    select record_index, source, source_rank, natural_key, last_seen_date
+    select record_index, source, source_rank, natural_key, own_lead_id, last_seen_date
     from {{ ref('int_source_records__current') }}
 ),
 
@@ -29,7 +29,7 @@ clustered as (
         records.source_rank,
         records.natural_key,
         records.last_seen_date,
-        coalesce(clusters.lead_id, {{ record_lead_id('records.source', 'records.natural_key') }}) as lead_id,
+        coalesce(clusters.lead_id, records.own_lead_id) as lead_id,
         coalesce(clusters.is_anchor, true) as is_anchor,
         clusters.match_rule,
         clusters.lead_id is not null as is_resolved

@@ -59,6 +59,7 @@ current_records as (
         source,
         {{ lead_source_rank('source') }} as source_rank,
         natural_key,
+        {{ record_lead_id('source', 'natural_key') }} as own_lead_id,
 
         ---------- history
         first_seen_date,

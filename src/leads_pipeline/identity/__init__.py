@@ -1,11 +1,11 @@
 """Identity resolution: which source records are one facility, and which CRM lead it is.
 
 `rules` holds the contract's rules for one pair, `names` scores facility names, `clustering` the
-constrained union-find and the lead-id rule, `crm` the CRM match, and `resolve` the step that
+constrained union-find, `crm` the CRM match, and `resolve` the step that
 reads dbt's candidate pairs and writes the `identity` tables the marts read.
 """
 
-from leads_pipeline.identity.clustering import Clusters, Edge, RecordInfo, cluster, lead_id
+from leads_pipeline.identity.clustering import Clusters, Edge, RecordInfo, cluster
 from leads_pipeline.identity.resolve import ResolveReport, resolve_identities
 from leads_pipeline.identity.rules import Rule, Site, best_rule
 
@@ -18,6 +18,5 @@ __all__ = [
     "Site",
     "best_rule",
     "cluster",
-    "lead_id",
     "resolve_identities",
 ]

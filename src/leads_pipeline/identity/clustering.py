@@ -14,7 +14,6 @@ and when two leads merge the older one's id survives.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +30,9 @@ class RecordInfo:
     source_rank: int
     first_seen_date: date
     site: Site = field(default_factory=Site)
+    # The id of the lead this record anchors: computed by the warehouse with the dbt macro
+    # `record_lead_id`, the rule's one home, and read with the record.
+    own_lead_id: str | None = None
 
     @property
     def anchor_order(self) -> tuple[date, int, str]:
@@ -67,14 +69,6 @@ class Clusters:
         if not rules:
             return None
         return ",".join(rule.value for rule in sorted(rules, key=lambda r: r.rank))
-
-
-def lead_id(source: str, natural_key: str) -> str:
-    """The lead id a record gives its cluster when it is the anchor (md5 of `source:natural_key`).
-
-    The dbt models compute the same hash for a record no resolve has clustered yet.
-    """
-    return hashlib.md5(f"{source}:{natural_key}".encode()).hexdigest()
 
 
 class _Forest:

@@ -18,13 +18,21 @@ import numpy as np
 import pyarrow as pa
 
 from leads_pipeline.errors import LeadsError
-from leads_pipeline.identity.clustering import Clusters, Edge, RecordInfo, cluster, lead_id
+from leads_pipeline.identity.clustering import Clusters, Edge, RecordInfo, cluster
 from leads_pipeline.identity.crm import CrmLead, CrmPair, match_crm
 from leads_pipeline.identity.names import NameScorer
 from leads_pipeline.identity.rules import Site, best_rule, needs_name
 from leads_pipeline.warehouse import Warehouse
 
 IDENTITY_SCHEMA = "identity"
+# The first dbt phase's models the resolve step reads.
+RESOLVE_INPUTS = (
+    "int_source_records__current",
+    "int_match_keys__collected",
+    "int_record_pairs__blocked",
+    "int_crm_leads__current",
+    "int_crm_pairs__blocked",
+)
 # dbt writes the intermediate layer to <profile schema>_intermediate (generate_schema_name.sql).
 INTERMEDIATE_SCHEMA = "main_intermediate"
 
@@ -43,7 +51,7 @@ NUMBERING_SQL = """
 """
 RECORDS_SQL = """
     WITH paired AS ({paired})
-    SELECT records.record_index, source, source_rank, natural_key, first_seen_date, zip, street_number
+    SELECT records.record_index, source, source_rank, natural_key, first_seen_date, zip, street_number, own_lead_id
     FROM {schema}.int_source_records__current AS records
     INNER JOIN paired ON paired.record_index = records.record_index
     ORDER BY records.record_index
@@ -70,11 +78,10 @@ CRM_PAIRS_SQL = """
     SELECT crm_index, record_index, shares_phone, shares_address, shares_email
     FROM {schema}.int_crm_pairs__blocked
 """
-# The records the paired ones written so far leave out: each is the anchor of its own lead, with
-# `clustering.lead_id` in SQL (the md5 of `source:natural_key`).
+# The records the paired ones written so far leave out: each is the anchor of its own lead.
 SINGLETONS_SQL = """
-    INSERT INTO {identity}.{table} (source, natural_key, lead_id, is_anchor, match_rule, resolved_at)
-    SELECT records.source, records.natural_key, md5(records.source || ':' || records.natural_key),
+    INSERT INTO {identity}.{table} (source, natural_key, lead_id, own_lead_id, is_anchor, match_rule, resolved_at)
+    SELECT records.source, records.natural_key, records.own_lead_id, records.own_lead_id,
         true, NULL, CAST('{now}' AS TIMESTAMP)
     FROM {schema}.int_source_records__current AS records
     WHERE NOT EXISTS (
@@ -83,11 +90,11 @@ SINGLETONS_SQL = """
     )
 """
 # Ids no lead holds any more, each with the lead that holds its anchor record now (a lead id is
-# the md5 of its anchor record, so every id ever given maps back to that record). An id retired
+# its anchor record's own id, so every id ever given maps back to that record). An id retired
 # before keeps its first retirement time; an id that is a lead's again leaves the list.
 RETIRED_SQL = """
     WITH owners AS (
-        SELECT md5(source || ':' || natural_key) AS own_id, source, natural_key, lead_id
+        SELECT own_lead_id AS own_id, source, natural_key, lead_id
         FROM {identity}.{table}
     ),
     candidates AS ({candidates}),
@@ -146,9 +153,8 @@ class Resolution:
     crm_ids: list[str]
     crm_matches: list[tuple[int, int, str]]  # (anchor index, crm index, rule)
 
-    def lead_ids(self) -> list[str]:
-        ids = [lead_id(r.source, r.natural_key) for r in self.records]
-        return [ids[anchor] for anchor in self.clusters.anchor_of]
+    def lead_ids(self) -> list[str | None]:
+        return [self.records[anchor].own_lead_id for anchor in self.clusters.anchor_of]
 
 
 def _columns(table: pa.Table) -> dict[str, list]:
@@ -314,13 +320,7 @@ class _Shared:
 def read_inputs(warehouse: Warehouse, schema: str = INTERMEDIATE_SCHEMA) -> Inputs:
     """The resolve step's inputs from the first dbt phase's tables: paired records, their name keys,
     candidate pairs, paired CRM leads and CRM pairs (the last three as columns)."""
-    for table in (
-        "int_source_records__current",
-        "int_match_keys__collected",
-        "int_record_pairs__blocked",
-        "int_crm_leads__current",
-        "int_crm_pairs__blocked",
-    ):
+    for table in RESOLVE_INPUTS:
         if not warehouse.table_exists(schema, table):
             raise LeadsError(
                 f"identity resolution needs {schema}.{table}, which does not exist: build the first dbt "
@@ -341,8 +341,9 @@ def read_inputs(warehouse: Warehouse, schema: str = INTERMEDIATE_SCHEMA) -> Inpu
             source_rank=int(rank),
             first_seen_date=shared(_day(first_seen)),
             site=shared(Site(shared(_text(zip_code)), shared(_text(number)))),
+            own_lead_id=str(own_id),
         )
-        for source, rank, key, first_seen, zip_code, number in zip(
+        for source, rank, key, first_seen, zip_code, number, own_id in zip(
             *(table.column(name).to_pylist() for name in table.column_names[1:]), strict=True
         )
     ]
@@ -383,6 +384,7 @@ def identity_tables(resolution: Resolution, now: datetime) -> dict[str, pa.Table
             "source": pa.array([r.source for r in records], pa.string()),
             "natural_key": pa.array([r.natural_key for r in records], pa.string()),
             "lead_id": pa.array(ids, pa.string()),
+            "own_lead_id": pa.array([r.own_lead_id for r in records], pa.string()),
             "is_anchor": pa.array([anchor_of[i] == i for i in range(len(records))], pa.bool_()),
             "match_rule": pa.array([rule_of[a] for a in anchor_of], pa.string()),
             "resolved_at": pa.array([now] * len(records), pa.timestamp("us")),
@@ -435,18 +437,13 @@ def write_tables(
         SINGLETONS_SQL.format(identity=IDENTITY_SCHEMA, table=staged, schema=schema, now=_timestamp_literal(now))
     )
     retired = retired_lead_ids(warehouse, staged, now)
-    warehouse.begin()
-    try:
+    with warehouse.transaction():
         warehouse.execute(f"DROP TABLE IF EXISTS {IDENTITY_SCHEMA}.record_clusters")
         warehouse.execute(f"ALTER TABLE {IDENTITY_SCHEMA}.{staged} RENAME TO record_clusters")
         for name, data in (("crm_matches", tables["crm_matches"]), ("retired_lead_ids", retired)):
             warehouse.execute(f"DROP TABLE IF EXISTS {IDENTITY_SCHEMA}.{name}")
             warehouse.create_table_like(IDENTITY_SCHEMA, name, data.schema)
             warehouse.append_arrow(IDENTITY_SCHEMA, name, data)
-        warehouse.commit()
-    except Exception:
-        warehouse.rollback()
-        raise
     return retired.num_rows
 
 

@@ -43,7 +43,7 @@ def delete_rows_of_loads(settings: Settings, dataset: str, load_ids: list[str]) 
     """Delete, in one transaction, every row that the given loads wrote to the dataset's tables."""
     deleted: dict[str, int] = {}
     with Warehouse.open(settings) as warehouse:
-        mark = "%s" if warehouse.target == "postgres" else "?"
+        mark = warehouse.mark
         tables = warehouse.query(
             f"SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = {mark} "
             f"AND column_name IN ({', '.join(mark for _ in LOAD_ID_COLUMNS)}) ORDER BY table_name, column_name",
@@ -53,18 +53,13 @@ def delete_rows_of_loads(settings: Settings, dataset: str, load_ids: list[str]) 
         for table, column in tables:
             by_table.setdefault(table, column)  # `_dlt_load_id` sorts first: the one dlt writes
         placeholders = ", ".join(mark for _ in load_ids)
-        warehouse.begin()
-        try:
+        with warehouse.transaction():
             for table, column in by_table.items():
                 where = f'"{column}" IN ({placeholders})'
                 count = warehouse.query(f'SELECT count(*) FROM {dataset}."{table}" WHERE {where}', load_ids)[0][0]
                 if count:
                     warehouse.execute(f'DELETE FROM {dataset}."{table}" WHERE {where}', load_ids)
                     deleted[table] = count
-            warehouse.commit()
-        except Exception:
-            warehouse.rollback()
-            raise
     return deleted
 
 

@@ -7,11 +7,12 @@ the assets that write them: `raw.*` onto the ingestion's keys, `lookup.*` onto t
 `identity.*` onto the identity-resolution step's. Staging joins the lookup tables, so every
 staging model also depends on them, declared as dbt sources or not.
 
-The models are split in two steps around the identity resolve step (`orchestration.identity`,
-a Python asset that reads `main_intermediate` and writes schema `identity`), by the dbt selectors
-in `leads/selectors.yml`: `dbt_staging_intermediate` builds staging and intermediate up to the
-candidate pairs, `dbt_gold` the rest, the models that read the identity tables among them. The
-translator maps `source('identity', ...)` to `identity/<table>`, the resolve step's assets.
+The models are built in the transform's two dbt phases around the identity resolve step
+(`leads_pipeline.transform`, whose phase functions these assets call as `leads transform` does):
+`dbt_staging_intermediate` begins the transform (staging rebuilt after a change of the project)
+and builds the `before_identity` selector of `leads/selectors.yml`, `dbt_gold` the
+`after_identity` one and stamps the build. The translator maps `source('identity', ...)` to
+`identity/<table>`, the resolve step's assets.
 """
 
 from collections.abc import Iterator, Mapping
@@ -29,12 +30,20 @@ from leads_pipeline.lookups import LOOKUPS
 from leads_pipeline.orchestration.common import WRITER_POOL, command_label, lookup_key, progress_for
 from leads_pipeline.pipeline import TRANSFORM, recorded_run
 from leads_pipeline.settings import Settings
-from leads_pipeline.transform import NodeResult, TransformReport, dbt_environment
+from leads_pipeline.transform import (
+    AFTER_IDENTITY,
+    BEFORE_IDENTITY,
+    NodeResult,
+    TransformReport,
+    begin,
+    dbt_environment,
+    finish,
+    staging_built,
+)
+from leads_pipeline.warehouse import Warehouse
 
 DAGSTER_TARGET = Path("target") / "dagster"
-# dbt selectors (leads/selectors.yml) of the steps before and after identity resolution: seeds,
-# staging and intermediate up to the candidate pairs; then the models reading `identity.*`, marts
-BEFORE_IDENTITY, AFTER_IDENTITY = "before_identity", "after_identity"
+STEP_LABELS = {BEFORE_IDENTITY: "transform staging+intermediate", AFTER_IDENTITY: "transform gold"}
 SOURCE_KEY_PREFIXES = {"raw": "raw", "lookup": "lookup", "identity": "identity"}
 
 
@@ -94,10 +103,16 @@ def transform_report(invocation: Any) -> TransformReport:
     return report
 
 
-def build_models(context: AssetExecutionContext, dbt: DbtCliResource, settings: Settings, step: str) -> Iterator[Any]:
-    """`dbt build` of the selected models under the lock, recorded and alerting like `leads transform`."""
+def build_models(
+    context: AssetExecutionContext, dbt: DbtCliResource, settings: Settings, selector: str
+) -> Iterator[Any]:
+    """One dbt phase of the transform under the lock, recorded and alerting like `leads transform`,
+    with the phase functions around it that `leads transform` runs."""
+    step = STEP_LABELS[selector]
     with recorded_run(settings, command_label(step, context), [TRANSFORM], progress_for(context)) as run:
         complete_interrupted_ingest(settings, context.log.info)
+        if selector == BEFORE_IDENTITY:
+            begin(settings, on_node=lambda n: context.log.info(f"{n.resource_type} {n.name}: {n.status}"))
         with dbt_environment(settings):
             invocation = dbt.cli(["build"], context=context, raise_on_error=False)
             yield from invocation.stream()
@@ -107,6 +122,22 @@ def build_models(context: AssetExecutionContext, dbt: DbtCliResource, settings: 
         if report.failed_models:
             names = ", ".join(n.name for n in report.failed_models)
             raise TransformError(f"dbt failed to build {names}: see the dbt output in this step's log")
+        if selector == BEFORE_IDENTITY:
+            staging_built(settings)
+        else:
+            finish(settings, run.run_id, passed=not report.failed_tests and _first_phase_passed(settings, context))
+
+
+def _first_phase_passed(settings: Settings, context: AssetExecutionContext) -> bool:
+    """Whether this Dagster run's first dbt phase built everything and passed every test."""
+    from leads_pipeline.audit import AUDIT_SCHEMA, RUNS_TABLE
+
+    label = command_label(STEP_LABELS[BEFORE_IDENTITY], context)
+    with Warehouse.open(settings) as warehouse:
+        outcomes = warehouse.query(
+            f"SELECT outcome FROM {AUDIT_SCHEMA}.{RUNS_TABLE} WHERE command = {warehouse.mark}", [label]
+        )
+    return bool(outcomes) and all(outcome == "success" for (outcome,) in outcomes)
 
 
 def dbt_model_assets(settings: Settings, project: DbtProject) -> list[dg.AssetsDefinition]:
@@ -121,7 +152,7 @@ def dbt_model_assets(settings: Settings, project: DbtProject) -> list[dg.AssetsD
         pool=WRITER_POOL,
     )
     def dbt_staging_intermediate(context: AssetExecutionContext, dbt: DbtCliResource):
-        yield from build_models(context, dbt, settings, "transform staging+intermediate")
+        yield from build_models(context, dbt, settings, BEFORE_IDENTITY)
 
     # <- the identity resolve step (orchestration.identity) runs between these two
 
@@ -134,6 +165,6 @@ def dbt_model_assets(settings: Settings, project: DbtProject) -> list[dg.AssetsD
         pool=WRITER_POOL,
     )
     def dbt_gold(context: AssetExecutionContext, dbt: DbtCliResource):
-        yield from build_models(context, dbt, settings, "transform gold")
+        yield from build_models(context, dbt, settings, AFTER_IDENTITY)
 
     return [dbt_staging_intermediate, dbt_gold]

@@ -8,12 +8,11 @@ the CRM's leads and pairs) and writes `identity.record_clusters`, `identity.crm_
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from leads_pipeline.identity import resolve_identities
+from leads_pipeline import transform
+from leads_pipeline.identity.resolve import RESOLVE_INPUTS
 from leads_pipeline.orchestration.common import WRITER_POOL, command_label, progress_for
 from leads_pipeline.pipeline import TRANSFORM, recorded_run
 from leads_pipeline.settings import Settings
-from leads_pipeline.transform import RESOLVE_INPUTS
-from leads_pipeline.warehouse import Warehouse
 
 IDENTITY_TABLES = {
     "record_clusters": "Every source record with its lead id, anchor flag and the rules that merged its lead.",
@@ -41,11 +40,8 @@ def identity_assets(settings: Settings) -> dg.AssetsDefinition:
 
     @dg.multi_asset(name="resolve_identities", specs=specs, pool=WRITER_POOL)
     def resolve(context: AssetExecutionContext):
-        with (
-            recorded_run(settings, command_label("identity", context), [TRANSFORM], progress_for(context)),
-            Warehouse.open(settings) as warehouse,
-        ):
-            report = resolve_identities(warehouse, context.log.info)
+        with recorded_run(settings, command_label("identity", context), [TRANSFORM], progress_for(context)):
+            report = transform.resolve(settings, context.log.info)
         counts = {
             "record_clusters": {"records": report.records, "leads": report.leads},
             "crm_matches": {"matches": report.crm_matches},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from leads_pipeline.identity.clustering import Edge, RecordInfo, cluster, lead_id
+from leads_pipeline.identity.clustering import Edge, RecordInfo, cluster
 from leads_pipeline.identity.rules import Rule, Site
 
 NOV, DEC, JAN = date(2024, 11, 1), date(2024, 12, 1), date(2025, 1, 1)
@@ -89,16 +89,13 @@ def test_the_anchor_is_the_member_first_seen_then_source_order_then_natural_key(
     assert {clusters.anchor_of[i] for i in range(4)} == {3}  # source_2 "w", first seen in November
 
 
-def test_lead_id_is_the_md5_of_the_anchor_key():
-    assert lead_id("source_1", "001-21") == "446ffdc1a1fcbfbb382e8f651f737266"
-
-
 def lead_ids(records, edges) -> dict[str, str]:
+    """Each record's lead id: its anchor's own id (here `source:natural_key`, as the warehouse's
+    rule hashes it)."""
     clusters = cluster(records, edges)
     anchors = clusters.anchor_of
     return {
-        r.natural_key: lead_id(records[anchors[i]].source, records[anchors[i]].natural_key)
-        for i, r in enumerate(records)
+        r.natural_key: f"{records[anchors[i]].source}:{records[anchors[i]].natural_key}" for i, r in enumerate(records)
     }
 
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import duckdb
 
-from leads_pipeline.identity.clustering import RecordInfo, lead_id
+from leads_pipeline.identity.clustering import RecordInfo
 from leads_pipeline.identity.names import NameScorer
 from leads_pipeline.identity.resolve import resolve, retired_lead_ids
 from leads_pipeline.identity.rules import Site
@@ -19,7 +19,7 @@ NOV = date(2024, 11, 1)
 
 def records(*rows):
     """(source, key, zip, number, name) -> records and their name keys."""
-    infos = [RecordInfo(s, k, int(s[-1]), NOV, Site(z, n)) for s, k, z, n, _ in rows]
+    infos = [RecordInfo(s, k, int(s[-1]), NOV, Site(z, n), f"{s}:{k}") for s, k, z, n, _ in rows]
     names = [(name_key(name),) for *_, name in rows]
     return infos, names
 
@@ -118,13 +118,14 @@ def test_name_keys_score_like_the_names_they_come_from():
 
 
 def clusters_table(warehouse, table, rows):
-    """identity.<table> with (source, natural_key, lead_id) rows."""
+    """identity.<table> with (source, natural_key, lead_id) rows; each record's own id is `source:key`."""
     warehouse.execute("CREATE SCHEMA IF NOT EXISTS identity")
     warehouse.execute(
-        f"CREATE OR REPLACE TABLE identity.{table} (source VARCHAR, natural_key VARCHAR, lead_id VARCHAR)"
+        f"CREATE OR REPLACE TABLE identity.{table} "
+        "(source VARCHAR, natural_key VARCHAR, lead_id VARCHAR, own_lead_id VARCHAR)"
     )
-    for row in rows:
-        warehouse.execute(f"INSERT INTO identity.{table} VALUES (?, ?, ?)", list(row))
+    for source, key, lead in rows:
+        warehouse.execute(f"INSERT INTO identity.{table} VALUES (?, ?, ?, ?)", [source, key, lead, f"{source}:{key}"])
 
 
 def retired_table(warehouse, rows):
@@ -135,7 +136,7 @@ def retired_table(warehouse, rows):
 
 def test_a_merged_leads_id_is_retired_and_points_to_the_lead_that_replaced_it():
     warehouse = Warehouse(SimpleNamespace(target="duckdb"), duckdb.connect())
-    old_id, new_id = lead_id("source_1", "old"), lead_id("source_2", "new")
+    old_id, new_id = "source_1:old", "source_2:new"
     earlier, now = datetime(2024, 11, 2), datetime(2024, 12, 2)
     merged = [("source_1", "old", old_id), ("source_2", "new", old_id)]
     # Two leads last time, one now.

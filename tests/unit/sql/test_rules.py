@@ -291,3 +291,12 @@ def test_join_present(evaluate):
     cases = [("a", "b", "c"), (None, "b", None), ("a", None, "c"), (None, None, None)]
     results = evaluate(["x", "y", "z"], cases, "{{ join_present(['x', 'y', 'z'], '; ') }}")
     assert results == ["a; b; c", "b", "a; c", None]
+
+
+def test_record_lead_id(evaluate, postgres_macros):
+    # A lead's id is the md5 of its anchor record's `source:natural_key`: the same on every engine.
+    cases = [("source_1", "001-21"), ("source_3", "c")]
+    expected = ["446ffdc1a1fcbfbb382e8f651f737266", "0f787061a0b56fac47e03be95cb16c05"]
+    assert evaluate(["source", "natural_key"], cases, "{{ record_lead_id('source', 'natural_key') }}") == expected
+    rendered = postgres_macros.render("{{ record_lead_id('source', 'natural_key') }}")
+    assert rendered.strip().startswith("md5(")
