@@ -43,14 +43,14 @@
 
 {#- `'source_1', 'source_2', ...`: the lead sources, for an `in (...)` list. -#}
 {% macro lead_source_list() -%}
-    {%- for source_id in var('lead_sources') -%}'{{ source_id }}'{{ ", " if not loop.last }}{%- endfor -%}
+    {%- for source_id in lead_sources() -%}'{{ source_id }}'{{ ", " if not loop.last }}{%- endfor -%}
 {%- endmacro %}
 
 
 {#- 1, 2, 3, ...: a source's place in the contract's order (ties in survivorship and anchors). -#}
 {% macro lead_source_rank(column) -%}
     case {{ column }}
-    {%- for source_id in var('lead_sources') %}
+    {%- for source_id in lead_sources() %}
         when '{{ source_id }}' then {{ loop.index }}
     {%- endfor %}
     end

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import yaml
 
+from leads_pipeline.registry import load_registry
 from leads_pipeline.settings import Settings
 
 BEGIN = "<!-- BEGIN GENERATED from leads/models/marts/leads.yml and leads/seeds/facility_types.csv -->"
 END = "<!-- END GENERATED -->"
-SOURCES = (("nv", "NV (source_1)"), ("ok", "OK (source_2)"), ("tx", "TX (source_3)"))
 
 
 def _cell(text: str | None) -> str:
@@ -35,9 +35,19 @@ def _columns(project_dir: Path) -> list[dict]:
     return model["columns"]
 
 
+def _agencies(project_dir: Path) -> list[tuple[str, str]]:
+    """(meta key, column heading) per lead source of sources.yml: `nv`, `NV (source_1)`."""
+    registry = load_registry(project_dir / "sources.yml")
+    return [
+        ((spec.state or spec.name).lower(), f"{spec.state or spec.name} ({spec.name})")
+        for spec in registry.lead_sources
+    ]
+
+
 def render(project_dir: Path) -> str:
     """The generated part of docs/columns.md, markers included."""
     columns = _columns(project_dir)
+    agencies = _agencies(project_dir)
     contract = [c for c in columns if "meta" in c]
     lineage = [c for c in columns if "meta" not in c]
     lines = [
@@ -45,11 +55,11 @@ def render(project_dir: Path) -> str:
         "",
         "### Contract columns",
         "",
-        "| column | type | rule | " + " | ".join(label for _, label in SOURCES) + " |",
-        "|---|---|---|" + "---|" * len(SOURCES),
+        "| column | type | rule | " + " | ".join(label for _, label in agencies) + " |",
+        "|---|---|---|" + "---|" * len(agencies),
     ]
     for column in contract:
-        sources = [_cell(column["meta"].get(key)) for key, _ in SOURCES]
+        sources = [_cell(column["meta"].get(key)) for key, _ in agencies]
         lines.append(
             f"| `{column['name']}` | {column['data_type']} | {_cell(column.get('description'))} | "
             + " | ".join(sources)

@@ -50,6 +50,7 @@ class SourceSpec:
     optional: bool = False
     snapshot_pattern: str = DEFAULT_SNAPSHOT_PATTERN
     parse: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    staging_model: str | None = None  # default: stg_<name>__facilities (lead) or stg_<name>__leads (crm)
     _alias_index: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -170,5 +171,6 @@ def load_registry(path: Path) -> Registry:
             optional=bool(entry.get("optional", False)),
             snapshot_pattern=entry.get("snapshot_date", defaults.get("snapshot_date", DEFAULT_SNAPSHOT_PATTERN)),
             parse={lookup: tuple(columns or ()) for lookup, columns in (entry.get("parse") or {}).items()},
+            staging_model=entry.get("staging_model"),
         )
     return Registry(sources=sources, path=path)

@@ -22,9 +22,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from leads_pipeline import dbt_registry
 from leads_pipeline.errors import TransformError
 from leads_pipeline.identity import ResolveReport, resolve_identities
 from leads_pipeline.identity.resolve import RESOLVE_INPUTS
+from leads_pipeline.registry import load_registry
 from leads_pipeline.settings import Settings
 from leads_pipeline.warehouse import Warehouse
 
@@ -165,6 +167,7 @@ def run_dbt(
         str(settings.dbt_project_dir),
         "--quiet",
     ]
+    dbt_registry.sync(settings.dbt_project_dir, load_registry(settings.sources_file))
     with dbt_environment(settings):
         try:
             result = dbtRunner(callbacks=[listen]).invoke(command)

@@ -27,7 +27,7 @@ def test_the_page_documents_every_leads_column_in_order():
 
 
 def test_a_changed_description_makes_the_page_out_of_date(tmp_path):
-    for relative in ("leads/models/marts/leads.yml", "leads/seeds/facility_types.csv"):
+    for relative in ("leads/models/marts/leads.yml", "leads/seeds/facility_types.csv", "sources.yml"):
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(PROJECT_DIR / relative, tmp_path / relative)
     changed = tmp_path / "leads/models/marts/leads.yml"

@@ -10,10 +10,10 @@
     key. A file's rows never change once loaded, so each file is counted once.
 -#}
 {%- set staged_models = [] -%}
-{%- for source_id in var('lead_sources') -%}
-    {%- do staged_models.append(('stg_' ~ source_id ~ '__facilities', 'natural_key')) -%}
-{%- endfor -%}
-{%- do staged_models.append(('stg_salesforce__leads', 'salesforce_lead_id')) -%}
+{%- for source in registry() -%}
+    {#- the CRM's records are keyed by their lead id -#}
+    {%- do staged_models.append((source.staging_model, 'natural_key' if source.role == 'lead' else 'salesforce_lead_id')) -%}
+{%- endfor %}
 
 {#- The loads not counted yet, looked up first: a constant list the warehouse pushes down to the
     raw tables, so a run reads only the new files' rows. -#}

@@ -5,7 +5,7 @@
 with
 
 unioned as (
-    {%- for source_id in var('lead_sources') %}
+    {%- for source_id in lead_sources() %}
     {{ select_columns(ref('stg_' ~ source_id ~ '__facilities'), record_columns()) }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}

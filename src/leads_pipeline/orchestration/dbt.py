@@ -23,12 +23,13 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
-from leads_pipeline import alerts
+from leads_pipeline import alerts, dbt_registry
 from leads_pipeline.errors import TransformError
 from leads_pipeline.ingest.runner import complete_interrupted_ingest
 from leads_pipeline.lookups import LOOKUPS
 from leads_pipeline.orchestration.common import WRITER_POOL, command_label, lookup_key, progress_for
 from leads_pipeline.pipeline import TRANSFORM, recorded_run
+from leads_pipeline.registry import load_registry
 from leads_pipeline.settings import Settings
 from leads_pipeline.transform import (
     AFTER_IDENTITY,
@@ -78,6 +79,7 @@ def dbt_project(settings: Settings, prepare: bool = True) -> DbtProject:
         project_dir=settings.dbt_project_dir, profiles_dir=settings.dbt_project_dir, target_path=DAGSTER_TARGET
     )
     if prepare:
+        dbt_registry.sync(settings.dbt_project_dir, load_registry(settings.sources_file))
         with dbt_environment(settings):
             project.preparer.prepare(project)
     return project
