@@ -32,11 +32,11 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR / "src"))
 
-from leads_pipeline.demo import generate_bucket  # noqa: E402
-from leads_pipeline.identity import resolve as identity  # noqa: E402
-from leads_pipeline.pipeline import execute  # noqa: E402
-from leads_pipeline.settings import Settings  # noqa: E402
-from leads_pipeline.transform import BEFORE_IDENTITY, build_args, run_dbt  # noqa: E402
+from leads_demo import generate_bucket  # noqa: E402
+from leads_pipeline.config.settings import Settings  # noqa: E402
+from leads_pipeline.run.pipeline import execute  # noqa: E402
+from leads_pipeline.stages.identity import resolve as identity  # noqa: E402
+from leads_pipeline.stages.transform.phases import BEFORE_IDENTITY, build_args, run_dbt  # noqa: E402
 from leads_pipeline.warehouse import Warehouse  # noqa: E402
 
 TARGET_SECONDS_PER_MILLION = 120.0

@@ -143,9 +143,9 @@ def _bytecode_compiled(package: Path) -> bool:
 
 
 def generate(work_dir: Path, records: int, seed: int, say: Callable[[str], None], months: int = 2) -> Bucket:
-    from leads_pipeline.demo import generate_bucket
+    from leads_demo import generate_bucket
 
-    name = "leads_pipeline.demo"
+    name = "leads_demo"
     target = work_dir / "generated"
     if target.exists():
         shutil.rmtree(target)
@@ -246,7 +246,7 @@ def _environment() -> dict[str, str]:
 
 
 def _remove_database(database: Path) -> None:
-    from leads_pipeline.settings import Settings
+    from leads_pipeline.config.settings import Settings
 
     for path in (database, database.with_name(database.name + ".wal"), database.with_name(database.name + ".lock")):
         path.unlink(missing_ok=True)

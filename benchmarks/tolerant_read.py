@@ -28,9 +28,9 @@ sys.path.insert(0, str(PROJECT_DIR / "src"))
 
 import duckdb  # noqa: E402
 
-from leads_pipeline.ingest.content import scan_file  # noqa: E402
-from leads_pipeline.ingest.csv_reader import CsvFileReader  # noqa: E402
-from leads_pipeline.registry import load_registry  # noqa: E402
+from leads_pipeline.config.registry import load_registry  # noqa: E402
+from leads_pipeline.stages.ingest.content import scan_file  # noqa: E402
+from leads_pipeline.stages.ingest.csv_reader import CsvFileReader  # noqa: E402
 
 HEADER = ["Operation", "Operation Name", "Address", "City", "State", "Zip", "County", "Phone", "Capacity"]
 
@@ -44,8 +44,17 @@ def write_file(path: Path, rows: int, broken_share: float) -> int:
     lines = [buffer.getvalue()]
     broken = 0
     for n in range(1, rows + 1):
-        record = [str(1_000_000 + n), f"Little Sprouts {n}", f"{n % 9000 + 100} Main St", "AUSTIN", "TX",
-                  f"{78700 + n % 99}", "TRAVIS", f"(512) {200 + n % 700:03d}-{n % 10000:04d}", str(n % 150)]
+        record = [
+            str(1_000_000 + n),
+            f"Little Sprouts {n}",
+            f"{n % 9000 + 100} Main St",
+            "AUSTIN",
+            "TX",
+            f"{78700 + n % 99}",
+            "TRAVIS",
+            f"(512) {200 + n % 700:03d}-{n % 10000:04d}",
+            str(n % 150),
+        ]
         line = ",".join(record)
         if step and n % step == 0:
             line = line.replace(",", ',"BROKEN" QUOTE,', 1)

@@ -52,7 +52,7 @@ def real_bucket(real_dir: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def settings_for(tmp_path: Path):
     """Settings on a fresh database in the test's folder, for a given bucket."""
-    from leads_pipeline.settings import Settings
+    from leads_pipeline.config.settings import Settings
 
     def make(bucket: Path | str, database: str = "leads.duckdb") -> Settings:
         return Settings.load(bucket_url=str(bucket), database=tmp_path / database, target="duckdb")

@@ -1,4 +1,4 @@
-{#- Written by `leads` from sources.yml (leads_pipeline.dbt_registry): edit sources.yml, not this file. -#}
+{#- Written by `leads` from sources.yml (stages/transform/registry_files.py): edit sources.yml, not this file. -#}
 {#- The registered sources in sources.yml's order: the lead sources' order is the contract's. -#}
 {% macro registry() -%}
     {{ return([

@@ -15,16 +15,16 @@ from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
-from leads_pipeline.errors import LeadsError, LockedError, as_leads_error
-from leads_pipeline.redact import Redactor, redactor_for
-from leads_pipeline.run_lock import describe_holder, is_locked
-from leads_pipeline.settings import Settings
+from leads_pipeline.config.errors import LeadsError, LockedError, as_leads_error
+from leads_pipeline.config.settings import Settings
+from leads_pipeline.observe.redact import Redactor, redactor_for
+from leads_pipeline.run.lock import describe_holder, is_locked
 
 if TYPE_CHECKING:  # the pipeline's modules load dlt and dbt: import them only when a step runs
-    from leads_pipeline.alerts import Alert
-    from leads_pipeline.ingest.source import FileOutcome
-    from leads_pipeline.pipeline import RunReport
-    from leads_pipeline.transform import NodeResult
+    from leads_pipeline.observe.alerts import Alert
+    from leads_pipeline.run.pipeline import RunReport
+    from leads_pipeline.stages.ingest.source import FileOutcome
+    from leads_pipeline.stages.transform.phases import NodeResult
 
 SETTINGS_KEY = "leads.settings"  # where a command leaves its settings for the error report (ctx.meta)
 ERROR_LOG = "last-error.log"
@@ -153,7 +153,7 @@ def _print_alert(alert: Alert) -> None:
 
 
 def _progress():  # noqa: ANN202 - pipeline.Progress, imported late
-    from leads_pipeline.pipeline import Progress
+    from leads_pipeline.run.pipeline import Progress
 
     def message(text: str) -> None:
         err.print(f"[dim]{escape(text)}[/]")
@@ -226,7 +226,7 @@ def _run(command: str, settings: Settings, do_ingest: bool, do_transform: bool, 
             f"another run holds {settings.database.name}: {describe_holder(settings.lock_path)}; "
             "wait for it to finish (`leads status` shows it)"
         )
-    from leads_pipeline.pipeline import execute
+    from leads_pipeline.run.pipeline import execute
 
     report = execute(settings, command, do_ingest, do_transform, _progress(), only)
     _summarize(report, settings)
@@ -290,7 +290,7 @@ def status(
     runs: Annotated[int, typer.Option("--runs", help="How many of the last runs to list")] = 5,
 ) -> None:
     """Open alerts, sources and their newest snapshots, the latest files, the last runs."""
-    from leads_pipeline.status import collect_status, render_status
+    from leads_pipeline.observe.status import collect_status, render_status
 
     settings = _settings(ctx, None, database, target)
     render_status(collect_status(settings, files=files, runs=runs), out)
@@ -305,7 +305,7 @@ def alerts_list(
     """Open alerts: unacknowledged, recent and still true (`leads alerts ack` closes them)."""
     if ctx.invoked_subcommand is not None:
         return
-    from leads_pipeline.status import collect_alerts, render_alerts
+    from leads_pipeline.observe.status import collect_alerts, render_alerts
 
     settings = _settings(ctx, None, database, target)
     render_alerts(collect_alerts(settings), out, full=True)
@@ -320,8 +320,8 @@ def alerts_ack(
     target: TargetOption = None,
 ) -> None:
     """Acknowledge alerts (with their repeats): they stop showing as open."""
-    from leads_pipeline.alerts import HELD_FILE, acknowledge, open_alerts
-    from leads_pipeline.run_lock import run_lock
+    from leads_pipeline.observe.alerts import HELD_FILE, acknowledge, open_alerts
+    from leads_pipeline.run.lock import run_lock
     from leads_pipeline.warehouse import Warehouse
 
     if not alert_ids and not all_open:
@@ -374,7 +374,7 @@ def demo_generate(
     start: Annotated[str, typer.Option("--start", help="First snapshot date, YYYY-MM-DD")] = "2024-11-01",
 ) -> None:
     """Write realistic source files (and their ground truth) into a bucket folder."""
-    from leads_pipeline.demo import generate_bucket
+    from leads_demo import generate_bucket
 
     summary = generate_bucket(
         out_dir,

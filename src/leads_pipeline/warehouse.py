@@ -14,8 +14,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from leads_pipeline.errors import QUOTED_PATH, ConfigError, LeadsError, LockedError, file_refused
-from leads_pipeline.settings import Settings
+from leads_pipeline.config.errors import QUOTED_PATH, ConfigError, LeadsError, LockedError, file_refused
+from leads_pipeline.config.settings import Settings
 
 # What DuckDB may hold in memory in the steps that stream (reading a CSV, loading the spool,
 # finding a lookup's new values) before it spills to disk: memory stays flat as files grow.

@@ -12,11 +12,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from leads_pipeline.errors import ConfigError
+from leads_pipeline.config.errors import ConfigError
+from leads_pipeline.config.settings import Settings
 from leads_pipeline.orchestration.location import JOB_NAME, build_definitions
 from leads_pipeline.orchestration.triggers import SENSOR_NAME, daily_schedule
-from leads_pipeline.pipeline import execute
-from leads_pipeline.settings import Settings
+from leads_pipeline.run.pipeline import execute
 from tests.conftest import DEMO_BUCKET, PROJECT_ROOT, REAL_FILES
 from tests.integration.identity.test_load_order import contents
 from tests.integration.identity.test_rule_change import NEW_RULE, OLD_RULE, RULE_FILE

@@ -12,8 +12,8 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from leads_pipeline.pipeline import execute
-from leads_pipeline.settings import Settings
+from leads_pipeline.config.settings import Settings
+from leads_pipeline.run.pipeline import execute
 from leads_pipeline.warehouse import Warehouse
 
 RAW_TABLES = ("source_1_raw", "source_2_raw", "source_3_raw", "salesforce_raw")

@@ -97,10 +97,13 @@ def test_leads_run_on_the_demo_bucket(tmp_path):
         """).fetchone()[0]
         merged = con.execute("SELECT sum(source_record_count) FROM main_gold.leads").fetchone()[0]
         assert records > 0 and merged == records
-        assert con.execute("""
+        assert (
+            con.execute("""
             SELECT count(*) FROM main_intermediate.int_source_records__clustered
             GROUP BY source, natural_key HAVING count(DISTINCT lead_id) > 1
-        """).fetchall() == []
+        """).fetchall()
+            == []
+        )
         assert con.execute("SELECT count(*) - count(DISTINCT lead_id) FROM main_gold.leads").fetchone()[0] == 0
         # records were merged, and facilities dropped from every source stay as inactive leads
         assert con.execute("SELECT count(*) FROM main_gold.leads WHERE source_record_count > 1").fetchone()[0] > 0
@@ -126,13 +129,31 @@ def test_the_original_entry_points_still_work(tmp_path):
     env.pop("LEADS_BUCKET_URL", None)
     loaded = subprocess.run(
         [sys.executable, "dlt_pipeline/leads_to_duckdb.py"],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert loaded.returncode == 0, loaded.stderr[-3000:]
     built = subprocess.run(
-        [sys.executable, "-m", "dbt.cli.main", "run", "--project-dir", "leads", "--profiles-dir", "leads",
-         "-s", "leads"],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "dbt.cli.main",
+            "run",
+            "--project-dir",
+            "leads",
+            "--profiles-dir",
+            "leads",
+            "-s",
+            "leads",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert built.returncode == 0, built.stdout[-3000:]
     with duckdb.connect(str(database), read_only=True) as con:

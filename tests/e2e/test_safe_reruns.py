@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from leads_pipeline.faults import CRASH_ENV, PAUSE_ENV, PAUSE_FILE_ENV
+from leads_pipeline.run.faults import CRASH_ENV, PAUSE_ENV, PAUSE_FILE_ENV
 from tests.e2e.conftest import VOLATILE_COLUMNS, leads, start_leads, table_hashes
 
 pytestmark = pytest.mark.slow

@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from leads_pipeline.pipeline import RunReport, execute, ingest_step, lookups_step, recorded_run
-from leads_pipeline.settings import Settings
-from leads_pipeline.transform import run_dbt
+from leads_pipeline.config.settings import Settings
+from leads_pipeline.run.pipeline import RunReport, execute, ingest_step, lookups_step, recorded_run
+from leads_pipeline.stages.transform.phases import run_dbt
 
 
 @dataclass

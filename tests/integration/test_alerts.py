@@ -12,13 +12,14 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from leads_pipeline import alerts, audit
-from leads_pipeline.alerts import Alert, Alerter, TableSink
 from leads_pipeline.cli import app
-from leads_pipeline.errors import BucketError, ConfigError
-from leads_pipeline.pipeline import Progress, execute
-from leads_pipeline.redact import Redactor
-from leads_pipeline.transform import NodeResult
+from leads_pipeline.config.errors import BucketError, ConfigError
+from leads_pipeline.observe import alerts
+from leads_pipeline.observe.alerts import Alert, Alerter, TableSink
+from leads_pipeline.observe.redact import Redactor
+from leads_pipeline.run import audit
+from leads_pipeline.run.pipeline import Progress, execute
+from leads_pipeline.stages.transform.phases import NodeResult
 from leads_pipeline.warehouse import Warehouse
 from tests.conftest import PROJECT_ROOT, REAL_FILES
 from tests.integration.test_ingest_real import read_records, write_records

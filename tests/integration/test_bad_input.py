@@ -12,10 +12,10 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from leads_pipeline.alerts import Alert
 from leads_pipeline.cli import app
-from leads_pipeline.errors import BucketError
-from leads_pipeline.pipeline import Progress, RunReport, execute
+from leads_pipeline.config.errors import BucketError
+from leads_pipeline.observe.alerts import Alert
+from leads_pipeline.run.pipeline import Progress, RunReport, execute
 from tests.conftest import REAL_FILES, REAL_RECORDS
 from tests.integration.test_ingest_real import read_records
 

@@ -21,8 +21,8 @@ import pytest
 from typer.testing import CliRunner
 
 from leads_pipeline.cli import app
-from leads_pipeline.errors import BucketError
-from leads_pipeline.pipeline import Progress, execute
+from leads_pipeline.config.errors import BucketError
+from leads_pipeline.run.pipeline import Progress, execute
 from tests.conftest import REAL_FILES
 
 CREDENTIALS = "SOURCES__FILESYSTEM__CREDENTIALS__"

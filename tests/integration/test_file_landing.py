@@ -14,13 +14,13 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from leads_pipeline import alerts
 from leads_pipeline.cli import app
-from leads_pipeline.errors import ConfigError
-from leads_pipeline.ingest.csv_reader import CsvFileReader
+from leads_pipeline.config.errors import ConfigError
+from leads_pipeline.config.registry import load_registry
+from leads_pipeline.observe import alerts
 from leads_pipeline.orchestration.triggers import ledger_and_last_run, listed_files
-from leads_pipeline.pipeline import Progress, execute
-from leads_pipeline.registry import load_registry
+from leads_pipeline.run.pipeline import Progress, execute
+from leads_pipeline.stages.ingest.csv_reader import CsvFileReader
 from leads_pipeline.warehouse import Warehouse
 from tests.conftest import REAL_FILES, REAL_RECORDS
 from tests.integration.test_bad_input import assert_whole_files_only, csv_bytes, ingest, outcome_of, texas

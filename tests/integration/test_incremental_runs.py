@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from benchmarks.run import _lookups
-from leads_pipeline.pipeline import Progress, execute
+from leads_pipeline.run.pipeline import Progress, execute
 from leads_pipeline.warehouse import STREAMING_MEMORY_LIMIT, Warehouse
 from tests.conftest import REAL_FILES
 
@@ -109,7 +109,7 @@ def test_staging_appends_each_new_load_once(real_bucket, settings_for):
 
 
 def test_a_changed_dbt_project_restages_every_row(real_bucket, settings_for, monkeypatch):
-    from leads_pipeline import transform_state
+    from leads_pipeline.stages.transform import state as transform_state
 
     settings = settings_for(real_bucket)
     execute(settings, "leads run", True, True)

@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from leads_pipeline.ingest.runner import run_ingest
-from leads_pipeline.registry import load_registry
+from leads_pipeline.config.registry import load_registry
+from leads_pipeline.stages.ingest.runner import run_ingest
 from tests.conftest import REAL_FILES, REAL_RECORDS
 
 
@@ -195,7 +195,7 @@ def test_a_copy_under_another_name_is_skipped(real_bucket, settings_for):
 
 @pytest.mark.parametrize("missing", ["/nonexistent/bucket/path"])
 def test_a_missing_bucket_is_a_clear_error(missing, settings_for):
-    from leads_pipeline.errors import BucketError
+    from leads_pipeline.config.errors import BucketError
 
     with pytest.raises(BucketError, match="does not exist"):
         ingest(settings_for(missing))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from leads_pipeline.errors import TransformError
-from leads_pipeline.pipeline import execute
-from leads_pipeline.transform import run_dbt, run_transform
+from leads_pipeline.config.errors import TransformError
+from leads_pipeline.run.pipeline import execute
+from leads_pipeline.stages.transform.phases import run_dbt, run_transform
 
 
 def test_a_missing_lookup_table_stops_the_transform(real_bucket, settings_for):

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from leads_pipeline.ingest.runner import run_ingest
-from leads_pipeline.lookups import refresh_lookups
-from leads_pipeline.registry import load_registry
-from leads_pipeline.transform import run_dbt
+from leads_pipeline.config.registry import load_registry
+from leads_pipeline.stages.ingest.runner import run_ingest
+from leads_pipeline.stages.lookups.refresh import refresh_lookups
+from leads_pipeline.stages.transform.phases import run_dbt
 from leads_pipeline.warehouse import Warehouse
 from tests.conftest import fresh_postgres_database
 from tests.integration.sql_portability import DIALECTS, KNOWN_GAPS, Problem, known_gap, problems
@@ -31,7 +31,7 @@ def compiled_models_of(target_path: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def compiled_models(real_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    from leads_pipeline.settings import Settings
+    from leads_pipeline.config.settings import Settings
 
     work = tmp_path_factory.mktemp("compile")
     with fresh_postgres_database() as dsn, pytest.MonkeyPatch.context() as patch:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import duckdb
 
-from leads_pipeline.faults import PAUSE_ENV, PAUSE_FILE_ENV
-from leads_pipeline.pipeline import execute
-from leads_pipeline.settings import Settings
+from leads_pipeline.config.settings import Settings
+from leads_pipeline.run.faults import PAUSE_ENV, PAUSE_FILE_ENV
+from leads_pipeline.run.pipeline import execute
 from tests.conftest import DEMO_BUCKET
 from tests.e2e.conftest import start_leads
 

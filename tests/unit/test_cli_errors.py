@@ -16,8 +16,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from leads_pipeline import status as status_module
 from leads_pipeline.cli import app
+from leads_pipeline.observe import status as status_module
 from tests.conftest import PROJECT_ROOT
 
 SECRET = "pgSECRETword"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from leads_pipeline import dbt_registry
-from leads_pipeline.errors import ConfigError
-from leads_pipeline.registry import load_registry
+from leads_pipeline.config.errors import ConfigError
+from leads_pipeline.config.registry import load_registry
+from leads_pipeline.stages.transform import registry_files as dbt_registry
 from tests.conftest import PROJECT_ROOT
 
 ARIZONA = """

@@ -6,8 +6,8 @@ import shutil
 
 import yaml
 
-from leads_pipeline import docs
-from leads_pipeline.settings import Settings
+from leads_pipeline.config.settings import Settings
+from tools import columns_doc as docs
 
 PROJECT_DIR = Settings.load().project_dir
 PAGE = PROJECT_DIR / "docs" / "columns.md"
@@ -15,7 +15,7 @@ PAGE = PROJECT_DIR / "docs" / "columns.md"
 
 def test_columns_page_is_up_to_date():
     page = PAGE.read_text(encoding="utf-8")
-    assert docs.update(page, docs.render(PROJECT_DIR)) == page, "run `uv run python -m leads_pipeline.docs`"
+    assert docs.update(page, docs.render(PROJECT_DIR)) == page, "run `uv run python -m tools.columns_doc`"
     assert docs.main(["--check"]) == 0
 
 

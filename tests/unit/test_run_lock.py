@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from leads_pipeline import run_lock as run_lock_module
-from leads_pipeline.errors import LockedError
-from leads_pipeline.run_lock import is_locked, run_lock
+from leads_pipeline.config.errors import LockedError
+from leads_pipeline.run import lock as run_lock_module
+from leads_pipeline.run.lock import is_locked, run_lock
 
 HOLD_AND_WAIT = """
 import sys, time
 from pathlib import Path
-from leads_pipeline.run_lock import run_lock
+from leads_pipeline.run.lock import run_lock
 with run_lock(Path(sys.argv[1]), "leads run"):
     print("locked", flush=True)
     time.sleep(600)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from leads_pipeline.errors import ConfigError
-from leads_pipeline.settings import Settings, postgres_parts
+from leads_pipeline.config.errors import ConfigError
+from leads_pipeline.config.settings import Settings, postgres_parts
 
 
 def test_a_dsn_is_split_into_the_profile_fields():

@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from leads_pipeline.errors import LeadsError, LockedError
-from leads_pipeline.settings import Settings
+from leads_pipeline.config.errors import LeadsError, LockedError
+from leads_pipeline.config.settings import Settings
 from leads_pipeline.warehouse import Warehouse, duckdb_failure
 
 HOLD_DATABASE = """

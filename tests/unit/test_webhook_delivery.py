@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from leads_pipeline.alerts import (
+from leads_pipeline.observe.alerts import (
     DELIVERY_FAILED,
     Alert,
     Alerter,
@@ -19,7 +19,7 @@ from leads_pipeline.alerts import (
     WebhookDeliveryError,
     post_json,
 )
-from leads_pipeline.redact import Redactor
+from leads_pipeline.observe.redact import Redactor
 
 SECRET = "dripSECRETtoken"
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"

@@ -6,10 +6,10 @@ import re
 
 import dagster as dg
 
-from leads_pipeline.alerts import Alert
-from leads_pipeline.ingest.source import FileOutcome
-from leads_pipeline.pipeline import Progress
-from leads_pipeline.settings import Settings
+from leads_pipeline.config.settings import Settings
+from leads_pipeline.observe.alerts import Alert
+from leads_pipeline.run.pipeline import Progress
+from leads_pipeline.stages.ingest.source import FileOutcome
 
 # Every asset that writes the warehouse runs in this pool; dagster.yaml limits it to one op at a
 # time across all runs, and the run queue allows one run per database tag. The file lock beside

@@ -8,7 +8,7 @@ the assets that write them: `raw.*` onto the ingestion's keys, `lookup.*` onto t
 staging model also depends on them, declared as dbt sources or not.
 
 The models are built in the transform's two dbt phases around the identity resolve step
-(`leads_pipeline.transform`, whose phase functions these assets call as `leads transform` does):
+(`leads_pipeline.stages.transform.phases`, whose phase functions these assets call as `leads transform` does):
 `dbt_staging_intermediate` begins the transform (staging rebuilt after a change of the project)
 and builds the `before_identity` selector of `leads/selectors.yml`, `dbt_gold` the
 `after_identity` one and stamps the build. The translator maps `source('identity', ...)` to
@@ -23,15 +23,16 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
-from leads_pipeline import alerts, dbt_registry
-from leads_pipeline.errors import TransformError
-from leads_pipeline.ingest.runner import complete_interrupted_ingest
-from leads_pipeline.lookups import LOOKUPS
+from leads_pipeline.config.errors import TransformError
+from leads_pipeline.config.registry import load_registry
+from leads_pipeline.config.settings import Settings
+from leads_pipeline.observe import alerts
 from leads_pipeline.orchestration.common import WRITER_POOL, command_label, lookup_key, progress_for
-from leads_pipeline.pipeline import TRANSFORM, recorded_run
-from leads_pipeline.registry import load_registry
-from leads_pipeline.settings import Settings
-from leads_pipeline.transform import (
+from leads_pipeline.run.pipeline import TRANSFORM, recorded_run
+from leads_pipeline.stages.ingest.runner import complete_interrupted_ingest
+from leads_pipeline.stages.lookups.refresh import LOOKUPS
+from leads_pipeline.stages.transform import registry_files as dbt_registry
+from leads_pipeline.stages.transform.phases import (
     AFTER_IDENTITY,
     BEFORE_IDENTITY,
     NodeResult,
@@ -132,7 +133,7 @@ def build_models(
 
 def _first_phase_passed(settings: Settings, context: AssetExecutionContext) -> bool:
     """Whether this Dagster run's first dbt phase built everything and passed every test."""
-    from leads_pipeline.audit import AUDIT_SCHEMA, RUNS_TABLE
+    from leads_pipeline.run.audit import AUDIT_SCHEMA, RUNS_TABLE
 
     label = command_label(STEP_LABELS[BEFORE_IDENTITY], context)
     with Warehouse.open(settings) as warehouse:

@@ -8,11 +8,11 @@ the CRM's leads and pairs) and writes `identity.record_clusters`, `identity.crm_
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from leads_pipeline import transform
-from leads_pipeline.identity.resolve import RESOLVE_INPUTS
+from leads_pipeline.config.settings import Settings
 from leads_pipeline.orchestration.common import WRITER_POOL, command_label, progress_for
-from leads_pipeline.pipeline import TRANSFORM, recorded_run
-from leads_pipeline.settings import Settings
+from leads_pipeline.run.pipeline import TRANSFORM, recorded_run
+from leads_pipeline.stages.identity.resolve import RESOLVE_INPUTS
+from leads_pipeline.stages.transform import phases as transform
 
 IDENTITY_TABLES = {
     "record_clusters": "Every source record with its lead id, anchor flag and the rules that merged its lead.",

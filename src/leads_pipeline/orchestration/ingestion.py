@@ -13,9 +13,9 @@ the step keeps `leads run` and Dagster identical. The multi-asset is subsettable
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from leads_pipeline.ingest.ledger import LEDGER_TABLE
-from leads_pipeline.ingest.source import REJECTS_TABLE
-from leads_pipeline.lookups import LOOKUPS
+from leads_pipeline.config.registry import Registry
+from leads_pipeline.config.settings import Settings
+from leads_pipeline.observe.redact import redactor_for
 from leads_pipeline.orchestration.common import (
     WRITER_POOL,
     bucket_key,
@@ -24,11 +24,11 @@ from leads_pipeline.orchestration.common import (
     progress_for,
     raw_key,
 )
-from leads_pipeline.pipeline import INGEST, ingest_step, lookups_step, recorded_run
-from leads_pipeline.pipeline import LOOKUPS as LOOKUPS_STEP
-from leads_pipeline.redact import redactor_for
-from leads_pipeline.registry import Registry
-from leads_pipeline.settings import Settings
+from leads_pipeline.run.pipeline import INGEST, ingest_step, lookups_step, recorded_run
+from leads_pipeline.run.pipeline import LOOKUPS as LOOKUPS_STEP
+from leads_pipeline.stages.ingest.ledger import LEDGER_TABLE
+from leads_pipeline.stages.ingest.source import REJECTS_TABLE
+from leads_pipeline.stages.lookups.refresh import LOOKUPS
 
 
 def bucket_specs(settings: Settings, registry: Registry) -> list[dg.AssetSpec]:

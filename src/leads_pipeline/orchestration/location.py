@@ -14,13 +14,13 @@ from collections.abc import Sequence
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from leads_pipeline.config.registry import load_registry
+from leads_pipeline.config.settings import Settings
 from leads_pipeline.orchestration.common import writer_tag
 from leads_pipeline.orchestration.dbt import dbt_model_assets, dbt_project
 from leads_pipeline.orchestration.identity import identity_assets
 from leads_pipeline.orchestration.ingestion import bucket_specs, ingestion_assets, lookup_assets
 from leads_pipeline.orchestration.triggers import daily_schedule, new_files_sensor
-from leads_pipeline.registry import load_registry
-from leads_pipeline.settings import Settings
 
 JOB_NAME = "leads_pipeline"
 

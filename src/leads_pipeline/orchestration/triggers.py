@@ -10,15 +10,15 @@ import dagster as dg
 from dlt.common.storages import fsspec_from_config
 from dlt.common.storages.fsspec_filesystem import glob_files
 
-from leads_pipeline.audit import RunRow, recent_runs
-from leads_pipeline.errors import ConfigError, LeadsError
-from leads_pipeline.ingest.ledger import Ledger
-from leads_pipeline.ingest.runner import bucket_filesystem_config
+from leads_pipeline.config.errors import ConfigError, LeadsError
+from leads_pipeline.config.registry import Registry
+from leads_pipeline.config.settings import Settings
+from leads_pipeline.observe.redact import redactor_for
 from leads_pipeline.orchestration.common import writer_tag
-from leads_pipeline.redact import redactor_for
-from leads_pipeline.registry import Registry
-from leads_pipeline.run_lock import is_locked
-from leads_pipeline.settings import Settings
+from leads_pipeline.run.audit import RunRow, recent_runs
+from leads_pipeline.run.lock import is_locked
+from leads_pipeline.stages.ingest.ledger import Ledger
+from leads_pipeline.stages.ingest.runner import bucket_filesystem_config
 from leads_pipeline.warehouse import Warehouse
 
 SCHEDULE_NAME = "leads_daily"

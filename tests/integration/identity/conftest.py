@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from leads_pipeline.demo import generate_bucket
-from leads_pipeline.pipeline import execute
-from leads_pipeline.settings import Settings
+from leads_demo import generate_bucket
+from leads_pipeline.config.settings import Settings
+from leads_pipeline.run.pipeline import execute
 from tests.conftest import DEMO_BUCKET
 
 HISTORY = {"rows": 2000, "months": 3, "seed": 11, "start": date(2024, 10, 1)}
@@ -37,7 +37,7 @@ def run_pipeline(bucket: Path, database: Path, with_tests: bool = True) -> Setti
             (n.name, n.message) for n in report.transform.failed_tests
         ]
     else:
-        from leads_pipeline.transform import run_transform
+        from leads_pipeline.stages.transform.phases import run_transform
 
         execute(settings, "leads ingest", do_ingest=True, do_transform=False)
         run_transform(settings, with_tests=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from leads_pipeline.demo.score import pairwise_scores
+from leads_demo.score import pairwise_scores
 from tests.integration.identity.conftest import LEAD_SOURCES, query, truth_rows
 
 SOURCE_ORDER = {source: rank for rank, source in enumerate(LEAD_SOURCES)}

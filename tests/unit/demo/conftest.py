@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from leads_pipeline.demo import generate_bucket
+from leads_demo import generate_bucket
 
 # The real samples live beside the project (../shared/data/real); an env var can point elsewhere.
 REAL = Path(

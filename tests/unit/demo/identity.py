@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from leads_pipeline.demo import pools
+from leads_demo import pools
 
 CITIES = sorted(
     {c for _, _, places in pools.PLACES.values() for c, _, _ in places},

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from leads_pipeline.demo import GenerationSummary, generate_bucket
+from leads_demo import GenerationSummary, generate_bucket
 
 
 def test_summary_progress_and_optional_parts(tmp_path: Path) -> None:

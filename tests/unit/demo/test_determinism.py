@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from leads_pipeline.demo import crm, generate_bucket, generator
+from leads_demo import crm, generate_bucket, generator
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:

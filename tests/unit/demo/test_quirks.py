@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from leads_pipeline.demo.crm import DUMMY_PHONES
+from leads_demo.crm import DUMMY_PHONES
 
 from .conftest import SOURCES, read_csv, source_files
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from leads_pipeline.demo.score import pairwise_scores
+from leads_demo.score import pairwise_scores
 
 from .truth_io import truth
 

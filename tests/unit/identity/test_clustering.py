@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from leads_pipeline.identity.clustering import Edge, RecordInfo, cluster
-from leads_pipeline.identity.rules import Rule, Site
+from leads_pipeline.stages.identity.clustering import Edge, RecordInfo, cluster
+from leads_pipeline.stages.identity.rules import Rule, Site
 
 NOV, DEC, JAN = date(2024, 11, 1), date(2024, 12, 1), date(2025, 1, 1)
 RANK = {"source_1": 1, "source_2": 2, "source_3": 3}

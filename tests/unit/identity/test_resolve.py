@@ -7,11 +7,11 @@ from types import SimpleNamespace
 
 import duckdb
 
-from leads_pipeline.identity.clustering import RecordInfo
-from leads_pipeline.identity.names import NameScorer
-from leads_pipeline.identity.resolve import resolve, retired_lead_ids
-from leads_pipeline.identity.rules import Site
-from leads_pipeline.normalize import name_key, name_similarity
+from leads_pipeline.stages.identity.clustering import RecordInfo
+from leads_pipeline.stages.identity.names import NameScorer
+from leads_pipeline.stages.identity.resolve import resolve, retired_lead_ids
+from leads_pipeline.stages.identity.rules import Site
+from leads_pipeline.stages.lookups.parsers import name_key, name_similarity
 from leads_pipeline.warehouse import Warehouse
 
 NOV = date(2024, 11, 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leads_pipeline.identity.rules import Rule, Site, best_rule, needs_name
+from leads_pipeline.stages.identity.rules import Rule, Site, best_rule, needs_name
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pycrfsuite
 import pytest
 import usaddress
 
-from leads_pipeline.normalize import _address_tagger
+from leads_pipeline.stages.lookups.parsers import _address_tagger
 from tests.conftest import DEMO_BUCKET
 
 # Street and one-line address columns of the demo bucket's files.

@@ -1,8 +1,8 @@
 import pyarrow as pa
 import pytest
 
-from leads_pipeline.normalize import _address_tagger
-from leads_pipeline.normalize.address import (
+from leads_pipeline.stages.lookups.parsers import _address_tagger
+from leads_pipeline.stages.lookups.parsers.address import (
     ParsedAddress,
     StreetLine,
     _split_with_tagger,

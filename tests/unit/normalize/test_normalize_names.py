@@ -1,7 +1,7 @@
 import pyarrow as pa
 import pytest
 
-from leads_pipeline.normalize.names import (
+from leads_pipeline.stages.lookups.parsers.names import (
     DEFAULT_THRESHOLD,
     name_key,
     name_keys_table,

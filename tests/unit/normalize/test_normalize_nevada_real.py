@@ -4,8 +4,8 @@ Expected values were read off the real file by eye; the city is the words betwee
 (or unit) and the comma before `NV`.
 """
 
-from leads_pipeline.normalize.address import parse_one_line
-from leads_pipeline.normalize.person import parse_contact
+from leads_pipeline.stages.lookups.parsers.address import parse_one_line
+from leads_pipeline.stages.lookups.parsers.person import parse_contact
 
 # Credential Number -> address1, address2, city, zip, first_name, last_name, operator
 # fmt: off

@@ -1,7 +1,7 @@
 import pyarrow as pa
 import pytest
 
-from leads_pipeline.normalize.person import (
+from leads_pipeline.stages.lookups.parsers.person import (
     Contact,
     Licensee,
     PersonName,

@@ -4,8 +4,8 @@ import re
 import pyarrow as pa
 import pytest
 
-from leads_pipeline.normalize._text import clean
-from leads_pipeline.normalize.phone import PhoneResult, _parse_with_library, phones_table, to_e164
+from leads_pipeline.stages.lookups.parsers._text import clean
+from leads_pipeline.stages.lookups.parsers.phone import PhoneResult, _parse_with_library, phones_table, to_e164
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import re
 
-from leads_pipeline.lookups import LOOKUPS
-from leads_pipeline.normalize._usps import STATES
+from leads_pipeline.stages.lookups.parsers._usps import STATES
+from leads_pipeline.stages.lookups.refresh import LOOKUPS
 from tests.unit.sql.conftest import DBT_PROJECT
 
 

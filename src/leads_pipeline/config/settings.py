@@ -1,0 +1,214 @@
+"""Every setting in one place: command-line flags win over environment variables over defaults."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+from urllib.parse import unquote, urlparse
+
+from leads_pipeline.config.errors import ConfigError
+from leads_pipeline.observe.redact import Redactor
+
+Target = Literal["duckdb", "postgres"]
+DEFAULT_POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+def _find_project_dir() -> Path:
+    """The checkout holding sources.yml and the dbt project; the working directory otherwise."""
+    for candidate in (PACKAGE_DIR.parents[1], Path.cwd()):
+        if (candidate / "sources.yml").exists():
+            return candidate
+    return Path.cwd()
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    slack_webhook_url: str | None = None
+    webhook_url: str | None = None
+    max_rejected_share: float = 0.05
+    max_file_age_days: float = 45.0
+    webhook_timeout_seconds: float = 5.0
+    window_days: float = 7.0
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """When the orchestrator runs the pipeline: a cron schedule and the new-file sensor."""
+
+    cron: str = "0 6 * * *"
+    timezone: str = "UTC"
+    sensor_interval_seconds: int = 300
+
+
+@dataclass(frozen=True)
+class Settings:
+    project_dir: Path
+    bucket_url: str
+    database: Path
+    target: Target = "duckdb"
+    postgres_dsn: str = DEFAULT_POSTGRES_DSN
+    sources_file: Path | None = None
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+
+    @classmethod
+    def load(
+        cls,
+        bucket_url: str | None = None,
+        database: str | Path | None = None,
+        target: str | None = None,
+        sources_file: str | Path | None = None,
+    ) -> Settings:
+        project_dir = Path(_env("LEADS_PROJECT_DIR") or _find_project_dir()).resolve()
+        bucket = bucket_url or _env("LEADS_BUCKET_URL") or str(project_dir / "data" / "landing")
+        db = Path(database or _env("LEADS_DATABASE") or "leads.duckdb").expanduser()
+        tgt = (target or _env("LEADS_TARGET") or "duckdb").lower()
+        if tgt not in ("duckdb", "postgres"):
+            raise ConfigError(f"unknown target {tgt!r}: use duckdb or postgres (LEADS_TARGET)")
+        registry_path = Path(sources_file or _env("LEADS_SOURCES") or project_dir / "sources.yml")
+        alerts = AlertSettings(
+            slack_webhook_url=_env("LEADS_SLACK_WEBHOOK_URL"),
+            webhook_url=_env("LEADS_WEBHOOK_URL"),
+            max_rejected_share=_env_float("LEADS_MAX_REJECTED_SHARE", AlertSettings.max_rejected_share),
+            max_file_age_days=_env_float("LEADS_MAX_FILE_AGE_DAYS", AlertSettings.max_file_age_days),
+            webhook_timeout_seconds=_env_float("LEADS_WEBHOOK_TIMEOUT_SECONDS", AlertSettings.webhook_timeout_seconds),
+            window_days=_env_float("LEADS_ALERT_WINDOW_DAYS", AlertSettings.window_days),
+        )
+        schedule = ScheduleSettings(
+            cron=_env("LEADS_SCHEDULE_CRON", ScheduleSettings.cron) or ScheduleSettings.cron,
+            timezone=_env("LEADS_SCHEDULE_TIMEZONE", ScheduleSettings.timezone) or ScheduleSettings.timezone,
+            sensor_interval_seconds=int(
+                _env_float("LEADS_SENSOR_INTERVAL_SECONDS", ScheduleSettings.sensor_interval_seconds)
+            ),
+        )
+        dsn = _env("LEADS_POSTGRES_DSN", DEFAULT_POSTGRES_DSN) or DEFAULT_POSTGRES_DSN
+        if tgt == "postgres":
+            postgres_parts(dsn)  # a malformed DSN is a configuration error now, not half-way through
+        return cls(
+            project_dir=project_dir,
+            bucket_url=normalize_bucket_url(bucket),
+            database=db.resolve(),
+            target=tgt,  # type: ignore[arg-type]
+            postgres_dsn=dsn,
+            sources_file=registry_path.resolve(),
+            alerts=alerts,
+            schedule=schedule,
+        )
+
+    def with_overrides(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+    @property
+    def dbt_project_dir(self) -> Path:
+        return self.project_dir / "leads"
+
+    @property
+    def warehouse_label(self) -> str:
+        """The database runs write, for messages: the DuckDB file or host:port/database (no password)."""
+        if self.target == "postgres":
+            parts = postgres_parts(self.postgres_dsn)
+            return f"postgres {parts['host']}:{parts['port']}/{parts['dbname']}"
+        return str(self.database)
+
+    @property
+    def state_dir(self) -> Path:
+        """Working files of one database: dlt's pipeline folder, spooled files, the last error.
+
+        Named after the whole file name: `leads.duckdb` and `leads` in one folder are two databases,
+        and each run clears its spool and may reset its dlt folder, so sharing one would let a run on
+        one delete the files a run on the other is loading.
+        """
+        if self.target == "postgres":
+            return self.database.parent / ".leads" / f"postgres-{self._postgres_id}"
+        return self.database.parent / ".leads" / self.database.name
+
+    @property
+    def lock_path(self) -> Path:
+        if self.target == "postgres":
+            return self.state_dir.with_name(self.state_dir.name + ".lock")
+        return self.database.with_name(self.database.name + ".lock")
+
+    @property
+    def _postgres_id(self) -> str:
+        parts = postgres_parts(self.postgres_dsn)
+        where = f"{parts['host']}:{parts['port']}/{parts['dbname']}"
+        return f"{parts['dbname']}-{hashlib.sha1(where.encode()).hexdigest()[:8]}"
+
+    def dbt_environment(self) -> dict[str, str]:
+        """The variables `leads/profiles.yml` reads: the target, and its connection from the same settings."""
+        env = {"LEADS_TARGET": self.target, "LEADS_DATABASE": str(self.database)}
+        if self.target == "postgres":
+            parts = postgres_parts(self.postgres_dsn)
+            env.update(
+                {
+                    "LEADS_PG_HOST": parts["host"],
+                    "LEADS_PG_PORT": parts["port"],
+                    "LEADS_PG_USER": parts["user"],
+                    "LEADS_PG_PASSWORD": parts["password"],
+                    "LEADS_PG_DATABASE": parts["dbname"],
+                }
+            )
+        return env
+
+    @property
+    def is_remote_bucket(self) -> bool:
+        return urlparse(self.bucket_url).scheme not in ("", "file")
+
+
+def postgres_parts(dsn: str) -> dict[str, str]:
+    """host, port, user, password and dbname of a `postgresql://user:password@host:port/dbname` DSN."""
+    try:
+        parsed = urlparse(dsn)
+        port = parsed.port  # a port that is not a number raises here
+    except ValueError:
+        parsed, port = None, None
+    if parsed is None or parsed.scheme not in ("postgresql", "postgres") or not parsed.path.strip("/"):
+        raise ConfigError(
+            f"LEADS_POSTGRES_DSN {_without_password(dsn)!r} is not a PostgreSQL URL: use "
+            "postgresql://user@host[:port]/database, with :password after the user if it needs one"
+        )
+    return {
+        "host": parsed.hostname or "127.0.0.1",
+        "port": str(port or 5432),
+        "user": unquote(parsed.username or "postgres"),
+        "password": unquote(parsed.password or ""),
+        "dbname": unquote(parsed.path.strip("/")),
+    }
+
+
+def _without_password(dsn: str) -> str:
+    """The DSN with its password masked, even when it is too malformed to parse."""
+    return Redactor()(dsn) or dsn
+
+
+def normalize_bucket_url(url: str) -> str:
+    """Accept a plain folder path as a bucket: it becomes an absolute `file://` URL."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("gs", "gcs", "s3", "az", "abfs", "abfss", "file", "memory"):
+        return url.rstrip("/")
+    if parsed.scheme and len(parsed.scheme) > 1:
+        raise ConfigError(
+            f"bucket URL {url!r} has an unsupported scheme {parsed.scheme!r}: use gs://, s3://, "
+            "file:// or a local folder path"
+        )
+    return Path(url).expanduser().resolve().as_uri()

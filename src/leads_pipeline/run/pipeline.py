@@ -1,0 +1,232 @@
+"""The pipeline's steps, run under the database lock, recorded in the run log, alerting as they go.
+
+`ingest` loads new files into `raw`, `lookups` parses their new values into the lookup tables,
+`transform` builds the dbt models and runs their tests; `execute` runs the chosen steps as one
+recorded run. The CLI and the orchestrator both go through `recorded_run` and the step functions
+here, so every entry point takes the lock, writes `main_audit.runs` and raises the same alerts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+from leads_pipeline.config.errors import LeadsError
+from leads_pipeline.config.registry import Registry, load_registry
+from leads_pipeline.config.settings import Settings
+from leads_pipeline.observe import alerts
+from leads_pipeline.observe.alerts import Alert, Alerter
+from leads_pipeline.observe.redact import redactor_for
+from leads_pipeline.run import audit, faults
+from leads_pipeline.run.lock import run_lock
+from leads_pipeline.stages.ingest.ledger import LEDGER_TABLE, RAW_DATASET
+from leads_pipeline.stages.ingest.runner import IngestReport, complete_interrupted_ingest, run_ingest
+from leads_pipeline.stages.ingest.source import FileOutcome
+from leads_pipeline.stages.lookups.refresh import refresh_lookups
+from leads_pipeline.stages.transform import state as transform_state
+from leads_pipeline.stages.transform.phases import NodeResult, TransformReport, run_dbt, run_transform
+from leads_pipeline.warehouse import Warehouse
+
+INGEST, LOOKUPS, TRANSFORM = "ingest", "lookups", "transform"
+
+
+@dataclass
+class Progress:
+    """Where each step reports as it goes; the CLI prints, tests collect, Dagster logs."""
+
+    message: Callable[[str], None] = lambda text: None
+    file: Callable[[FileOutcome], None] = lambda outcome: None
+    node: Callable[[NodeResult], None] = lambda node: None
+    alert: Callable[[Alert], None] = lambda alert: None
+
+
+@dataclass
+class RunReport:
+    ingest: IngestReport | None = None
+    lookups: dict[str, int] = field(default_factory=dict)
+    transform: TransformReport | None = None
+    transform_skipped: str | None = None  # why `run` did not need the transform
+    alerts: list[Alert] = field(default_factory=list)
+    seconds: float = 0.0
+    run_id: str | None = None
+
+    @property
+    def files_loaded(self) -> int:
+        return len(self.ingest.loaded) if self.ingest else 0
+
+    @property
+    def rows_loaded(self) -> int:
+        return self.ingest.rows if self.ingest else 0
+
+    @property
+    def outcome(self) -> str:
+        return "tests_failed" if self.transform and self.transform.failed_tests else "success"
+
+
+@dataclass
+class RunContext:
+    """One recorded run: its settings, registry, alerter and the report its steps fill."""
+
+    settings: Settings
+    registry: Registry
+    command: str
+    run_id: str
+    alerter: Alerter
+    progress: Progress
+    report: RunReport
+
+    def alert(self, raised: Sequence[Alert]) -> None:
+        self.report.alerts.extend(self.alerter.emit(raised))
+
+
+@contextmanager
+def recorded_run(
+    settings: Settings, command: str, steps: Sequence[str], progress: Progress | None = None
+) -> Iterator[RunContext]:
+    """Hold the database lock and record one run in `main_audit.runs`, whatever happens inside.
+
+    Any exception is recorded as the run's outcome and raised as a `run_failed` alert before it
+    propagates. Secrets never reach the run log: the message is redacted.
+    """
+    progress = progress or Progress()
+    registry = load_registry(settings.sources_file)
+    redact = redactor_for(settings)
+    began = time.monotonic()
+    with run_lock(settings.lock_path, command):
+        faults.reached("run:locked")
+        with Warehouse.open(settings) as warehouse:
+            run_id, started = audit.start_run(warehouse, command, steps)
+        alerter = Alerter.for_settings(settings, run_id, console=progress.alert)
+        context = RunContext(settings, registry, command, run_id, alerter, progress, RunReport(run_id=run_id))
+        outcome, message = "failed", None
+        try:
+            yield context
+            outcome = context.report.outcome
+            message = context.report.transform_skipped
+            if outcome == "tests_failed":
+                message = f"{len(context.report.transform.failed_tests)} data tests failed"  # type: ignore[union-attr]
+        except BaseException as exc:
+            if isinstance(exc, LeadsError):
+                exc.args = (redact(str(exc)),)  # whoever shows it next (CLI, Dagster) shows no secret
+            message = redact(str(exc) if isinstance(exc, LeadsError) else f"{type(exc).__name__}: {exc}")
+            try:
+                context.alert([alerts.run_failed_alert(command, exc)])
+            except Exception as alert_error:  # noqa: BLE001 - the run's own error matters more
+                progress.message(f"could not record the failure alert: {type(alert_error).__name__}")
+            raise
+        finally:
+            context.report.seconds = time.monotonic() - began
+            with Warehouse.open(settings) as warehouse:
+                audit.finish_run(
+                    warehouse,
+                    run_id,
+                    started,
+                    outcome,
+                    context.report.files_loaded,
+                    context.report.rows_loaded,
+                    message,
+                )
+
+
+def ingest_step(context: RunContext, only: list[str] | None = None) -> IngestReport:
+    """Load new files into `raw`; alert on drift, refused and duplicate files, bad rows, stale sources."""
+    settings, progress = context.settings, context.progress
+    progress.message(f"ingest: listing {redactor_for(settings)(settings.bucket_url)}")
+    report = run_ingest(settings, context.registry, only=only, on_file=progress.file, message=progress.message)
+    context.report.ingest = report
+    raised = alerts.ingest_alerts(report.files, settings.alerts.max_rejected_share)
+    raised += alerts.freshness_alerts(
+        newest_snapshots(settings), context.registry.select(only), settings.alerts.max_file_age_days
+    )
+    context.alert(raised)
+    return report
+
+
+def lookups_step(context: RunContext) -> dict[str, int]:
+    """Parse the raw values not parsed before into the `lookup` tables."""
+    with Warehouse.open(context.settings) as warehouse:
+        added = refresh_lookups(warehouse, context.registry, progress=context.progress.message)
+    context.report.lookups = added
+    return added
+
+
+def reference_step(context: RunContext) -> None:
+    """Load the dbt project's reference tables (seeds), so a plain `dbt run` after ingestion
+    finds everything staging joins: raw, lookups and the license-type and state mappings."""
+    context.progress.message("reference tables: dbt seed")
+    run_dbt(context.settings, ["seed"], on_node=context.progress.node)
+
+
+def transform_step(context: RunContext) -> TransformReport:
+    """Build the dbt models and run the data tests; alert on every failed test."""
+    settings, progress = context.settings, context.progress
+    complete_interrupted_ingest(settings, progress.message)
+    progress.message("transform: dbt build")
+
+    finished = [0]
+
+    def on_node(node: NodeResult) -> None:
+        progress.node(node)
+        finished[0] += 1
+        faults.reached(f"transform:after-node:{node.name}")
+        faults.reached(f"transform:after-nodes:{finished[0]}")
+
+    report = run_transform(settings, on_node=on_node, run_id=context.run_id)
+    context.report.transform = report
+    context.alert(alerts.transform_alerts(report.failed_tests))
+    return report
+
+
+def newest_snapshots(settings: Settings) -> dict[str, date | None]:
+    """Per source, the snapshot date of the newest loaded file (from the ledger)."""
+    with Warehouse.open(settings) as warehouse:
+        if not warehouse.table_exists(RAW_DATASET, LEDGER_TABLE):
+            return {}
+        rows = warehouse.query(
+            f"SELECT source, max(snapshot_date) FROM {RAW_DATASET}.{LEDGER_TABLE} "
+            "WHERE status = 'loaded' GROUP BY source"
+        )
+    return {source: newest for source, newest in rows}
+
+
+def transform_needless(settings: Settings, report: RunReport) -> str | None:
+    """Why a `run` may skip the transform (no new file, nothing changed since a good build), else None."""
+    if report.files_loaded:
+        return None
+    with Warehouse.open(settings) as warehouse:
+        build = transform_state.unchanged_since_last_build(warehouse, settings)
+    if build is None:
+        return None
+    run_id, built_at = build
+    return (
+        f"transform skipped: no new file, and data, models and sources.yml are unchanged since the "
+        f"successful transform of run {run_id} at {built_at:%Y-%m-%d %H:%M:%S}"
+    )
+
+
+def execute(
+    settings: Settings,
+    command: str,
+    do_ingest: bool,
+    do_transform: bool,
+    progress: Progress | None = None,
+    only: list[str] | None = None,
+) -> RunReport:
+    """Run the chosen steps as one recorded run under the lock."""
+    steps = [*([INGEST, LOOKUPS] if do_ingest else []), *([TRANSFORM] if do_transform else [])]
+    with recorded_run(settings, command, steps, progress) as context:
+        if do_ingest:
+            ingest_step(context, only)
+            lookups_step(context)
+            if not do_transform:
+                reference_step(context)
+        if do_transform and do_ingest:
+            context.report.transform_skipped = transform_needless(settings, context.report)
+        if context.report.transform_skipped:
+            context.progress.message(context.report.transform_skipped)
+        elif do_transform:
+            transform_step(context)
+    return context.report

@@ -1,0 +1,464 @@
+"""The resolve step between dbt's two phases: candidate pairs in, record clusters out.
+
+Reads what the first phase built in `main_intermediate` (the candidate pairs that share a phone or
+an address, the current version and name keys of the records they hold, the CRM leads in a pair
+and their candidate pairs), applies the identity rules, clusters, matches the CRM, and replaces
+the tables of the `identity` schema in one transaction; records no pair holds are leads of their
+own, written in SQL. The second dbt phase builds the marts from them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import numpy as np
+import pyarrow as pa
+
+from leads_pipeline.config.errors import LeadsError
+from leads_pipeline.stages.identity.clustering import Clusters, Edge, RecordInfo, cluster
+from leads_pipeline.stages.identity.crm import CrmLead, CrmPair, match_crm
+from leads_pipeline.stages.identity.names import NameScorer
+from leads_pipeline.stages.identity.rules import Site, best_rule, needs_name
+from leads_pipeline.warehouse import Warehouse
+
+IDENTITY_SCHEMA = "identity"
+# The first dbt phase's models the resolve step reads.
+RESOLVE_INPUTS = (
+    "int_source_records__current",
+    "int_match_keys__collected",
+    "int_record_pairs__blocked",
+    "int_crm_leads__current",
+    "int_crm_pairs__blocked",
+)
+# dbt writes the intermediate layer to <profile schema>_intermediate (generate_schema_name.sql).
+INTERMEDIATE_SCHEMA = "main_intermediate"
+
+# Only records and CRM leads in a candidate pair can join a cluster or match: every other record
+# is a lead of its own, written by SQL, so memory follows the pairs, not all records.
+PAIRED_SQL = """
+    SELECT left_index AS record_index FROM {schema}.int_record_pairs__blocked
+    UNION
+    SELECT right_index FROM {schema}.int_record_pairs__blocked
+    UNION
+    SELECT record_index FROM {schema}.int_crm_pairs__blocked
+"""
+NUMBERING_SQL = """
+    SELECT count(*), min(record_index), max(record_index), count(DISTINCT record_index)
+    FROM {schema}.int_source_records__current
+"""
+RECORDS_SQL = """
+    WITH paired AS ({paired})
+    SELECT records.record_index, source, source_rank, natural_key, first_seen_date, zip, street_number, own_lead_id
+    FROM {schema}.int_source_records__current AS records
+    INNER JOIN paired ON paired.record_index = records.record_index
+    ORDER BY records.record_index
+"""
+NAMES_SQL = """
+    WITH paired AS ({paired})
+    SELECT keys.record_index, keys.key_value AS name_key
+    FROM {schema}.int_match_keys__collected AS keys
+    INNER JOIN paired ON paired.record_index = keys.record_index
+    WHERE keys.key_type = 'name'
+"""
+PAIRS_SQL = """
+    SELECT left_index, right_index, shares_phone, shares_address, shares_email
+    FROM {schema}.int_record_pairs__blocked
+"""
+CRM_SQL = """
+    WITH paired AS (SELECT DISTINCT crm_index FROM {schema}.int_crm_pairs__blocked)
+    SELECT crm.crm_index, salesforce_lead_id, zip, street_number, name_key, created_date
+    FROM {schema}.int_crm_leads__current AS crm
+    INNER JOIN paired ON paired.crm_index = crm.crm_index
+    ORDER BY crm.crm_index
+"""
+CRM_PAIRS_SQL = """
+    SELECT crm_index, record_index, shares_phone, shares_address, shares_email
+    FROM {schema}.int_crm_pairs__blocked
+"""
+# The records the paired ones written so far leave out: each is the anchor of its own lead.
+SINGLETONS_SQL = """
+    INSERT INTO {identity}.{table} (source, natural_key, lead_id, own_lead_id, is_anchor, match_rule, resolved_at)
+    SELECT records.source, records.natural_key, records.own_lead_id, records.own_lead_id,
+        true, NULL, CAST('{now}' AS TIMESTAMP)
+    FROM {schema}.int_source_records__current AS records
+    WHERE NOT EXISTS (
+        SELECT 1 FROM {identity}.{table} AS paired
+        WHERE paired.source = records.source AND paired.natural_key = records.natural_key
+    )
+"""
+# Ids no lead holds any more, each with the lead that holds its anchor record now (a lead id is
+# its anchor record's own id, so every id ever given maps back to that record). An id retired
+# before keeps its first retirement time; an id that is a lead's again leaves the list.
+RETIRED_SQL = """
+    WITH owners AS (
+        SELECT own_lead_id AS own_id, source, natural_key, lead_id
+        FROM {identity}.{table}
+    ),
+    candidates AS ({candidates}),
+    chosen AS (
+        SELECT lead_id, retired_at,
+            row_number() OVER (PARTITION BY lead_id ORDER BY precedence, retired_at) AS pick
+        FROM candidates
+        WHERE NOT EXISTS (SELECT 1 FROM {identity}.{table} AS next WHERE next.lead_id = candidates.lead_id)
+    )
+    SELECT chosen.lead_id, owners.source AS anchor_source, owners.natural_key AS anchor_natural_key,
+        owners.lead_id AS replaced_by_lead_id, chosen.retired_at
+    FROM chosen
+    INNER JOIN owners ON owners.own_id = chosen.lead_id
+    WHERE chosen.pick = 1
+    ORDER BY chosen.lead_id
+"""
+RETIRED_SCHEMA = pa.schema(
+    [
+        ("lead_id", pa.string()),
+        ("anchor_source", pa.string()),
+        ("anchor_natural_key", pa.string()),
+        ("replaced_by_lead_id", pa.string()),
+        ("retired_at", pa.timestamp("us")),
+    ]
+)
+
+
+@dataclass
+class ResolveReport:
+    records: int = 0
+    pairs: int = 0
+    names_scored: int = 0
+    contradicting_pairs: int = 0
+    leads: int = 0
+    merged_records: int = 0
+    refused_merges: int = 0
+    crm_matches: int = 0
+    retired_ids: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"{self.records:,} records, {self.pairs:,} candidate pairs -> {self.leads:,} leads "
+            f"({self.merged_records:,} records merged; {self.contradicting_pairs:,} pairs and "
+            f"{self.refused_merges:,} merges kept apart by contradicting addresses), "
+            f"{self.crm_matches:,} CRM matches, {self.retired_ids:,} lead ids retired"
+        )
+
+
+@dataclass
+class Resolution:
+    """The result of one resolve, before it is written."""
+
+    records: list[RecordInfo]
+    clusters: Clusters
+    crm_ids: list[str]
+    crm_matches: list[tuple[int, int, str]]  # (anchor index, crm index, rule)
+
+    def lead_ids(self) -> list[str | None]:
+        return [self.records[anchor].own_lead_id for anchor in self.clusters.anchor_of]
+
+
+def _columns(table: pa.Table) -> dict[str, list]:
+    return {name: table.column(name).to_pylist() for name in table.column_names}
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _day(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def rule_edges(
+    records: list[RecordInfo],
+    names: list[tuple[str, ...]],
+    pairs: dict[str, list],
+    scorer: NameScorer,
+    report: ResolveReport,
+) -> list[Edge]:
+    """The candidate pairs that satisfy a rule, with their strongest rule and name score.
+
+    Pairs whose addresses contradict are dropped here; names are scored only where they decide.
+    """
+    edges: list[Edge] = []
+    for left, right, phone, address, email in zip(
+        pairs["left_index"],
+        pairs["right_index"],
+        pairs["shares_phone"],
+        pairs["shares_address"],
+        pairs["shares_email"],
+        strict=True,
+    ):
+        a, b = left - 1, right - 1
+        if records[a].site.contradicts(records[b].site):
+            report.contradicting_pairs += 1
+            continue
+        score = 100.0
+        if needs_name(phone, address, email):
+            score = scorer.score(names[a], names[b])
+            report.names_scored += 1
+        rule = best_rule(phone, address, email, scorer.similar(score))
+        if rule is not None:
+            edges.append(Edge(a, b, rule, score if rule.needs_name else 100.0))
+    report.pairs = len(pairs["left_index"])
+    return edges
+
+
+def crm_leads_of(crm: dict[str, list]) -> list[CrmLead]:
+    return [
+        CrmLead(
+            salesforce_lead_id=str(crm_id),
+            site=Site(_text(zip_code), _text(number)),
+            name_keys=(name,) if name else (),
+            created_date=_day(created) if created is not None else None,
+        )
+        for crm_id, zip_code, number, name, created in zip(
+            crm["salesforce_lead_id"],
+            crm["zip"],
+            crm["street_number"],
+            crm["name_key"],
+            crm["created_date"],
+            strict=True,
+        )
+    ]
+
+
+def resolve(
+    records: list[RecordInfo],
+    names: list[tuple[str, ...]],
+    pairs: dict[str, list],
+    crm: dict[str, list],
+    crm_pairs: dict[str, list],
+    report: ResolveReport | None = None,
+) -> Resolution:
+    """Rules, clusters and CRM matches from plain columns (see `resolve_identities` for the I/O)."""
+    report = report or ResolveReport()
+    scorer = NameScorer()
+    clusters = cluster(records, rule_edges(records, names, pairs, scorer, report))
+    report.records = len(records)
+    report.refused_merges = clusters.refused
+    members = clusters.members()
+    report.leads = len(members)
+    report.merged_records = sum(len(m) for m in members.values() if len(m) > 1)
+
+    crm_leads = crm_leads_of(crm)
+    lead_site = {anchor: _cluster_site(records, group) for anchor, group in members.items()}
+    order = sorted(members, key=lambda a: records[a].anchor_order)
+    anchor_rank = {anchor: rank for rank, anchor in enumerate(order)}
+    candidates = (
+        CrmPair(c - 1, r - 1, bool(p), bool(a), bool(e))
+        for c, r, p, a, e in zip(
+            crm_pairs["crm_index"],
+            crm_pairs["record_index"],
+            crm_pairs["shares_phone"],
+            crm_pairs["shares_address"],
+            crm_pairs["shares_email"],
+            strict=True,
+        )
+    )
+    matches = match_crm(
+        crm_leads,
+        candidates,
+        clusters.anchor_of,
+        lead_site,
+        anchor_rank,
+        lambda c, r: scorer.score(crm_leads[c].name_keys, names[r]),
+        scorer.threshold,
+    )
+    report.crm_matches = len(matches)
+    return Resolution(
+        records=records,
+        clusters=clusters,
+        crm_ids=[lead.salesforce_lead_id for lead in crm_leads],
+        crm_matches=[(m.anchor, m.crm, m.rule.value) for m in matches],
+    )
+
+
+def _cluster_site(records: list[RecordInfo], group: list[int]) -> Site:
+    zip_code = next((records[i].site.zip for i in group if records[i].site.zip is not None), None)
+    number = next((records[i].site.street_number for i in group if records[i].site.street_number is not None), None)
+    return Site(zip_code, number)
+
+
+@dataclass
+class Inputs:
+    """The resolve step's inputs: the records and CRM leads some candidate pair holds, renumbered
+    1..n in the pairs, and how many records there are in all."""
+
+    records: list[RecordInfo]
+    names: list[tuple[str, ...]]
+    pairs: dict[str, list]
+    crm: dict[str, list]
+    crm_pairs: dict[str, list]
+    total_records: int
+
+    def columns(self) -> tuple:
+        """The arguments of `resolve`."""
+        return self.records, self.names, self.pairs, self.crm, self.crm_pairs
+
+
+def _renumber(indexes: pa.ChunkedArray, kept: np.ndarray) -> list[int]:
+    """1-based positions in `kept` (sorted) of warehouse indexes that `kept` holds."""
+    values = indexes.to_numpy(zero_copy_only=False).astype(np.int64)
+    return (np.searchsorted(kept, values) + 1).tolist()
+
+
+class _Shared:
+    """One object per distinct value: millions of records hold a few thousand zips and dates."""
+
+    def __init__(self) -> None:
+        self._values: dict = {}
+
+    def __call__(self, value):
+        return self._values.setdefault(value, value)
+
+
+def read_inputs(warehouse: Warehouse, schema: str = INTERMEDIATE_SCHEMA) -> Inputs:
+    """The resolve step's inputs from the first dbt phase's tables: paired records, their name keys,
+    candidate pairs, paired CRM leads and CRM pairs (the last three as columns)."""
+    for table in RESOLVE_INPUTS:
+        if not warehouse.table_exists(schema, table):
+            raise LeadsError(
+                f"identity resolution needs {schema}.{table}, which does not exist: build the first dbt "
+                "phase first (`leads transform` does both)"
+            )
+    total, low, high, distinct = warehouse.query(NUMBERING_SQL.format(schema=schema))[0]
+    if total and (low, high, distinct) != (1, total, total):
+        raise LeadsError(f"{schema}.int_source_records__current: record_index must number the records 1..n")
+    paired = PAIRED_SQL.format(schema=schema)
+
+    table = warehouse.arrow(RECORDS_SQL.format(schema=schema, paired=paired))
+    record_indexes = table.column("record_index").to_numpy(zero_copy_only=False).astype(np.int64)
+    shared = _Shared()
+    records = [
+        RecordInfo(
+            source=shared(str(source)),
+            natural_key=str(key),
+            source_rank=int(rank),
+            first_seen_date=shared(_day(first_seen)),
+            site=shared(Site(shared(_text(zip_code)), shared(_text(number)))),
+            own_lead_id=str(own_id),
+        )
+        for source, rank, key, first_seen, zip_code, number, own_id in zip(
+            *(table.column(name).to_pylist() for name in table.column_names[1:]), strict=True
+        )
+    ]
+    del table
+
+    names: list[list[str]] = [[] for _ in records]
+    name_rows = warehouse.arrow(NAMES_SQL.format(schema=schema, paired=paired))
+    positions = _renumber(name_rows.column("record_index"), record_indexes)
+    for position, key in zip(positions, name_rows.column("name_key").to_pylist(), strict=True):
+        names[position - 1].append(key)
+    sorted_names = [tuple(sorted(keys)) for keys in names]
+    del names, name_rows
+
+    pairs_table = warehouse.arrow(PAIRS_SQL.format(schema=schema))
+    pairs = _columns(pairs_table.drop_columns(["left_index", "right_index"]))
+    pairs["left_index"] = _renumber(pairs_table.column("left_index"), record_indexes)
+    pairs["right_index"] = _renumber(pairs_table.column("right_index"), record_indexes)
+    del pairs_table
+
+    crm_table = warehouse.arrow(CRM_SQL.format(schema=schema))
+    crm_indexes = crm_table.column("crm_index").to_numpy(zero_copy_only=False).astype(np.int64)
+    crm = _columns(crm_table)
+    crm_pairs_table = warehouse.arrow(CRM_PAIRS_SQL.format(schema=schema))
+    crm_pairs = _columns(crm_pairs_table.drop_columns(["crm_index", "record_index"]))
+    crm_pairs["crm_index"] = _renumber(crm_pairs_table.column("crm_index"), crm_indexes)
+    crm_pairs["record_index"] = _renumber(crm_pairs_table.column("record_index"), record_indexes)
+    return Inputs(records, sorted_names, pairs, crm, crm_pairs, int(total))
+
+
+def identity_tables(resolution: Resolution, now: datetime) -> dict[str, pa.Table]:
+    """The rows of one resolution: the paired records' clusters and the CRM matches."""
+    records = resolution.records
+    anchor_of = resolution.clusters.anchor_of
+    ids = resolution.lead_ids()
+    rule_of = {anchor: resolution.clusters.match_rule(anchor) for anchor in set(anchor_of)}
+    record_clusters = pa.table(
+        {
+            "source": pa.array([r.source for r in records], pa.string()),
+            "natural_key": pa.array([r.natural_key for r in records], pa.string()),
+            "lead_id": pa.array(ids, pa.string()),
+            "own_lead_id": pa.array([r.own_lead_id for r in records], pa.string()),
+            "is_anchor": pa.array([anchor_of[i] == i for i in range(len(records))], pa.bool_()),
+            "match_rule": pa.array([rule_of[a] for a in anchor_of], pa.string()),
+            "resolved_at": pa.array([now] * len(records), pa.timestamp("us")),
+        }
+    )
+    crm_matches = pa.table(
+        {
+            "lead_id": pa.array([ids[anchor] for anchor, _, _ in resolution.crm_matches], pa.string()),
+            "salesforce_lead_id": pa.array([resolution.crm_ids[c] for _, c, _ in resolution.crm_matches], pa.string()),
+            "match_rule": pa.array([rule for _, _, rule in resolution.crm_matches], pa.string()),
+            "resolved_at": pa.array([now] * len(resolution.crm_matches), pa.timestamp("us")),
+        }
+    )
+    return {"record_clusters": record_clusters, "crm_matches": crm_matches}
+
+
+def _timestamp_literal(now: datetime) -> str:
+    return now.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def retired_lead_ids(warehouse: Warehouse, clusters_table: str, now: datetime) -> pa.Table:
+    """Ids no lead of `clusters_table` (the new record clusters) holds, from the current identity
+    tables: see RETIRED_SQL."""
+    candidates = []
+    if warehouse.table_exists(IDENTITY_SCHEMA, "retired_lead_ids"):
+        candidates.append(f"SELECT lead_id, retired_at, 0 AS precedence FROM {IDENTITY_SCHEMA}.retired_lead_ids")
+    if warehouse.table_exists(IDENTITY_SCHEMA, "record_clusters"):
+        candidates.append(
+            f"SELECT DISTINCT lead_id, CAST('{_timestamp_literal(now)}' AS TIMESTAMP) AS retired_at, "
+            f"1 AS precedence FROM {IDENTITY_SCHEMA}.record_clusters"
+        )
+    if not candidates:
+        return RETIRED_SCHEMA.empty_table()
+    sql = RETIRED_SQL.format(identity=IDENTITY_SCHEMA, table=clusters_table, candidates=" UNION ALL ".join(candidates))
+    return warehouse.arrow(sql).select(RETIRED_SCHEMA.names).cast(RETIRED_SCHEMA)
+
+
+def write_tables(
+    warehouse: Warehouse, tables: dict[str, pa.Table], now: datetime, schema: str = INTERMEDIATE_SCHEMA
+) -> int:
+    """Write the resolution and replace the identity tables together: readers see the old set or
+    the new one. The record clusters gain a row for every record no pair holds, and the retired
+    ids are found against the tables being replaced. Returns the number of retired ids."""
+    staged = "record_clusters__next"
+    warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {IDENTITY_SCHEMA}")
+    warehouse.execute(f"DROP TABLE IF EXISTS {IDENTITY_SCHEMA}.{staged}")
+    warehouse.create_table_like(IDENTITY_SCHEMA, staged, tables["record_clusters"].schema)
+    warehouse.append_arrow(IDENTITY_SCHEMA, staged, tables["record_clusters"])
+    warehouse.execute(
+        SINGLETONS_SQL.format(identity=IDENTITY_SCHEMA, table=staged, schema=schema, now=_timestamp_literal(now))
+    )
+    retired = retired_lead_ids(warehouse, staged, now)
+    with warehouse.transaction():
+        warehouse.execute(f"DROP TABLE IF EXISTS {IDENTITY_SCHEMA}.record_clusters")
+        warehouse.execute(f"ALTER TABLE {IDENTITY_SCHEMA}.{staged} RENAME TO record_clusters")
+        for name, data in (("crm_matches", tables["crm_matches"]), ("retired_lead_ids", retired)):
+            warehouse.execute(f"DROP TABLE IF EXISTS {IDENTITY_SCHEMA}.{name}")
+            warehouse.create_table_like(IDENTITY_SCHEMA, name, data.schema)
+            warehouse.append_arrow(IDENTITY_SCHEMA, name, data)
+    return retired.num_rows
+
+
+def resolve_identities(warehouse: Warehouse, progress: Callable[[str], None] | None = None) -> ResolveReport:
+    """Read the candidate pairs, cluster, match the CRM and write the `identity` tables."""
+    began = time.monotonic()
+    report = ResolveReport()
+    inputs = read_inputs(warehouse)
+    resolution = resolve(*inputs.columns(), report)
+    # Records no pair holds are leads of their own.
+    singletons = inputs.total_records - len(inputs.records)
+    report.records, report.leads = inputs.total_records, report.leads + singletons
+    now = datetime.now(UTC).replace(tzinfo=None)
+    report.retired_ids = write_tables(warehouse, identity_tables(resolution, now), now)
+    report.seconds = time.monotonic() - began
+    if progress:
+        progress(f"identity: {report.summary()} in {report.seconds:.1f}s")
+    return report

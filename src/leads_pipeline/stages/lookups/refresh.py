@@ -1,0 +1,182 @@
+"""Parse the raw values SQL cannot parse exactly, into lookup tables staging joins.
+
+US addresses, person names, phones and facility-name keys are parsed in Python with libraries
+made for them (usaddress, nameparser, phonenumbers, rapidfuzz). Each lookup table maps a distinct
+raw value to its parsed columns and a `problem`; only values not seen before are parsed, so a
+re-run costs nothing and a new month costs its new values. The tables live in the warehouse
+(schema `lookup`), which keeps the dbt models plain SQL on every engine.
+
+Only raw rows of loads not yet looked at are read (`main_audit.lookup_loads` keeps the load ids
+done), so the cost follows the new files, not all history. Large batches of new values are
+parsed on every core.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing import get_context
+
+import pyarrow as pa
+
+from leads_pipeline.config.registry import Registry
+from leads_pipeline.run import faults
+from leads_pipeline.stages.lookups import parsers as normalize
+from leads_pipeline.warehouse import Warehouse
+
+LOOKUP_SCHEMA = "lookup"
+RAW_SCHEMA = "raw"
+PROCESSED_SCHEMA_NAME = "main_audit"  # bookkeeping, beside the run log
+PROCESSED_TABLE = "lookup_loads"
+LOADS_TABLE = "_dlt_loads"
+BATCH_VALUES = 200_000
+PARALLEL_CHUNK = 20_000  # values per task handed to a worker process
+# A batch below this is parsed here: starting workers and shipping the values would cost more.
+PARALLEL_MIN_VALUES = 50_000
+SLOW_PARALLEL_MIN_VALUES = 5_000  # for the lookups that parse a few thousand values a second
+PROCESSED_SCHEMA = pa.schema([("load_id", pa.string())])
+
+
+@dataclass(frozen=True)
+class Lookup:
+    name: str
+    parse: Callable[[list[str]], pa.Table]
+    parallel_from: int = PARALLEL_MIN_VALUES
+
+
+LOOKUPS = {
+    lookup.name: lookup
+    for lookup in (
+        Lookup("phones", normalize.phones_table),
+        Lookup("one_line_addresses", normalize.one_line_addresses_table, SLOW_PARALLEL_MIN_VALUES),
+        Lookup("street_lines", normalize.street_lines_table),
+        Lookup("people", normalize.people_table, SLOW_PARALLEL_MIN_VALUES),
+        Lookup("caregivers", normalize.caregivers_table, SLOW_PARALLEL_MIN_VALUES),
+        Lookup("licensees", normalize.licensees_table, SLOW_PARALLEL_MIN_VALUES),
+        Lookup("facility_names", normalize.name_keys_table),
+    )
+}
+
+
+def pending_loads(warehouse: Warehouse) -> list[str] | None:
+    """Load ids in `raw` whose values were not looked up yet; None when every row must be read."""
+    if not warehouse.table_exists(PROCESSED_SCHEMA_NAME, PROCESSED_TABLE) or not warehouse.table_exists(
+        RAW_SCHEMA, LOADS_TABLE
+    ):
+        return None
+    rows = warehouse.query(
+        f"SELECT load_id FROM {RAW_SCHEMA}.{LOADS_TABLE} WHERE load_id NOT IN "
+        f"(SELECT load_id FROM {PROCESSED_SCHEMA_NAME}.{PROCESSED_TABLE}) ORDER BY load_id"
+    )
+    return [r[0] for r in rows]
+
+
+def _all_loads(warehouse: Warehouse) -> list[str]:
+    if not warehouse.table_exists(RAW_SCHEMA, LOADS_TABLE):
+        return []
+    return [r[0] for r in warehouse.query(f"SELECT load_id FROM {RAW_SCHEMA}.{LOADS_TABLE}")]
+
+
+class _Workers:
+    """Parser processes, one per core, started the first time a batch is large enough."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._broken = False
+
+    def parse(self, lookup: Lookup, values: list[str]) -> pa.Table:
+        cores = os.cpu_count() or 1
+        if cores < 2 or len(values) < lookup.parallel_from:
+            return lookup.parse(values)
+        if self._broken:
+            return lookup.parse(values)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=cores, mp_context=get_context("forkserver"))
+        # At least one chunk per core, so that a batch of a few thousand values is shared too.
+        size = min(PARALLEL_CHUNK, -(-len(values) // cores))
+        chunks = [values[i : i + size] for i in range(0, len(values), size)]
+        try:
+            return pa.concat_tables(self._pool.map(lookup.parse, chunks))
+        except BrokenProcessPool:
+            # Workers cannot start (a host program without a `__main__` guard, a sandbox without
+            # process creation): parse here, more slowly, rather than fail the run.
+            self._broken = True
+            return lookup.parse(values)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+
+
+def _refresh_one(
+    warehouse: Warehouse,
+    registry: Registry,
+    lookup: Lookup,
+    load_filter: str,
+    loads: list[str] | None,
+    workers: _Workers,
+    progress: Callable[[str], None] | None,
+) -> int:
+    """Parse one lookup's new values, streamed from the warehouse batch by batch."""
+    feeds = [
+        (spec.table_name, column)
+        for spec in registry
+        for column in spec.parse.get(lookup.name, ())
+        if column in warehouse.columns(RAW_SCHEMA, spec.table_name)
+    ]
+    warehouse.create_table_like(LOOKUP_SCHEMA, lookup.name, lookup.parse([]).schema)
+    if not feeds or loads == []:
+        return 0
+    union = " UNION ".join(
+        f'SELECT "{column}" AS raw_value FROM {RAW_SCHEMA}.{table} WHERE {load_filter}' for table, column in feeds
+    )
+    new_values = (
+        f"SELECT raw_value FROM (SELECT DISTINCT raw_value FROM ({union}) AS feeds) AS fresh "
+        f"WHERE raw_value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {LOOKUP_SCHEMA}.{lookup.name} AS known "
+        "WHERE known.raw_value = fresh.raw_value)"
+    )
+    parsed = 0
+    for batch in warehouse.arrow_batches(new_values, BATCH_VALUES):
+        values = batch.column(0).to_pylist()
+        if not values:
+            continue
+        parsed += len(values)
+        if progress:
+            progress(f"parsing {lookup.name}: {parsed:,} new values so far")
+        warehouse.append_arrow(LOOKUP_SCHEMA, lookup.name, workers.parse(lookup, values))
+    return parsed
+
+
+def refresh_lookups(
+    warehouse: Warehouse, registry: Registry, progress: Callable[[str], None] | None = None
+) -> dict[str, int]:
+    """Parse every raw value of new loads not yet in its lookup table; return new values per lookup."""
+    warehouse.limit_memory()  # the distinct new values of a large month spill rather than fill memory
+    warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {LOOKUP_SCHEMA}")
+    loads = pending_loads(warehouse)
+    done = _all_loads(warehouse) if loads is None else loads
+    if loads is not None:
+        load_filter = "_dlt_load_id IN (" + ", ".join(f"'{load}'" for load in loads) + ")" if loads else "1 = 0"
+    else:
+        load_filter = "1 = 1"
+    added: dict[str, int] = {}
+    workers = _Workers()
+    try:
+        for lookup in LOOKUPS.values():
+            began = time.perf_counter()
+            added[lookup.name] = _refresh_one(warehouse, registry, lookup, load_filter, loads, workers, progress)
+            if progress and added[lookup.name]:
+                seconds = time.perf_counter() - began
+                progress(f"parsed {lookup.name}: {added[lookup.name]:,} new values in {seconds:.1f}s")
+            faults.reached(f"lookups:after-table:{lookup.name}")
+    finally:
+        workers.close()
+    warehouse.create_table_like(PROCESSED_SCHEMA_NAME, PROCESSED_TABLE, PROCESSED_SCHEMA)
+    if done:
+        processed = pa.table({"load_id": pa.array(done, pa.string())})
+        warehouse.append_arrow(PROCESSED_SCHEMA_NAME, PROCESSED_TABLE, processed)
+    return added

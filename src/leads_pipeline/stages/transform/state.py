@@ -1,0 +1,122 @@
+"""When `leads run` may skip the transform: nothing changed since the last successful one.
+
+The models are a function of the raw loads, the lookup tables (filled from those loads), the dbt
+project and the source registry. A transform that built every model and passed every test records
+a key of all four in `main_audit.transform_state`; a later run that loaded no new file and finds
+the same key skips dbt and says so in the run log. Any new load, any edit of a model, macro, test,
+profile or `sources.yml`, or a missing gold table makes the key differ, and the transform runs.
+`leads transform` always runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from leads_pipeline.config.settings import Settings
+from leads_pipeline.run.audit import AUDIT_SCHEMA, now
+from leads_pipeline.warehouse import Warehouse
+
+STATE_TABLE = "transform_state"
+STAGING_TABLE = "staging_build"
+STAGING_SCHEMA_NAME = "main_staging"
+STAGING_SELECTOR = "path:models/staging"
+STATE_SCHEMA = pa.schema([("state_key", pa.string()), ("run_id", pa.string()), ("built_at", pa.timestamp("us"))])
+STAGING_BUILD_SCHEMA = pa.schema([("project_digest", pa.string()), ("built_at", pa.timestamp("us"))])
+PROJECT_PARTS = ("models", "macros", "tests", "snapshots", "seeds", "analyses", "dbt_project.yml", "profiles.yml")
+GOLD_TABLE = ("main_gold", "leads")
+
+
+def project_digest(settings: Settings) -> str:
+    digest = hashlib.sha256()
+    root = settings.dbt_project_dir
+    files: list[Path] = []
+    for part in PROJECT_PARTS:
+        path = root / part
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files.extend(p for p in path.rglob("*") if p.is_file())
+    if settings.sources_file and settings.sources_file.exists():
+        files.append(settings.sources_file)
+    for path in sorted(files):
+        name = path.relative_to(settings.project_dir) if path.is_relative_to(settings.project_dir) else path
+        digest.update(str(name).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _data_digest(warehouse: Warehouse) -> str:
+    parts: list[str] = []
+    if warehouse.table_exists("raw", "_dlt_loads"):
+        parts.append(repr(warehouse.query("SELECT count(*), max(load_id) FROM raw._dlt_loads")[0]))
+    if warehouse.table_exists("main_audit", "lookup_loads"):
+        parts.append(repr(warehouse.query("SELECT count(*), max(load_id) FROM main_audit.lookup_loads")[0]))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def state_key(warehouse: Warehouse, settings: Settings) -> str:
+    parts = (settings.target, project_digest(settings), _data_digest(warehouse))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def last_build(warehouse: Warehouse) -> tuple[str, str, datetime] | None:
+    if not warehouse.table_exists(AUDIT_SCHEMA, STATE_TABLE):
+        return None
+    rows = warehouse.query(
+        f"SELECT state_key, run_id, built_at FROM {AUDIT_SCHEMA}.{STATE_TABLE} ORDER BY built_at DESC LIMIT 1"
+    )
+    return rows[0] if rows else None
+
+
+def unchanged_since_last_build(warehouse: Warehouse, settings: Settings) -> tuple[str, datetime] | None:
+    """(run id, time) of the successful transform the current state matches, else None."""
+    build = last_build(warehouse)
+    if build is None or not warehouse.table_exists(*GOLD_TABLE):
+        return None
+    key, run_id, built_at = build
+    return (run_id, built_at) if key == state_key(warehouse, settings) else None
+
+
+def record_build(warehouse: Warehouse, settings: Settings, run_id: str) -> None:
+    """Remember the state a successful transform was built from (one row: the latest)."""
+    row = {"state_key": state_key(warehouse, settings), "run_id": run_id, "built_at": now()}
+    warehouse.create_table_like(AUDIT_SCHEMA, STATE_TABLE, STATE_SCHEMA)
+    with warehouse.transaction():
+        warehouse.execute(f"DELETE FROM {AUDIT_SCHEMA}.{STATE_TABLE}")
+        warehouse.append_arrow(AUDIT_SCHEMA, STATE_TABLE, pa.Table.from_pylist([row], STATE_SCHEMA))
+
+
+def forget_build(warehouse: Warehouse) -> None:
+    """A transform started: until it succeeds, nothing may be skipped."""
+    if warehouse.table_exists(AUDIT_SCHEMA, STATE_TABLE):
+        warehouse.execute(f"DELETE FROM {AUDIT_SCHEMA}.{STATE_TABLE}")
+
+
+def staging_outdated(warehouse: Warehouse, settings: Settings) -> bool:
+    """True when staging tables exist but were built by another version of the dbt project.
+
+    Staging models append only new loads; after a change of a model, macro or `sources.yml` they
+    must be rebuilt in full, or rows staged before the change would keep the old rules.
+    """
+    staged = warehouse.query(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = " + warehouse.mark,
+        [STAGING_SCHEMA_NAME],
+    )
+    if not staged or not staged[0][0]:
+        return False
+    if not warehouse.table_exists(AUDIT_SCHEMA, STAGING_TABLE):
+        return True
+    rows = warehouse.query(f"SELECT project_digest FROM {AUDIT_SCHEMA}.{STAGING_TABLE}")
+    return not rows or rows[0][0] != project_digest(settings)
+
+
+def record_staging_build(warehouse: Warehouse, settings: Settings) -> None:
+    row = {"project_digest": project_digest(settings), "built_at": now()}
+    warehouse.create_table_like(AUDIT_SCHEMA, STAGING_TABLE, STAGING_BUILD_SCHEMA)
+    with warehouse.transaction():
+        warehouse.execute(f"DELETE FROM {AUDIT_SCHEMA}.{STAGING_TABLE}")
+        warehouse.append_arrow(AUDIT_SCHEMA, STAGING_TABLE, pa.Table.from_pylist([row], STAGING_BUILD_SCHEMA))
