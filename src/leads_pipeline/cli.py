@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
+from leads_pipeline.config import names
 from leads_pipeline.config.errors import LeadsError, LockedError, as_leads_error
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.observe.redact import Redactor, redactor_for
@@ -210,11 +211,10 @@ def _print_gold_counts(settings: Settings) -> None:
 
     with Warehouse.open(settings) as warehouse:
         counts = []
-        for table in ("leads", "data_quality_issues"):
-            if warehouse.table_exists("main_gold", table):
-                counts.append(
-                    f"main_gold.{table}: {warehouse.query(f'SELECT count(*) FROM main_gold.{table}')[0][0]:,} rows"
-                )
+        for table in (names.LEADS, names.DATA_QUALITY_ISSUES):
+            if warehouse.table_exists(names.GOLD, table):
+                rows = warehouse.query(f"SELECT count(*) FROM {names.GOLD}.{table}")[0][0]
+                counts.append(f"{names.GOLD}.{table}: {rows:,} rows")
     if counts:
         out.print("; ".join(counts))
 

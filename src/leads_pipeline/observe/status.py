@@ -11,12 +11,12 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from leads_pipeline.config import names
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.observe.alerts import OpenAlert, open_alerts
 from leads_pipeline.run import audit
 from leads_pipeline.run.audit import RunRow
 from leads_pipeline.run.lock import describe_holder, is_locked
-from leads_pipeline.stages.ingest.ledger import LEDGER_TABLE
 from leads_pipeline.warehouse import Warehouse
 
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -57,12 +57,12 @@ def collect_status(settings: Settings, files: int = 12, runs: int = 5) -> Status
             return status  # DuckDB cannot be read while a run writes it
     with Warehouse.open(settings, read_only=settings.target == "duckdb") as warehouse:
         status.alerts = open_alerts(warehouse, settings.alerts.window_days)
-        if warehouse.table_exists("raw", LEDGER_TABLE):
+        if warehouse.table_exists(names.RAW, names.LEDGER):
             loaded = "CASE WHEN status = 'loaded' THEN 1 ELSE 0 END"
             rows = warehouse.query(
                 f"SELECT source, sum({loaded}), sum(CASE WHEN status = 'loaded' THEN rows_loaded ELSE 0 END), "
                 f"max(CASE WHEN status = 'loaded' THEN snapshot_date END), max(ingested_at), "
-                f"sum(CASE WHEN status <> 'loaded' THEN 1 ELSE 0 END) FROM raw.{LEDGER_TABLE} "
+                f"sum(CASE WHEN status <> 'loaded' THEN 1 ELSE 0 END) FROM {names.RAW}.{names.LEDGER} "
                 "GROUP BY source ORDER BY source"
             )
             status.sources = [
@@ -71,14 +71,14 @@ def collect_status(settings: Settings, files: int = 12, runs: int = 5) -> Status
             ]
             status.files = warehouse.query(
                 f"SELECT source, file_name, status, snapshot_date, rows_loaded, rows_malformed, rows_rejected, "
-                f"ingested_at, message FROM raw.{LEDGER_TABLE} ORDER BY ingested_at DESC, source, file_name "
+                f"ingested_at, message FROM {names.RAW}.{names.LEDGER} ORDER BY ingested_at DESC, source, file_name "
                 f"LIMIT {int(files)}"
             )
-            status.files_total = warehouse.query(f"SELECT count(*) FROM raw.{LEDGER_TABLE}")[0][0]
+            status.files_total = warehouse.query(f"SELECT count(*) FROM {names.RAW}.{names.LEDGER}")[0][0]
         status.runs = audit.recent_runs(warehouse, runs)
-        for table in ("leads", "data_quality_issues"):
-            if warehouse.table_exists("main_gold", table):
-                status.gold[table] = warehouse.query(f"SELECT count(*) FROM main_gold.{table}")[0][0]
+        for table in (names.LEADS, names.DATA_QUALITY_ISSUES):
+            if warehouse.table_exists(names.GOLD, table):
+                status.gold[table] = warehouse.query(f"SELECT count(*) FROM {names.GOLD}.{table}")[0][0]
     return status
 
 
@@ -163,7 +163,7 @@ def render_status(status: Status, console: Console) -> None:
         for name, message in notes:
             console.print(f" [dim]{escape(name)}: {escape(message)}[/]")
     if status.gold:
-        console.print("; ".join(f"main_gold.{name}: {count:,} rows" for name, count in status.gold.items()))
+        console.print("; ".join(f"{names.GOLD}.{name}: {count:,} rows" for name, count in status.gold.items()))
     if status.runs:
         runs = Table(title="last runs", title_justify="left", show_edge=False)
         for column in ("started", "ended", "command", "outcome", "files", "rows", "took"):

@@ -6,6 +6,7 @@ import re
 
 import dagster as dg
 
+from leads_pipeline.config import names
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.observe.alerts import Alert
 from leads_pipeline.run.pipeline import Progress
@@ -28,11 +29,11 @@ def bucket_key(source: str) -> dg.AssetKey:
 
 
 def raw_key(table: str) -> dg.AssetKey:
-    return dg.AssetKey(["raw", table])
+    return dg.AssetKey([names.RAW, table])
 
 
 def lookup_key(table: str) -> dg.AssetKey:
-    return dg.AssetKey(["lookup", table])
+    return dg.AssetKey([names.LOOKUP, table])
 
 
 def command_label(step: str, context: dg.AssetExecutionContext) -> str:

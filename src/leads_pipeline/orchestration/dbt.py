@@ -23,6 +23,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
+from leads_pipeline.config import names
 from leads_pipeline.config.errors import TransformError
 from leads_pipeline.config.registry import load_registry
 from leads_pipeline.config.settings import Settings
@@ -46,7 +47,7 @@ from leads_pipeline.warehouse import Warehouse
 
 DAGSTER_TARGET = Path("target") / "dagster"
 STEP_LABELS = {BEFORE_IDENTITY: "transform staging+intermediate", AFTER_IDENTITY: "transform gold"}
-SOURCE_KEY_PREFIXES = {"raw": "raw", "lookup": "lookup", "identity": "identity"}
+SOURCE_KEY_PREFIXES = {"raw": names.RAW, "lookup": names.LOOKUP, "identity": names.IDENTITY}  # dbt source -> schema
 
 
 class LeadsDbtTranslator(DagsterDbtTranslator):
@@ -133,12 +134,10 @@ def build_models(
 
 def _first_phase_passed(settings: Settings, context: AssetExecutionContext) -> bool:
     """Whether this Dagster run's first dbt phase built everything and passed every test."""
-    from leads_pipeline.run.audit import AUDIT_SCHEMA, RUNS_TABLE
-
     label = command_label(STEP_LABELS[BEFORE_IDENTITY], context)
     with Warehouse.open(settings) as warehouse:
         outcomes = warehouse.query(
-            f"SELECT outcome FROM {AUDIT_SCHEMA}.{RUNS_TABLE} WHERE command = {warehouse.mark}", [label]
+            f"SELECT outcome FROM {names.AUDIT}.{names.RUNS} WHERE command = {warehouse.mark}", [label]
         )
     return bool(outcomes) and all(outcome == "success" for (outcome,) in outcomes)
 

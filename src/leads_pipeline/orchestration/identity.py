@@ -8,6 +8,7 @@ the CRM's leads and pairs) and writes `identity.record_clusters`, `identity.crm_
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from leads_pipeline.config import names
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.orchestration.common import WRITER_POOL, command_label, progress_for
 from leads_pipeline.run.pipeline import TRANSFORM, recorded_run
@@ -22,11 +23,11 @@ IDENTITY_TABLES = {
 
 
 def identity_key(table: str) -> dg.AssetKey:
-    return dg.AssetKey(["identity", table])
+    return dg.AssetKey([names.IDENTITY, table])
 
 
 def identity_assets(settings: Settings) -> dg.AssetsDefinition:
-    inputs = [dg.AssetKey(["main_intermediate", model]) for model in RESOLVE_INPUTS]
+    inputs = [dg.AssetKey([names.INTERMEDIATE, model]) for model in RESOLVE_INPUTS]
     specs = [
         dg.AssetSpec(
             identity_key(table),

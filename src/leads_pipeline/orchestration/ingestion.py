@@ -13,6 +13,7 @@ the step keeps `leads run` and Dagster identical. The multi-asset is subsettable
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from leads_pipeline.config import names
 from leads_pipeline.config.registry import Registry
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.observe.redact import redactor_for
@@ -26,8 +27,6 @@ from leads_pipeline.orchestration.common import (
 )
 from leads_pipeline.run.pipeline import INGEST, ingest_step, lookups_step, recorded_run
 from leads_pipeline.run.pipeline import LOOKUPS as LOOKUPS_STEP
-from leads_pipeline.stages.ingest.ledger import LEDGER_TABLE
-from leads_pipeline.stages.ingest.source import REJECTS_TABLE
 from leads_pipeline.stages.lookups.refresh import LOOKUPS
 
 
@@ -68,8 +67,8 @@ def ingestion_assets(settings: Settings, registry: Registry) -> dg.AssetsDefinit
             skippable=True,
         )
         for table, description in (
-            (LEDGER_TABLE, "One row per listed file and what happened to it (loaded, duplicate, refused)."),
-            (REJECTS_TABLE, "Records that could not be read at all, with file, record number and reason."),
+            (names.LEDGER, "One row per listed file and what happened to it (loaded, duplicate, refused)."),
+            (names.REJECTS, "Records that could not be read at all, with file, record number and reason."),
         )
     ]
     by_key = {raw_key(spec.table_name): spec.name for spec in registry}
@@ -94,7 +93,7 @@ def ingestion_assets(settings: Settings, registry: Registry) -> dg.AssetsDefinit
                     "files_not_loaded": len(files) - len(loaded),
                 },
             )
-        for table in (LEDGER_TABLE, REJECTS_TABLE):
+        for table in (names.LEDGER, names.REJECTS):
             if raw_key(table) in context.selected_asset_keys:
                 yield dg.MaterializeResult(asset_key=raw_key(table), metadata={"files_listed": len(report.files)})
 

@@ -14,10 +14,9 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
+from leads_pipeline.config import names
 from leads_pipeline.warehouse import Warehouse, _sql_type
 
-AUDIT_SCHEMA = "main_audit"
-RUNS_TABLE = "runs"
 INTERRUPTED_MESSAGE = "the process stopped before the run finished (killed or lost); the next run completed its work"
 
 RUNS_SCHEMA = pa.schema(
@@ -66,7 +65,7 @@ def ensure_table(warehouse: Warehouse, schema: str, table: str, arrow_schema: pa
 
 
 def ensure_runs_table(warehouse: Warehouse) -> None:
-    ensure_table(warehouse, AUDIT_SCHEMA, RUNS_TABLE, RUNS_SCHEMA)
+    ensure_table(warehouse, names.AUDIT, names.RUNS, RUNS_SCHEMA)
 
 
 def start_run(warehouse: Warehouse, command: str, steps: Sequence[str] = ()) -> tuple[str, datetime]:
@@ -74,12 +73,12 @@ def start_run(warehouse: Warehouse, command: str, steps: Sequence[str] = ()) -> 
     ensure_runs_table(warehouse)
     mark = warehouse.mark
     warehouse.execute(
-        f"UPDATE {AUDIT_SCHEMA}.{RUNS_TABLE} SET outcome = 'interrupted', message = {mark} WHERE outcome = 'running'",
+        f"UPDATE {names.AUDIT}.{names.RUNS} SET outcome = 'interrupted', message = {mark} WHERE outcome = 'running'",
         [INTERRUPTED_MESSAGE],
     )
     run_id, started = uuid.uuid4().hex, now()
     row = {"run_id": run_id, "command": command, "started_at": started, "outcome": "running", "steps": ",".join(steps)}
-    warehouse.append_arrow(AUDIT_SCHEMA, RUNS_TABLE, pa.Table.from_pylist([row], RUNS_SCHEMA))
+    warehouse.append_arrow(names.AUDIT, names.RUNS, pa.Table.from_pylist([row], RUNS_SCHEMA))
     return run_id, started
 
 
@@ -95,7 +94,7 @@ def finish_run(
     finished = now()
     mark = warehouse.mark
     warehouse.execute(
-        f"UPDATE {AUDIT_SCHEMA}.{RUNS_TABLE} SET finished_at = {mark}, outcome = {mark}, "
+        f"UPDATE {names.AUDIT}.{names.RUNS} SET finished_at = {mark}, outcome = {mark}, "
         f"files_loaded = {mark}, rows_loaded = {mark}, duration_seconds = {mark}, message = {mark} "
         f"WHERE run_id = {mark}",
         [finished, outcome, files_loaded, rows_loaded, (finished - started).total_seconds(), message, run_id],
@@ -103,11 +102,11 @@ def finish_run(
 
 
 def recent_runs(warehouse: Warehouse, limit: int = 5) -> list[RunRow]:
-    if not warehouse.table_exists(AUDIT_SCHEMA, RUNS_TABLE):
+    if not warehouse.table_exists(names.AUDIT, names.RUNS):
         return []
-    steps = "steps" if "steps" in warehouse.columns(AUDIT_SCHEMA, RUNS_TABLE) else "CAST(NULL AS VARCHAR)"
+    steps = "steps" if "steps" in warehouse.columns(names.AUDIT, names.RUNS) else "CAST(NULL AS VARCHAR)"
     rows = warehouse.query(
         f"SELECT run_id, started_at, finished_at, command, {steps}, outcome, files_loaded, rows_loaded, "
-        f"duration_seconds, message FROM {AUDIT_SCHEMA}.{RUNS_TABLE} ORDER BY started_at DESC LIMIT {int(limit)}"
+        f"duration_seconds, message FROM {names.AUDIT}.{names.RUNS} ORDER BY started_at DESC LIMIT {int(limit)}"
     )
     return [RunRow(*row) for row in rows]

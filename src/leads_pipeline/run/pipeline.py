@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+from leads_pipeline.config import names
 from leads_pipeline.config.errors import LeadsError
 from leads_pipeline.config.registry import Registry, load_registry
 from leads_pipeline.config.settings import Settings
@@ -22,7 +23,6 @@ from leads_pipeline.observe.alerts import Alert, Alerter
 from leads_pipeline.observe.redact import redactor_for
 from leads_pipeline.run import audit, faults
 from leads_pipeline.run.lock import run_lock
-from leads_pipeline.stages.ingest.ledger import LEDGER_TABLE, RAW_DATASET
 from leads_pipeline.stages.ingest.runner import IngestReport, complete_interrupted_ingest, run_ingest
 from leads_pipeline.stages.ingest.source import FileOutcome
 from leads_pipeline.stages.lookups.refresh import refresh_lookups
@@ -183,11 +183,10 @@ def transform_step(context: RunContext) -> TransformReport:
 def newest_snapshots(settings: Settings) -> dict[str, date | None]:
     """Per source, the snapshot date of the newest loaded file (from the ledger)."""
     with Warehouse.open(settings) as warehouse:
-        if not warehouse.table_exists(RAW_DATASET, LEDGER_TABLE):
+        if not warehouse.table_exists(names.RAW, names.LEDGER):
             return {}
         rows = warehouse.query(
-            f"SELECT source, max(snapshot_date) FROM {RAW_DATASET}.{LEDGER_TABLE} "
-            "WHERE status = 'loaded' GROUP BY source"
+            f"SELECT source, max(snapshot_date) FROM {names.RAW}.{names.LEDGER} WHERE status = 'loaded' GROUP BY source"
         )
     return {source: newest for source, newest in rows}
 

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pyarrow as pa
 
+from leads_pipeline.config import names
 from leads_pipeline.config.errors import LeadsError
 from leads_pipeline.stages.identity.clustering import Clusters, Edge, RecordInfo, cluster
 from leads_pipeline.stages.identity.crm import CrmLead, CrmPair, match_crm
@@ -24,7 +25,6 @@ from leads_pipeline.stages.identity.names import NameScorer
 from leads_pipeline.stages.identity.rules import Site, best_rule, needs_name
 from leads_pipeline.warehouse import Warehouse
 
-IDENTITY_SCHEMA = "identity"
 # The first dbt phase's models the resolve step reads.
 RESOLVE_INPUTS = (
     "int_source_records__current",
@@ -34,7 +34,6 @@ RESOLVE_INPUTS = (
     "int_crm_pairs__blocked",
 )
 # dbt writes the intermediate layer to <profile schema>_intermediate (generate_schema_name.sql).
-INTERMEDIATE_SCHEMA = "main_intermediate"
 
 # Only records and CRM leads in a candidate pair can join a cluster or match: every other record
 # is a lead of its own, written by SQL, so memory follows the pairs, not all records.
@@ -317,7 +316,7 @@ class _Shared:
         return self._values.setdefault(value, value)
 
 
-def read_inputs(warehouse: Warehouse, schema: str = INTERMEDIATE_SCHEMA) -> Inputs:
+def read_inputs(warehouse: Warehouse, schema: str = names.INTERMEDIATE) -> Inputs:
     """The resolve step's inputs from the first dbt phase's tables: paired records, their name keys,
     candidate pairs, paired CRM leads and CRM pairs (the last three as columns)."""
     for table in RESOLVE_INPUTS:
@@ -409,41 +408,41 @@ def retired_lead_ids(warehouse: Warehouse, clusters_table: str, now: datetime) -
     """Ids no lead of `clusters_table` (the new record clusters) holds, from the current identity
     tables: see RETIRED_SQL."""
     candidates = []
-    if warehouse.table_exists(IDENTITY_SCHEMA, "retired_lead_ids"):
-        candidates.append(f"SELECT lead_id, retired_at, 0 AS precedence FROM {IDENTITY_SCHEMA}.retired_lead_ids")
-    if warehouse.table_exists(IDENTITY_SCHEMA, "record_clusters"):
+    if warehouse.table_exists(names.IDENTITY, "retired_lead_ids"):
+        candidates.append(f"SELECT lead_id, retired_at, 0 AS precedence FROM {names.IDENTITY}.retired_lead_ids")
+    if warehouse.table_exists(names.IDENTITY, "record_clusters"):
         candidates.append(
             f"SELECT DISTINCT lead_id, CAST('{_timestamp_literal(now)}' AS TIMESTAMP) AS retired_at, "
-            f"1 AS precedence FROM {IDENTITY_SCHEMA}.record_clusters"
+            f"1 AS precedence FROM {names.IDENTITY}.record_clusters"
         )
     if not candidates:
         return RETIRED_SCHEMA.empty_table()
-    sql = RETIRED_SQL.format(identity=IDENTITY_SCHEMA, table=clusters_table, candidates=" UNION ALL ".join(candidates))
+    sql = RETIRED_SQL.format(identity=names.IDENTITY, table=clusters_table, candidates=" UNION ALL ".join(candidates))
     return warehouse.arrow(sql).select(RETIRED_SCHEMA.names).cast(RETIRED_SCHEMA)
 
 
 def write_tables(
-    warehouse: Warehouse, tables: dict[str, pa.Table], now: datetime, schema: str = INTERMEDIATE_SCHEMA
+    warehouse: Warehouse, tables: dict[str, pa.Table], now: datetime, schema: str = names.INTERMEDIATE
 ) -> int:
     """Write the resolution and replace the identity tables together: readers see the old set or
     the new one. The record clusters gain a row for every record no pair holds, and the retired
     ids are found against the tables being replaced. Returns the number of retired ids."""
     staged = "record_clusters__next"
-    warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {IDENTITY_SCHEMA}")
-    warehouse.execute(f"DROP TABLE IF EXISTS {IDENTITY_SCHEMA}.{staged}")
-    warehouse.create_table_like(IDENTITY_SCHEMA, staged, tables["record_clusters"].schema)
-    warehouse.append_arrow(IDENTITY_SCHEMA, staged, tables["record_clusters"])
+    warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {names.IDENTITY}")
+    warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{staged}")
+    warehouse.create_table_like(names.IDENTITY, staged, tables["record_clusters"].schema)
+    warehouse.append_arrow(names.IDENTITY, staged, tables["record_clusters"])
     warehouse.execute(
-        SINGLETONS_SQL.format(identity=IDENTITY_SCHEMA, table=staged, schema=schema, now=_timestamp_literal(now))
+        SINGLETONS_SQL.format(identity=names.IDENTITY, table=staged, schema=schema, now=_timestamp_literal(now))
     )
     retired = retired_lead_ids(warehouse, staged, now)
     with warehouse.transaction():
-        warehouse.execute(f"DROP TABLE IF EXISTS {IDENTITY_SCHEMA}.record_clusters")
-        warehouse.execute(f"ALTER TABLE {IDENTITY_SCHEMA}.{staged} RENAME TO record_clusters")
+        warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.record_clusters")
+        warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{staged} RENAME TO record_clusters")
         for name, data in (("crm_matches", tables["crm_matches"]), ("retired_lead_ids", retired)):
-            warehouse.execute(f"DROP TABLE IF EXISTS {IDENTITY_SCHEMA}.{name}")
-            warehouse.create_table_like(IDENTITY_SCHEMA, name, data.schema)
-            warehouse.append_arrow(IDENTITY_SCHEMA, name, data)
+            warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{name}")
+            warehouse.create_table_like(names.IDENTITY, name, data.schema)
+            warehouse.append_arrow(names.IDENTITY, name, data)
     return retired.num_rows
 
 

@@ -24,11 +24,10 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
-from leads_pipeline.observe.alerts import ALERTS_TABLE, AUDIT_SCHEMA, HELD_FILE
+from leads_pipeline.config import names
+from leads_pipeline.observe.alerts import HELD_FILE
 from leads_pipeline.warehouse import Warehouse
 
-RAW_DATASET = "raw"
-LEDGER_TABLE = "ingested_files"
 LOADED, UNCHANGED, DUPLICATE, REFUSED, HELD, FAILED = "loaded", "unchanged", "duplicate", "refused", "held", "failed"
 SETTLED = frozenset({LOADED, UNCHANGED, DUPLICATE, REFUSED, HELD})
 
@@ -88,11 +87,11 @@ class Ledger:
     @classmethod
     def read(cls, warehouse: Warehouse) -> Ledger:
         ledger = cls()
-        if not warehouse.table_exists(RAW_DATASET, LEDGER_TABLE):
+        if not warehouse.table_exists(names.RAW, names.LEDGER):
             return ledger
         rows = warehouse.query(
             "SELECT source, relative_path, status, size_bytes, modification_date, fingerprint, ingested_at "
-            f"FROM {RAW_DATASET}.{LEDGER_TABLE} ORDER BY ingested_at, load_id"
+            f"FROM {names.RAW}.{names.LEDGER} ORDER BY ingested_at, load_id"
         )
         for values in rows:
             row = LedgerRow(*values[:4], naive_utc(values[4]), values[5], naive_utc(values[6]))
@@ -141,11 +140,11 @@ def _when(row: LedgerRow) -> str:
 def _accepted_holds(warehouse: Warehouse, ledger: Ledger) -> set[str]:
     """Held paths whose hold alert a person acknowledged after the hold was recorded."""
     held = {path: row for path, row in ledger.latest.items() if row.status == HELD}
-    if not held or not warehouse.table_exists(AUDIT_SCHEMA, ALERTS_TABLE):
+    if not held or not warehouse.table_exists(names.AUDIT, names.ALERTS):
         return set()
     # Acknowledging the hold's alert (`leads alerts ack`) is how a person accepts the file.
     rows = warehouse.query(
-        f"SELECT file, max(raised_at) FROM {AUDIT_SCHEMA}.{ALERTS_TABLE} WHERE kind = '{HELD_FILE}' "
+        f"SELECT file, max(raised_at) FROM {names.AUDIT}.{names.ALERTS} WHERE kind = '{HELD_FILE}' "
         "AND acknowledged_at IS NOT NULL GROUP BY file"
     )
     accepted = set()

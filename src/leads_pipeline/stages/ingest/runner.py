@@ -15,11 +15,12 @@ from dlt.common.configuration.specs.gcp_credentials import GcpServiceAccountCred
 from dlt.common.storages import FilesystemConfiguration, fsspec_from_config
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
+from leads_pipeline.config import names
 from leads_pipeline.config.errors import BucketError, ConfigError
 from leads_pipeline.config.registry import Registry, SourceSpec
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.run import faults
-from leads_pipeline.stages.ingest.ledger import RAW_DATASET, Ledger
+from leads_pipeline.stages.ingest.ledger import Ledger
 from leads_pipeline.stages.ingest.recovery import repair_interrupted_loads
 from leads_pipeline.stages.ingest.source import FileOutcome, leads_source
 from leads_pipeline.warehouse import STREAMING_MEMORY_LIMIT, Warehouse
@@ -78,7 +79,7 @@ def _destination_is_new(settings: Settings) -> bool:
     if settings.target == "duckdb":
         return not settings.database.exists()
     with Warehouse.open(settings) as warehouse:
-        return not warehouse.table_exists(RAW_DATASET, "_dlt_version")
+        return not warehouse.table_exists(names.RAW, names.DLT_VERSION)
 
 
 def make_pipeline(settings: Settings) -> dlt.Pipeline:
@@ -89,7 +90,7 @@ def make_pipeline(settings: Settings) -> dlt.Pipeline:
     return dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
         destination=destination(settings),
-        dataset_name=RAW_DATASET,
+        dataset_name=names.RAW,
         pipelines_dir=str(pipelines_dir),
     )
 
@@ -184,7 +185,7 @@ def finish_pending_loads(
     if pipeline.list_extracted_load_packages():
         pipeline.normalize()
     if pipeline.list_normalized_load_packages():
-        repair_interrupted_loads(pipeline, settings, RAW_DATASET, message)
+        repair_interrupted_loads(pipeline, settings, names.RAW, message)
         pipeline.load()
 
 

@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 from dlt.common.storages.fsspec_filesystem import FileItemDict
 from dlt.sources.filesystem import filesystem
 
+from leads_pipeline.config import names
 from leads_pipeline.config.errors import FileRejected
 from leads_pipeline.config.registry import SnapshotDate, SourceSpec
 from leads_pipeline.stages.ingest.content import Content, copy_and_scan, scan_file
@@ -39,7 +40,6 @@ from leads_pipeline.stages.ingest.ledger import (
     FAILED,
     HELD,
     LEDGER_SCHEMA,
-    LEDGER_TABLE,
     LOADED,
     REFUSED,
     Ledger,
@@ -47,7 +47,6 @@ from leads_pipeline.stages.ingest.ledger import (
 )
 
 REFUSED_HINT = "Once fixed, put it in the bucket again: a changed file is read again"
-REJECTS_TABLE = "rejected_records"
 # A snapshot dated later than this past today is held: its records would become the newest
 # snapshot and mark every facility missing from it inactive.
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -177,7 +176,7 @@ class FileLoader:
             produced = []
         yield from produced
         ledger = [self._ledger_row(outcome, item, load_id)]
-        yield dlt.mark.with_table_name(pa.Table.from_pylist(ledger, LEDGER_SCHEMA), LEDGER_TABLE)
+        yield dlt.mark.with_table_name(pa.Table.from_pylist(ledger, LEDGER_SCHEMA), names.LEDGER)
         self.on_outcome(outcome)
 
     def _read(self, item: FileItemDict, outcome: FileOutcome, load_id: str) -> list[Any]:
@@ -220,7 +219,7 @@ class FileLoader:
                 }
                 for r in read.rejected
             ]
-            produced.append(dlt.mark.with_table_name(pa.Table.from_pylist(rejects, REJECTS_SCHEMA), REJECTS_TABLE))
+            produced.append(dlt.mark.with_table_name(pa.Table.from_pylist(rejects, REJECTS_SCHEMA), names.REJECTS))
         return produced
 
     def _local_path(self, item: FileItemDict) -> tuple[Path, bool]:

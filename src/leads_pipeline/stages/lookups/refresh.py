@@ -23,16 +23,12 @@ from multiprocessing import get_context
 
 import pyarrow as pa
 
+from leads_pipeline.config import names
 from leads_pipeline.config.registry import Registry
 from leads_pipeline.run import faults
 from leads_pipeline.stages.lookups import parsers as normalize
 from leads_pipeline.warehouse import Warehouse
 
-LOOKUP_SCHEMA = "lookup"
-RAW_SCHEMA = "raw"
-PROCESSED_SCHEMA_NAME = "main_audit"  # bookkeeping, beside the run log
-PROCESSED_TABLE = "lookup_loads"
-LOADS_TABLE = "_dlt_loads"
 BATCH_VALUES = 200_000
 PARALLEL_CHUNK = 20_000  # values per task handed to a worker process
 # A batch below this is parsed here: starting workers and shipping the values would cost more.
@@ -64,21 +60,21 @@ LOOKUPS = {
 
 def pending_loads(warehouse: Warehouse) -> list[str] | None:
     """Load ids in `raw` whose values were not looked up yet; None when every row must be read."""
-    if not warehouse.table_exists(PROCESSED_SCHEMA_NAME, PROCESSED_TABLE) or not warehouse.table_exists(
-        RAW_SCHEMA, LOADS_TABLE
+    if not warehouse.table_exists(names.AUDIT, names.LOOKUP_LOADS) or not warehouse.table_exists(
+        names.RAW, names.DLT_LOADS
     ):
         return None
     rows = warehouse.query(
-        f"SELECT load_id FROM {RAW_SCHEMA}.{LOADS_TABLE} WHERE load_id NOT IN "
-        f"(SELECT load_id FROM {PROCESSED_SCHEMA_NAME}.{PROCESSED_TABLE}) ORDER BY load_id"
+        f"SELECT load_id FROM {names.RAW}.{names.DLT_LOADS} WHERE load_id NOT IN "
+        f"(SELECT load_id FROM {names.AUDIT}.{names.LOOKUP_LOADS}) ORDER BY load_id"
     )
     return [r[0] for r in rows]
 
 
 def _all_loads(warehouse: Warehouse) -> list[str]:
-    if not warehouse.table_exists(RAW_SCHEMA, LOADS_TABLE):
+    if not warehouse.table_exists(names.RAW, names.DLT_LOADS):
         return []
-    return [r[0] for r in warehouse.query(f"SELECT load_id FROM {RAW_SCHEMA}.{LOADS_TABLE}")]
+    return [r[0] for r in warehouse.query(f"SELECT load_id FROM {names.RAW}.{names.DLT_LOADS}")]
 
 
 class _Workers:
@@ -126,17 +122,17 @@ def _refresh_one(
         (spec.table_name, column)
         for spec in registry
         for column in spec.parse.get(lookup.name, ())
-        if column in warehouse.columns(RAW_SCHEMA, spec.table_name)
+        if column in warehouse.columns(names.RAW, spec.table_name)
     ]
-    warehouse.create_table_like(LOOKUP_SCHEMA, lookup.name, lookup.parse([]).schema)
+    warehouse.create_table_like(names.LOOKUP, lookup.name, lookup.parse([]).schema)
     if not feeds or loads == []:
         return 0
     union = " UNION ".join(
-        f'SELECT "{column}" AS raw_value FROM {RAW_SCHEMA}.{table} WHERE {load_filter}' for table, column in feeds
+        f'SELECT "{column}" AS raw_value FROM {names.RAW}.{table} WHERE {load_filter}' for table, column in feeds
     )
     new_values = (
         f"SELECT raw_value FROM (SELECT DISTINCT raw_value FROM ({union}) AS feeds) AS fresh "
-        f"WHERE raw_value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {LOOKUP_SCHEMA}.{lookup.name} AS known "
+        f"WHERE raw_value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {names.LOOKUP}.{lookup.name} AS known "
         "WHERE known.raw_value = fresh.raw_value)"
     )
     parsed = 0
@@ -147,7 +143,7 @@ def _refresh_one(
         parsed += len(values)
         if progress:
             progress(f"parsing {lookup.name}: {parsed:,} new values so far")
-        warehouse.append_arrow(LOOKUP_SCHEMA, lookup.name, workers.parse(lookup, values))
+        warehouse.append_arrow(names.LOOKUP, lookup.name, workers.parse(lookup, values))
     return parsed
 
 
@@ -156,7 +152,7 @@ def refresh_lookups(
 ) -> dict[str, int]:
     """Parse every raw value of new loads not yet in its lookup table; return new values per lookup."""
     warehouse.limit_memory()  # the distinct new values of a large month spill rather than fill memory
-    warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {LOOKUP_SCHEMA}")
+    warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {names.LOOKUP}")
     loads = pending_loads(warehouse)
     done = _all_loads(warehouse) if loads is None else loads
     if loads is not None:
@@ -175,8 +171,8 @@ def refresh_lookups(
             faults.reached(f"lookups:after-table:{lookup.name}")
     finally:
         workers.close()
-    warehouse.create_table_like(PROCESSED_SCHEMA_NAME, PROCESSED_TABLE, PROCESSED_SCHEMA)
+    warehouse.create_table_like(names.AUDIT, names.LOOKUP_LOADS, PROCESSED_SCHEMA)
     if done:
         processed = pa.table({"load_id": pa.array(done, pa.string())})
-        warehouse.append_arrow(PROCESSED_SCHEMA_NAME, PROCESSED_TABLE, processed)
+        warehouse.append_arrow(names.AUDIT, names.LOOKUP_LOADS, processed)
     return added

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from leads_pipeline.config import names
 from leads_pipeline.config.errors import ConfigError
 from leads_pipeline.config.registry import Registry, SourceSpec
 
@@ -25,8 +26,8 @@ MACRO_FILE = Path("macros/_registry.sql")
 STAGING_DIR = Path("models/staging")
 HEADER = "Written by `leads` from sources.yml (stages/transform/registry_files.py): edit sources.yml, not this file."
 LEDGER_TABLES = {
-    "ingested_files": "One row per listed file version and what happened to it (see README, Safe re-runs).",
-    "rejected_records": "Records that could not be read at all, with file, record number and reason.",
+    names.LEDGER: "One row per listed file version and what happened to it (see README, Safe re-runs).",
+    names.REJECTS: "Records that could not be read at all, with file, record number and reason.",
 }
 
 
@@ -51,7 +52,7 @@ def render_sources(registry: Registry) -> str:
         "version": 2,
         "sources": [
             {
-                "name": "raw",
+                "name": "raw",  # the dbt source name
                 "description": "Every CSV record of every file ever loaded, as text, with file lineage. Written by dlt "
                 "(`leads ingest`); append-only.",
                 "schema": "{{ var('raw_schema') }}",

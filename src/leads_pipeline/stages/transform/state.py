@@ -16,18 +16,16 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from leads_pipeline.config import names
 from leads_pipeline.config.settings import Settings
-from leads_pipeline.run.audit import AUDIT_SCHEMA, now
+from leads_pipeline.run.audit import now
 from leads_pipeline.warehouse import Warehouse
 
-STATE_TABLE = "transform_state"
-STAGING_TABLE = "staging_build"
-STAGING_SCHEMA_NAME = "main_staging"
 STAGING_SELECTOR = "path:models/staging"
 STATE_SCHEMA = pa.schema([("state_key", pa.string()), ("run_id", pa.string()), ("built_at", pa.timestamp("us"))])
 STAGING_BUILD_SCHEMA = pa.schema([("project_digest", pa.string()), ("built_at", pa.timestamp("us"))])
 PROJECT_PARTS = ("models", "macros", "tests", "snapshots", "seeds", "analyses", "dbt_project.yml", "profiles.yml")
-GOLD_TABLE = ("main_gold", "leads")
+GOLD_TABLE = (names.GOLD, names.LEADS)
 
 
 def project_digest(settings: Settings) -> str:
@@ -51,10 +49,10 @@ def project_digest(settings: Settings) -> str:
 
 def _data_digest(warehouse: Warehouse) -> str:
     parts: list[str] = []
-    if warehouse.table_exists("raw", "_dlt_loads"):
-        parts.append(repr(warehouse.query("SELECT count(*), max(load_id) FROM raw._dlt_loads")[0]))
-    if warehouse.table_exists("main_audit", "lookup_loads"):
-        parts.append(repr(warehouse.query("SELECT count(*), max(load_id) FROM main_audit.lookup_loads")[0]))
+    if warehouse.table_exists(names.RAW, names.DLT_LOADS):
+        parts.append(repr(warehouse.query(f"SELECT count(*), max(load_id) FROM {names.RAW}.{names.DLT_LOADS}")[0]))
+    if warehouse.table_exists(names.AUDIT, names.LOOKUP_LOADS):
+        parts.append(repr(warehouse.query(f"SELECT count(*), max(load_id) FROM {names.AUDIT}.{names.LOOKUP_LOADS}")[0]))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -64,10 +62,10 @@ def state_key(warehouse: Warehouse, settings: Settings) -> str:
 
 
 def last_build(warehouse: Warehouse) -> tuple[str, str, datetime] | None:
-    if not warehouse.table_exists(AUDIT_SCHEMA, STATE_TABLE):
+    if not warehouse.table_exists(names.AUDIT, names.TRANSFORM_STATE):
         return None
     rows = warehouse.query(
-        f"SELECT state_key, run_id, built_at FROM {AUDIT_SCHEMA}.{STATE_TABLE} ORDER BY built_at DESC LIMIT 1"
+        f"SELECT state_key, run_id, built_at FROM {names.AUDIT}.{names.TRANSFORM_STATE} ORDER BY built_at DESC LIMIT 1"
     )
     return rows[0] if rows else None
 
@@ -84,16 +82,16 @@ def unchanged_since_last_build(warehouse: Warehouse, settings: Settings) -> tupl
 def record_build(warehouse: Warehouse, settings: Settings, run_id: str) -> None:
     """Remember the state a successful transform was built from (one row: the latest)."""
     row = {"state_key": state_key(warehouse, settings), "run_id": run_id, "built_at": now()}
-    warehouse.create_table_like(AUDIT_SCHEMA, STATE_TABLE, STATE_SCHEMA)
+    warehouse.create_table_like(names.AUDIT, names.TRANSFORM_STATE, STATE_SCHEMA)
     with warehouse.transaction():
-        warehouse.execute(f"DELETE FROM {AUDIT_SCHEMA}.{STATE_TABLE}")
-        warehouse.append_arrow(AUDIT_SCHEMA, STATE_TABLE, pa.Table.from_pylist([row], STATE_SCHEMA))
+        warehouse.execute(f"DELETE FROM {names.AUDIT}.{names.TRANSFORM_STATE}")
+        warehouse.append_arrow(names.AUDIT, names.TRANSFORM_STATE, pa.Table.from_pylist([row], STATE_SCHEMA))
 
 
 def forget_build(warehouse: Warehouse) -> None:
     """A transform started: until it succeeds, nothing may be skipped."""
-    if warehouse.table_exists(AUDIT_SCHEMA, STATE_TABLE):
-        warehouse.execute(f"DELETE FROM {AUDIT_SCHEMA}.{STATE_TABLE}")
+    if warehouse.table_exists(names.AUDIT, names.TRANSFORM_STATE):
+        warehouse.execute(f"DELETE FROM {names.AUDIT}.{names.TRANSFORM_STATE}")
 
 
 def staging_outdated(warehouse: Warehouse, settings: Settings) -> bool:
@@ -104,19 +102,19 @@ def staging_outdated(warehouse: Warehouse, settings: Settings) -> bool:
     """
     staged = warehouse.query(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = " + warehouse.mark,
-        [STAGING_SCHEMA_NAME],
+        [names.STAGING],
     )
     if not staged or not staged[0][0]:
         return False
-    if not warehouse.table_exists(AUDIT_SCHEMA, STAGING_TABLE):
+    if not warehouse.table_exists(names.AUDIT, names.STAGING_BUILD):
         return True
-    rows = warehouse.query(f"SELECT project_digest FROM {AUDIT_SCHEMA}.{STAGING_TABLE}")
+    rows = warehouse.query(f"SELECT project_digest FROM {names.AUDIT}.{names.STAGING_BUILD}")
     return not rows or rows[0][0] != project_digest(settings)
 
 
 def record_staging_build(warehouse: Warehouse, settings: Settings) -> None:
     row = {"project_digest": project_digest(settings), "built_at": now()}
-    warehouse.create_table_like(AUDIT_SCHEMA, STAGING_TABLE, STAGING_BUILD_SCHEMA)
+    warehouse.create_table_like(names.AUDIT, names.STAGING_BUILD, STAGING_BUILD_SCHEMA)
     with warehouse.transaction():
-        warehouse.execute(f"DELETE FROM {AUDIT_SCHEMA}.{STAGING_TABLE}")
-        warehouse.append_arrow(AUDIT_SCHEMA, STAGING_TABLE, pa.Table.from_pylist([row], STAGING_BUILD_SCHEMA))
+        warehouse.execute(f"DELETE FROM {names.AUDIT}.{names.STAGING_BUILD}")
+        warehouse.append_arrow(names.AUDIT, names.STAGING_BUILD, pa.Table.from_pylist([row], STAGING_BUILD_SCHEMA))

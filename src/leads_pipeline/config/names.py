@@ -1,0 +1,33 @@
+"""Where things live in the warehouse: each schema and table the Python steps read or write, named once.
+
+dlt writes `raw`; the lookups `lookup`; the identity resolve step `identity`; the run log, the
+alerts and the steps' bookkeeping `main_audit`. dbt writes its layers to `<profile schema>_<layer>`
+(`leads/macros/generate_schema_name.sql`, profile schema `main`); the dbt project names the
+schemas written outside it in its own vars (`leads/dbt_project.yml`), which must agree with these.
+"""
+
+# -- schemas ------------------------------------------------------------------------------------
+RAW = "raw"
+LOOKUP = "lookup"
+IDENTITY = "identity"
+AUDIT = "main_audit"
+STAGING = "main_staging"
+INTERMEDIATE = "main_intermediate"
+GOLD = "main_gold"
+
+# -- raw (dlt) ----------------------------------------------------------------------------------
+LEDGER = "ingested_files"
+REJECTS = "rejected_records"
+DLT_LOADS = "_dlt_loads"
+DLT_VERSION = "_dlt_version"
+
+# -- main_audit -----------------------------------------------------------------------------------
+RUNS = "runs"
+ALERTS = "alerts"
+LOOKUP_LOADS = "lookup_loads"  # the raw loads whose values the lookups have parsed
+TRANSFORM_STATE = "transform_state"  # what the last successful transform was built from
+STAGING_BUILD = "staging_build"  # the dbt project staging was last built by
+
+# -- main_gold ----------------------------------------------------------------------------------
+LEADS = "leads"
+DATA_QUALITY_ISSUES = "data_quality_issues"
