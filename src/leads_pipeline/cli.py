@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the pipeline's modules load dlt and dbt: import them only w
     from leads_pipeline.observe.alerts import Alert
     from leads_pipeline.run.pipeline import RunReport
     from leads_pipeline.stages.ingest.source import FileOutcome
-    from leads_pipeline.stages.transform.phases import NodeResult
+    from leads_pipeline.stages.transform.dbt import NodeResult
 
 SETTINGS_KEY = "leads.settings"  # where a command leaves its settings for the error report (ctx.meta)
 ERROR_LOG = "last-error.log"

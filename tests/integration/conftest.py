@@ -16,7 +16,7 @@ import pytest
 
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.run.pipeline import RunReport, execute, ingest_step, lookups_step, recorded_run
-from leads_pipeline.stages.transform.phases import run_dbt
+from leads_pipeline.stages.transform.dbt import run_dbt
 
 
 @dataclass

@@ -19,7 +19,7 @@ from leads_pipeline.observe.alerts import Alert, Alerter, TableSink
 from leads_pipeline.observe.redact import Redactor
 from leads_pipeline.run import audit
 from leads_pipeline.run.pipeline import Progress, execute
-from leads_pipeline.stages.transform.phases import NodeResult
+from leads_pipeline.stages.transform.dbt import NodeResult
 from leads_pipeline.warehouse import Warehouse
 from tests.conftest import PROJECT_ROOT, REAL_FILES
 from tests.integration.test_ingest_real import read_records, write_records

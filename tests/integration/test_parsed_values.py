@@ -8,7 +8,8 @@ import pytest
 
 from leads_pipeline.config.errors import TransformError
 from leads_pipeline.run.pipeline import execute
-from leads_pipeline.stages.transform.phases import run_dbt, run_transform
+from leads_pipeline.stages.transform.dbt import run_dbt
+from leads_pipeline.stages.transform.phases import run_transform
 
 
 def test_a_missing_lookup_table_stops_the_transform(real_bucket, settings_for):

@@ -14,7 +14,7 @@ import pytest
 from leads_pipeline.config.registry import load_registry
 from leads_pipeline.stages.ingest.runner import run_ingest
 from leads_pipeline.stages.lookups.refresh import refresh_lookups
-from leads_pipeline.stages.transform.phases import run_dbt
+from leads_pipeline.stages.transform.dbt import run_dbt
 from leads_pipeline.warehouse import Warehouse
 from tests.conftest import fresh_postgres_database
 from tests.integration.sql_portability import DIALECTS, KNOWN_GAPS, Problem, known_gap, problems

@@ -33,16 +33,8 @@ from leads_pipeline.run.pipeline import TRANSFORM, recorded_run
 from leads_pipeline.stages.ingest.runner import complete_interrupted_ingest
 from leads_pipeline.stages.lookups.refresh import LOOKUPS
 from leads_pipeline.stages.transform import registry_files as dbt_registry
-from leads_pipeline.stages.transform.phases import (
-    AFTER_IDENTITY,
-    BEFORE_IDENTITY,
-    NodeResult,
-    TransformReport,
-    begin,
-    dbt_environment,
-    finish,
-    staging_built,
-)
+from leads_pipeline.stages.transform.dbt import NodeResult, TransformReport, dbt_environment
+from leads_pipeline.stages.transform.phases import AFTER_IDENTITY, BEFORE_IDENTITY, begin, finish, staging_built
 from leads_pipeline.warehouse import Warehouse
 
 DAGSTER_TARGET = Path("target") / "dagster"

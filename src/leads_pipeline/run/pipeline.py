@@ -27,7 +27,8 @@ from leads_pipeline.stages.ingest.runner import IngestReport, complete_interrupt
 from leads_pipeline.stages.ingest.source import FileOutcome
 from leads_pipeline.stages.lookups.refresh import refresh_lookups
 from leads_pipeline.stages.transform import state as transform_state
-from leads_pipeline.stages.transform.phases import NodeResult, TransformReport, run_dbt, run_transform
+from leads_pipeline.stages.transform.dbt import NodeResult, TransformReport, run_dbt
+from leads_pipeline.stages.transform.phases import run_transform
 from leads_pipeline.warehouse import Warehouse
 
 INGEST, LOOKUPS, TRANSFORM = "ingest", "lookups", "transform"

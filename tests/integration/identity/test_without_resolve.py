@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 
 from leads_pipeline.run.pipeline import execute
-from leads_pipeline.stages.transform.phases import run_dbt, run_transform
+from leads_pipeline.stages.transform.dbt import run_dbt
+from leads_pipeline.stages.transform.phases import run_transform
 from tests.conftest import DEMO_BUCKET
 from tests.integration.identity.conftest import query, settings_at
 
