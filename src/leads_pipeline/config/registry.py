@@ -93,9 +93,6 @@ class SourceSpec:
         """The canonical column a file header stands for, or None when it is unknown."""
         return self._alias_index.get(header_key(header))
 
-    def aliases_of(self, column: str) -> tuple[str, ...]:
-        return (column, *self.columns.get(column, ()))
-
     def usual_header(self, column: str) -> str:
         """The header the agency writes today: the first spelling listed for the column."""
         spellings = self.columns.get(column) or (column,)

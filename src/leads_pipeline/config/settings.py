@@ -170,10 +170,6 @@ class Settings:
             )
         return env
 
-    @property
-    def is_remote_bucket(self) -> bool:
-        return urlparse(self.bucket_url).scheme not in ("", "file")
-
 
 def postgres_parts(dsn: str) -> dict[str, str]:
     """host, port, user, password and dbname of a `postgresql://user:password@host:port/dbname` DSN."""

@@ -5,7 +5,6 @@ from leads_pipeline.stages.lookups.parsers.names import (
     DEFAULT_THRESHOLD,
     name_key,
     name_keys_table,
-    name_pairs_table,
     name_similarity,
     names_similar,
 )
@@ -133,25 +132,3 @@ def test_name_keys_table() -> None:
         {"raw_value": "", "name_key": None, "problem": None},
         {"raw_value": "---", "name_key": None, "problem": "empty_name"},
     ]
-
-
-def test_name_pairs_table() -> None:
-    table = name_pairs_table(
-        pa.array(["LITTLE SPROUT DAYCARE", "A Bar Z Ponderosa", None]),
-        ["Little Sprout Daycare LLC", "A Bar Z Ponderosa II", "x"],
-    )
-    assert table.schema == pa.schema(
-        [
-            ("left_name", pa.string()),
-            ("right_name", pa.string()),
-            ("score", pa.float64()),
-            ("is_similar", pa.bool_()),
-        ]
-    )
-    assert table.column("score").to_pylist() == [100.0, 0.0, 0.0]
-    assert table.column("is_similar").to_pylist() == [True, False, False]
-
-
-def test_name_pairs_table_needs_equal_lengths() -> None:
-    with pytest.raises(ValueError, match="equal lengths"):
-        name_pairs_table(["a"], ["a", "b"])

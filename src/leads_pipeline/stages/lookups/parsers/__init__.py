@@ -21,7 +21,6 @@ from leads_pipeline.stages.lookups.parsers.address import (
 from leads_pipeline.stages.lookups.parsers.names import (
     name_key,
     name_keys_table,
-    name_pairs_table,
     name_similarity,
     names_similar,
 )
@@ -53,7 +52,6 @@ __all__ = [
     "licensees_table",
     "name_key",
     "name_keys_table",
-    "name_pairs_table",
     "name_similarity",
     "names_similar",
     "one_line_addresses_table",

@@ -14,7 +14,6 @@ and neither are `ABC Learning Center` and `ABC Learning Center II`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -127,27 +126,3 @@ def _key_row(raw: str) -> NameKey:
 def name_keys_table(values: RawValues) -> pa.Table:
     """Lookup table: `raw_value, name_key, problem` (text), one row per distinct value."""
     return lookup_table(values, _key_row, ("name_key", "problem"))
-
-
-def name_pairs_table(
-    left: Iterable[str | None],
-    right: Iterable[str | None],
-    threshold: float = DEFAULT_THRESHOLD,
-) -> pa.Table:
-    """Score candidate pairs (`left[i]`, `right[i]`), e.g. records sharing a phone.
-
-    Columns: left_name, right_name (text), score (float64, 0-100), is_similar (bool).
-    """
-    lefts = left.to_pylist() if isinstance(left, pa.Array | pa.ChunkedArray) else list(left)
-    rights = right.to_pylist() if isinstance(right, pa.Array | pa.ChunkedArray) else list(right)
-    if len(lefts) != len(rights):
-        raise ValueError(f"name pairs need equal lengths, got {len(lefts)} and {len(rights)}")
-    scores = [name_similarity(a, b) for a, b in zip(lefts, rights, strict=True)]
-    return pa.table(
-        {
-            "left_name": pa.array(lefts, type=pa.string()),
-            "right_name": pa.array(rights, type=pa.string()),
-            "score": pa.array(scores, type=pa.float64()),
-            "is_similar": pa.array([s >= threshold for s in scores], type=pa.bool_()),
-        }
-    )
