@@ -16,6 +16,8 @@ from leads_pipeline.config.settings import Settings
 from leads_pipeline.run.pipeline import execute
 from leads_pipeline.warehouse import Warehouse
 
+pytestmark = pytest.mark.slow  # builds the dbt project
+
 RAW_TABLES = ("source_1_raw", "source_2_raw", "source_3_raw", "salesforce_raw")
 RUN_SPECIFIC = {"_dlt_load_id", "_dlt_id"}
 
@@ -44,7 +46,6 @@ def table_as_text(settings: Settings, schema: str, table: str) -> tuple[list[str
     return columns, sorted(text_rows, key=lambda row: tuple((v is None, v or "") for v in row))
 
 
-@pytest.mark.slow
 def test_postgres_builds_the_same_leads_as_duckdb(real_bucket, tmp_path, postgres_dsn, monkeypatch):
     monkeypatch.setenv("LEADS_POSTGRES_DSN", postgres_dsn)
     on_duckdb = Settings.load(bucket_url=str(real_bucket), database=tmp_path / "leads.duckdb", target="duckdb")

@@ -7,8 +7,11 @@ import subprocess
 import sys
 
 import duckdb
+import pytest
 
 from tests.conftest import DEMO_BUCKET, PROJECT_ROOT
+
+pytestmark = pytest.mark.slow  # builds the dbt project
 
 CONTRACT_COLUMNS = [
     "lead_id",

@@ -118,11 +118,9 @@ def test_a_second_run_stops_at_once_and_names_the_first(real_dir: Path, tmp_path
     try:
         wait_for(release.with_name("release.ready"), first)
 
-        began = time.monotonic()
         second = leads(run_args(real_dir, database))
-        took = time.monotonic() - began
         assert second.returncode == 4
-        assert took < 2.0, f"the second run took {took:.1f}s to give up"
+        assert first.poll() is None  # it gave up while the first still held the lock: it did not wait
         assert f"pid {first.pid}" in second.stderr and "leads run" in second.stderr
         assert "wait for it to finish" in second.stderr
 

@@ -15,6 +15,8 @@ import pytest
 
 from tests.conftest import REAL_FILES, REAL_RECORDS
 
+pytestmark = pytest.mark.slow  # builds the dbt project
+
 CONTRACT_COLUMNS = [
     "lead_id", "accepts_financial_aid", "ages_served", "capacity", "certificate_expiration_date", "city",
     "address1", "address2", "company", "phone", "phone2", "county", "curriculum_type", "email", "first_name",

@@ -55,6 +55,7 @@ def ledger_statuses(settings, path: str) -> list[str]:
 # -- a corrected file under the same name -------------------------------------------------------
 
 
+@pytest.mark.slow  # builds the dbt project
 def test_a_corrected_file_replaces_its_earlier_version(real_bucket, settings_for, tmp_path):
     header, rows = read_records(real_bucket / TEXAS)
     phone, capacity = header.index("Phone"), header.index("Capacity")
@@ -184,6 +185,7 @@ def test_a_late_file_with_an_older_modification_time_loads(real_bucket, settings
 # -- misdated files -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # builds the dbt project
 def test_impossible_or_future_snapshot_dates_hold_the_file_until_accepted(real_bucket, settings_for):
     header, rows = read_records(real_bucket / TEXAS)
     impossible = "technical_exercise/source_3/source_3_20241341.csv"

@@ -8,9 +8,13 @@ import io
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REAL_FILES
 from tests.integration.conftest import run_pipeline
 from tests.integration.test_contract_real import CONTRACT_COLUMNS
+
+pytestmark = pytest.mark.slow  # builds the dbt project
 
 # Header spellings of other years (each an alias in sources.yml, or the same header with
 # punctuation), and the columns whose dates were written M/D/YYYY.

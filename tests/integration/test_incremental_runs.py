@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from benchmarks.run import _lookups
 from leads_pipeline.run.pipeline import Progress, execute
 from leads_pipeline.warehouse import STREAMING_MEMORY_LIMIT, Warehouse
 from tests.conftest import REAL_FILES
+
+pytestmark = pytest.mark.slow  # builds the dbt project
 
 
 def runs_log(settings) -> list[tuple]:

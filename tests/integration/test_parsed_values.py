@@ -11,6 +11,8 @@ from leads_pipeline.run.pipeline import execute
 from leads_pipeline.stages.transform.dbt import run_dbt
 from leads_pipeline.stages.transform.phases import run_transform
 
+pytestmark = pytest.mark.slow  # builds the dbt project
+
 
 def test_a_missing_lookup_table_stops_the_transform(real_bucket, settings_for):
     settings = settings_for(real_bucket)

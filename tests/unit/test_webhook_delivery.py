@@ -4,7 +4,6 @@ the run past LEADS_WEBHOOK_TIMEOUT_SECONDS, and its failure is a warning, never 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -26,11 +25,19 @@ ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\
 DRIP_SECONDS = 0.5
 
 
+class Drip:
+    """What the dripping server managed to send before the client hung up."""
+
+    sent = 0
+    hung_up = threading.Event()
+
+
 @pytest.fixture
 def dripping_server() -> Iterator[str]:
     """A webhook that reads the POST, then sends its answer one byte every DRIP_SECONDS: each byte
     comes well within a socket timeout, the whole answer takes ANSWER's length times that."""
     stop = threading.Event()
+    Drip.sent, Drip.hung_up = 0, threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
@@ -42,7 +49,9 @@ def dripping_server() -> Iterator[str]:
                     self.wfile.write(bytes([byte]))
                     self.wfile.flush()
                 except OSError:
-                    return  # the client hung up
+                    Drip.hung_up.set()  # the client hung up
+                    return
+                Drip.sent += 1
 
         def log_message(self, *args) -> None:
             pass
@@ -61,11 +70,11 @@ def dripping_server() -> Iterator[str]:
 
 def test_a_dripping_webhook_is_abandoned_at_the_timeout(dripping_server: str):
     assert len(ANSWER) * DRIP_SECONDS > 15  # the whole answer would take far longer than the bound below
-    began = time.monotonic()
     with pytest.raises(WebhookDeliveryError, match=r"no answer within 1 s") as raised:
         post_json(dripping_server, {"alerts": []}, timeout=1.0)
-    took = time.monotonic() - began
-    assert took < 5, f"the delivery took {took:.1f}s with a 1 s timeout"
+    # Abandoned mid-answer: the server had sent only a few bytes, and found the client gone.
+    assert Drip.sent < len(ANSWER) // 4
+    assert Drip.hung_up.wait(DRIP_SECONDS * 4)
     assert SECRET not in str(raised.value) and "127.0.0.1" not in str(raised.value)
 
 
@@ -76,9 +85,8 @@ def test_a_dripping_webhook_is_a_warning_that_names_no_url(dripping_server: str)
         [JsonWebhookSink(dripping_server, "leads.duckdb", timeout=1.0)],
         Redactor.from_environment(extra=[dripping_server]),
     )
-    began = time.monotonic()
     sent = alerter.emit([Alert("stale_source", "warning", "source_1 has no file this month", source="source_1")])
-    assert time.monotonic() - began < 5
+    assert Drip.sent < len(ANSWER) // 4  # the answer was abandoned, not waited for
     assert [a.kind for a in sent] == ["stale_source"]
     failures = [a for a in printed if a.kind == DELIVERY_FAILED]
     assert [(a.severity, a.message.split(":")[0]) for a in failures] == [

@@ -13,6 +13,8 @@ import pytest
 from tests.conftest import PROJECT_ROOT
 from tests.integration.identity.conftest import LEAD_SOURCES, columns_and_rows, query, truth_rows
 
+pytestmark = pytest.mark.slow  # builds the dbt project
+
 QUERIES = PROJECT_ROOT / "docs" / "queries.md"
 WORKED = {"Working", "Connected"}
 SOURCE_ORDER = {source: rank for rank, source in enumerate(LEAD_SOURCES)}

@@ -11,6 +11,8 @@ import pytest
 from leads_demo.score import pairwise_scores
 from tests.integration.identity.conftest import LEAD_SOURCES, query, truth_rows
 
+pytestmark = pytest.mark.slow  # builds the dbt project
+
 SOURCE_ORDER = {source: rank for rank, source in enumerate(LEAD_SOURCES)}
 
 

@@ -10,6 +10,8 @@ import pytest
 from tests.conftest import DEMO_BUCKET
 from tests.integration.identity.conftest import copy_snapshots, query, run_pipeline
 
+pytestmark = pytest.mark.slow  # builds the dbt project
+
 # Columns that say when, not what: a load's time and id differ between two warehouses.
 TABLES = {
     "main_gold.leads": "*",

@@ -5,9 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import DEMO_BUCKET, PROJECT_ROOT
 from tests.integration.identity.conftest import query, run_pipeline
 from tests.integration.identity.test_load_order import contents
+
+pytestmark = pytest.mark.slow  # builds the dbt project
 
 RULE_FILE = Path("leads/models/staging/source_1/stg_source_1__facilities.sql")
 OLD_RULE = "{{ clean_text('source.name') }} as company,"

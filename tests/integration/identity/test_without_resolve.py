@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from leads_pipeline.run.pipeline import execute
 from leads_pipeline.stages.transform.dbt import run_dbt
 from leads_pipeline.stages.transform.phases import run_transform
 from tests.conftest import DEMO_BUCKET
 from tests.integration.identity.conftest import query, settings_at
+
+pytestmark = pytest.mark.slow  # builds the dbt project
 
 
 def test_marts_build_without_the_identity_tables_and_keep_anchor_ids(tmp_path):
