@@ -17,10 +17,6 @@ import pyarrow as pa
 from leads_pipeline.config.errors import QUOTED_PATH, ConfigError, LeadsError, LockedError, file_refused
 from leads_pipeline.config.settings import Settings
 
-# What DuckDB may hold in memory in the steps that stream (reading a CSV, loading the spool,
-# finding a lookup's new values) before it spills to disk: memory stays flat as files grow.
-STREAMING_MEMORY_LIMIT = "1GB"
-
 # How DuckDB words the failures that are about the database file rather than the SQL.
 LOCK_CONFLICT = re.compile(r"Could not set lock on file|Conflicting lock is held", re.IGNORECASE)
 LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
@@ -92,15 +88,14 @@ class Warehouse:
             except duckdb.Error as exc:
                 explained = duckdb_failure(exc, settings.database)
                 raise explained or LeadsError(f"cannot open {settings.database}: {exc}") from None
+            if not read_only:
+                # The database instance's limit (every connection to it in this process): DuckDB
+                # spills to disk past it. A read-only reader leaves it as it is.
+                con.execute(f"SET memory_limit = '{settings.memory_limit}'")
         try:
             yield cls(settings, con)
         finally:
             con.close()
-
-    def limit_memory(self) -> None:
-        """Hold this DuckDB connection to STREAMING_MEMORY_LIMIT; PostgreSQL manages its own memory."""
-        if self.target != "postgres":
-            self._con.execute(f"SET memory_limit = '{STREAMING_MEMORY_LIMIT}'")
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
         if self.target == "postgres":

@@ -7,7 +7,6 @@ import pytest
 
 from benchmarks.run import _lookups
 from leads_pipeline.run.pipeline import Progress, execute
-from leads_pipeline.warehouse import STREAMING_MEMORY_LIMIT, Warehouse
 from tests.conftest import REAL_FILES
 
 pytestmark = pytest.mark.slow  # builds the dbt project
@@ -74,23 +73,6 @@ def test_lookups_read_only_the_loads_they_have_not_seen(real_bucket, settings_fo
     assert added.lookups["phones"] == 1
     with duckdb.connect(str(settings.database)) as con:
         assert con.execute("SELECT count(*) FROM lookup.phones WHERE raw_value = '346-393-9400'").fetchone()[0] == 1
-
-
-def test_lookups_find_new_values_within_a_memory_limit(real_bucket, settings_for, monkeypatch):
-    # The distinct new values of a large month do not fit in memory: DuckDB must spill past the limit.
-    limits: list[str] = []
-    streamed = Warehouse.arrow_batches
-
-    def recording(self, sql, rows):
-        limits.append(self.query("SELECT current_setting('memory_limit')")[0][0])
-        return streamed(self, sql, rows)
-
-    monkeypatch.setattr(Warehouse, "arrow_batches", recording)
-    execute(settings_for(real_bucket), "leads ingest", True, False)
-    with duckdb.connect() as con:
-        con.execute(f"SET memory_limit = '{STREAMING_MEMORY_LIMIT}'")
-        expected = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    assert limits and set(limits) == {expected}
 
 
 def staged(settings, table: str = "stg_source_3__facilities") -> list[tuple]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -60,6 +61,34 @@ class ScheduleSettings:
     sensor_interval_seconds: int = 300
 
 
+MEMORY_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNORECASE)
+# The default memory limit: a quarter of the machine, at least 1 GB and at most 3 GB, so that a
+# step's whole process (the engine, Python, the libraries) stays within about 4 GB.
+DEFAULT_MEMORY_SHARE, DEFAULT_MEMORY_MIN_MB, DEFAULT_MEMORY_MAX_MB = 0.25, 1_000, 3_000
+
+
+def default_memory_limit() -> str:
+    """A quarter of the machine's memory, within 1 GB and 3 GB."""
+    try:
+        total_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1_000_000
+    except (ValueError, OSError, AttributeError):
+        return f"{DEFAULT_MEMORY_MIN_MB}MB"
+    share = int(total_mb * DEFAULT_MEMORY_SHARE)
+    return f"{min(max(share, DEFAULT_MEMORY_MIN_MB), DEFAULT_MEMORY_MAX_MB)}MB"
+
+
+def memory_limit_setting(raw: str | None) -> str:
+    """LEADS_MEMORY_LIMIT as the engine takes it (`4GB`, `512MB`), or the machine's default."""
+    if raw is None:
+        return default_memory_limit()
+    match = MEMORY_SIZE.fullmatch(raw)
+    if not match:
+        raise ConfigError(
+            f"LEADS_MEMORY_LIMIT={raw!r} is not a memory size: use a number and a unit, like 4GB or 512MB"
+        )
+    return f"{match.group(1)}{match.group(2)}"
+
+
 @dataclass(frozen=True)
 class Settings:
     project_dir: Path
@@ -70,6 +99,8 @@ class Settings:
     sources_file: Path | None = None
     alerts: AlertSettings = field(default_factory=AlertSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    # What DuckDB may hold in memory in every step (dbt's included) before it spills to disk.
+    memory_limit: str = field(default_factory=default_memory_limit)
 
     @classmethod
     def load(
@@ -113,6 +144,7 @@ class Settings:
             sources_file=registry_path.resolve(),
             alerts=alerts,
             schedule=schedule,
+            memory_limit=memory_limit_setting(_env("LEADS_MEMORY_LIMIT")),
         )
 
     def with_overrides(self, **changes) -> Settings:
@@ -156,7 +188,11 @@ class Settings:
 
     def dbt_environment(self) -> dict[str, str]:
         """The variables `leads/profiles.yml` reads: the target, and its connection from the same settings."""
-        env = {"LEADS_TARGET": self.target, "LEADS_DATABASE": str(self.database)}
+        env = {
+            "LEADS_TARGET": self.target,
+            "LEADS_DATABASE": str(self.database),
+            "LEADS_MEMORY_LIMIT": self.memory_limit,
+        }
         if self.target == "postgres":
             parts = postgres_parts(self.postgres_dsn)
             env.update(

@@ -26,7 +26,6 @@ from leads_pipeline.config.errors import FileRejected
 from leads_pipeline.config.registry import SourceSpec
 from leads_pipeline.stages.ingest.content import Content, transcode_to_utf8
 from leads_pipeline.stages.ingest.headers import HeaderMapping, map_headers
-from leads_pipeline.warehouse import STREAMING_MEMORY_LIMIT
 
 OVERFLOW_COLUMNS = 16
 MAX_LINE_BYTES = 1 << 23
@@ -105,13 +104,20 @@ class CsvFileReader:
     """Reads one local file of a source; `read()` returns a FileRead with a Parquet spool."""
 
     def __init__(
-        self, path: Path, spec: SourceSpec, work_dir: Path, lineage: dict[str, object], content: Content
+        self,
+        path: Path,
+        spec: SourceSpec,
+        work_dir: Path,
+        lineage: dict[str, object],
+        content: Content,
+        memory_limit: str = "1GB",
     ) -> None:
         self.path = path
         self.spec = spec
         self.work_dir = work_dir
         self.lineage = lineage
         self.content = content
+        self.memory_limit = memory_limit
         self.token = uuid.uuid4().hex[:12]
         self._nul_flagged = 0
 
@@ -318,9 +324,9 @@ class CsvFileReader:
         with self._connect() as con:
             return con.execute(f"SELECT count(*) FROM read_parquet({sql_literal(str(self.spool_path))})").fetchone()[0]
 
-    @staticmethod
-    def _connect() -> duckdb.DuckDBPyConnection:
-        return duckdb.connect(config={"memory_limit": STREAMING_MEMORY_LIMIT, "preserve_insertion_order": True})
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        # Within the run's memory limit, spilling past it: memory stays flat as files grow.
+        return duckdb.connect(config={"memory_limit": self.memory_limit, "preserve_insertion_order": True})
 
 
 def _cut_rejects(rejected: list[RejectedRecord]) -> list[str]:

@@ -23,7 +23,7 @@ from leads_pipeline.run import faults
 from leads_pipeline.stages.ingest.ledger import Ledger
 from leads_pipeline.stages.ingest.recovery import repair_interrupted_loads
 from leads_pipeline.stages.ingest.source import FileOutcome, leads_source
-from leads_pipeline.warehouse import STREAMING_MEMORY_LIMIT, Warehouse
+from leads_pipeline.warehouse import Warehouse
 
 PIPELINE_NAME = "leads"
 
@@ -59,7 +59,7 @@ def destination(settings: Settings) -> Any:
     return dlt.destinations.duckdb(
         credentials=DuckDbCredentials(
             str(settings.database),
-            global_config={"preserve_insertion_order": False, "memory_limit": STREAMING_MEMORY_LIMIT},
+            global_config={"preserve_insertion_order": False, "memory_limit": settings.memory_limit},
         )
     )
 
@@ -230,6 +230,7 @@ def run_ingest(
         on_outcome=read,
         parquet_import=loads_parquet(settings),
         credentials=config.credentials,
+        memory_limit=settings.memory_limit,
     )
     try:
         # pipeline.run() in three steps, so a crash test can stop between them

@@ -114,6 +114,7 @@ class FileLoader:
         parquet_import: bool,
         bucket_root: Path | None = None,
         today: date | None = None,
+        memory_limit: str = "1GB",
     ) -> None:
         self.spec = spec
         self.spool_dir = spool_dir
@@ -122,6 +123,7 @@ class FileLoader:
         self.parquet_import = parquet_import
         self.bucket_root = bucket_root.resolve() if bucket_root else None
         self.today = today or datetime.now(UTC).date()
+        self.memory_limit = memory_limit
 
     def __call__(self, items: list[FileItemDict]) -> Iterator[Any]:
         new = [
@@ -197,7 +199,7 @@ class FileLoader:
                 "_snapshot_date": outcome.snapshot_date,
                 "_dlt_load_id": load_id,
             }
-            read = CsvFileReader(path, self.spec, self.spool_dir, lineage, content).read()
+            read = CsvFileReader(path, self.spec, self.spool_dir, lineage, content, self.memory_limit).read()
         finally:
             if downloaded:
                 path.unlink(missing_ok=True)
@@ -305,6 +307,7 @@ def leads_source(
     on_outcome: Callable[[FileOutcome], None],
     parquet_import: bool = True,
     credentials: Any = None,
+    memory_limit: str = "1GB",
 ) -> Any:
     """One listing + loader pair per registered source, all appending to `raw`."""
     parsed = urlparse(bucket_url)
@@ -317,7 +320,7 @@ def leads_source(
             file_glob=spec.glob,
             credentials=credentials if credentials is not None else dlt.secrets.value,
         ).with_name(f"{spec.name}_files")
-        loader = FileLoader(spec, spool_dir, ledger, on_outcome, parquet_import, bucket_root)
+        loader = FileLoader(spec, spool_dir, ledger, on_outcome, parquet_import, bucket_root, memory_limit=memory_limit)
         resources.append(_raw_table(loader, listing, spec.table_name))
     return resources
 

@@ -151,7 +151,6 @@ def refresh_lookups(
     warehouse: Warehouse, registry: Registry, progress: Callable[[str], None] | None = None
 ) -> dict[str, int]:
     """Parse every raw value of new loads not yet in its lookup table; return new values per lookup."""
-    warehouse.limit_memory()  # the distinct new values of a large month spill rather than fill memory
     warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {names.LOOKUP}")
     loads = pending_loads(warehouse)
     done = _all_loads(warehouse) if loads is None else loads

@@ -1,0 +1,78 @@
+"""One memory limit for every engine connection (LEADS_MEMORY_LIMIT): the CSV reader, the load, the
+lookups and dbt all run under it, and a run under a small one still finishes, spilling to disk."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from leads_pipeline.config.errors import ConfigError
+from leads_pipeline.config.settings import Settings, default_memory_limit
+from leads_pipeline.run.pipeline import execute
+from leads_pipeline.stages.ingest.csv_reader import CsvFileReader
+from leads_pipeline.stages.ingest.runner import destination
+from leads_pipeline.warehouse import Warehouse
+from tests.conftest import DEMO_BUCKET, PROJECT_ROOT
+
+SMALL = "250MB"
+
+
+def as_duckdb_shows(limit: str) -> str:
+    with duckdb.connect(config={"memory_limit": limit}) as con:
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def test_the_setting_is_read_checked_and_defaults_to_a_share_of_the_machine(monkeypatch, tmp_path):
+    monkeypatch.setenv("LEADS_MEMORY_LIMIT", "2.5 GB")
+    assert Settings.load(database=tmp_path / "x.duckdb").memory_limit == "2.5GB"
+    monkeypatch.setenv("LEADS_MEMORY_LIMIT", "lots")
+    with pytest.raises(ConfigError, match="LEADS_MEMORY_LIMIT='lots' is not a memory size"):
+        Settings.load(database=tmp_path / "x.duckdb")
+    monkeypatch.delenv("LEADS_MEMORY_LIMIT")
+    default = Settings.load(database=tmp_path / "x.duckdb").memory_limit
+    assert default == default_memory_limit() and 1_000 <= int(default.removesuffix("MB")) <= 3_000
+
+
+def test_ingestion_runs_every_duckdb_connection_under_the_limit(real_bucket, settings_for, monkeypatch):
+    monkeypatch.setenv("LEADS_MEMORY_LIMIT", SMALL)
+    settings = settings_for(real_bucket)
+    limits: list[str] = []
+    reader_connect, streamed = CsvFileReader._connect, Warehouse.arrow_batches
+
+    def reader_recording(self):
+        con = reader_connect(self)
+        limits.append(con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        return con
+
+    def lookups_recording(self, sql, rows):
+        limits.append(self.query("SELECT current_setting('memory_limit')")[0][0])
+        return streamed(self, sql, rows)
+
+    monkeypatch.setattr(CsvFileReader, "_connect", reader_recording)
+    monkeypatch.setattr(Warehouse, "arrow_batches", lookups_recording)
+    report = execute(settings, "leads ingest", True, False)
+    assert report.files_loaded == 4
+    assert limits and set(limits) == {as_duckdb_shows(SMALL)}
+    assert destination(settings).config_params["credentials"].global_config["memory_limit"] == SMALL
+
+
+@pytest.mark.slow  # builds the dbt project
+def test_a_run_under_a_small_limit_finishes_with_dbt_under_it(tmp_path: Path, monkeypatch):
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT / "leads", project / "leads", ignore=shutil.ignore_patterns("target", "logs"))
+    shutil.copy(PROJECT_ROOT / "sources.yml", project / "sources.yml")
+    # A data test that fails unless dbt's connection runs under the limit.
+    (project / "leads" / "tests" / "assert_memory_limit.sql").write_text(
+        f"select current_setting('memory_limit') as limit_in_use "
+        f"where current_setting('memory_limit') <> '{as_duckdb_shows(SMALL)}'\n"
+    )
+    monkeypatch.setenv("LEADS_PROJECT_DIR", str(project))
+    monkeypatch.setenv("LEADS_MEMORY_LIMIT", SMALL)
+    settings = Settings.load(bucket_url=str(DEMO_BUCKET), database=tmp_path / "leads.duckdb")
+    report = execute(settings, "leads run", True, True)
+    tests = {n.name: n.status for n in report.transform.nodes if n.resource_type == "test"}
+    assert tests["assert_memory_limit"] == "pass"
+    assert not report.transform.failed_tests
