@@ -424,3 +424,38 @@ def test_a_refusal_quotes_no_more_of_the_file_than_its_header_names(real_bucket,
     message = outcome_of(report, TEXAS_DECEMBER).message
     assert "secret-sssssssss" in message and "s" * 60 not in message
     assert "Column 10" in message and "Column 11" not in message and "and 29 more" in message
+
+
+# -- mass deletions -------------------------------------------------------------------------------
+
+
+def test_a_file_deleting_most_of_its_source_is_held_until_accepted(real_bucket, settings_for):
+    settings = settings_for(real_bucket)
+    ingest(settings)
+    header, rows = read_records(real_bucket / TEXAS)
+    write_records(real_bucket / TEXAS_DECEMBER, header, rows[:10])  # 19 of 29 records gone: a cut export
+    report, raised = ingest(settings)
+    held = outcome_of(report, TEXAS_DECEMBER)
+    assert held.status == "held"
+    assert held.message.startswith(
+        "it lists 10 of the 29 records of source_3's previous snapshot (2024-11-01): 66% would be deleted, "
+        "more than the 20% allowed (LEADS_MAX_DELETED_SHARE)"
+    )
+    [alert] = [a for a in raised if a.file == TEXAS_DECEMBER]
+    assert (alert.kind, alert.severity) == (alerts.HELD_FILE, "error")
+    assert query(settings, "SELECT count(*) FROM raw.source_3_raw WHERE _relative_path = ?", [TEXAS_DECEMBER]) == [(0,)]
+
+    with Warehouse.open(settings) as warehouse:
+        assert alerts.acknowledge(warehouse, [alert.alert_id]) == 1
+    report, _ = ingest(settings)
+    assert (outcome_of(report, TEXAS_DECEMBER).status, outcome_of(report, TEXAS_DECEMBER).rows) == ("loaded", 10)
+
+
+def test_a_file_deleting_a_few_records_loads(real_bucket, settings_for, monkeypatch):
+    monkeypatch.setenv("LEADS_MAX_DELETED_SHARE", "0.1")
+    settings = settings_for(real_bucket)
+    ingest(settings)
+    header, rows = read_records(real_bucket / TEXAS)
+    write_records(real_bucket / TEXAS_DECEMBER, header, rows[2:])  # 2 of 29 gone: 7%, under 10%
+    report, _ = ingest(settings)
+    assert outcome_of(report, TEXAS_DECEMBER).status == "loaded"

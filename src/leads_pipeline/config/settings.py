@@ -47,6 +47,7 @@ class AlertSettings:
     slack_webhook_url: str | None = None
     webhook_url: str | None = None
     max_rejected_share: float = 0.05
+    max_deleted_share: float = 0.2  # a file deleting more of its source is held (stages/ingest/deletions.py)
     max_file_age_days: float = 45.0
     webhook_timeout_seconds: float = 5.0
     window_days: float = 7.0
@@ -121,6 +122,7 @@ class Settings:
             slack_webhook_url=_env("LEADS_SLACK_WEBHOOK_URL"),
             webhook_url=_env("LEADS_WEBHOOK_URL"),
             max_rejected_share=_env_float("LEADS_MAX_REJECTED_SHARE", AlertSettings.max_rejected_share),
+            max_deleted_share=_env_float("LEADS_MAX_DELETED_SHARE", AlertSettings.max_deleted_share),
             max_file_age_days=_env_float("LEADS_MAX_FILE_AGE_DAYS", AlertSettings.max_file_age_days),
             webhook_timeout_seconds=_env_float("LEADS_WEBHOOK_TIMEOUT_SECONDS", AlertSettings.webhook_timeout_seconds),
             window_days=_env_float("LEADS_ALERT_WINDOW_DAYS", AlertSettings.window_days),

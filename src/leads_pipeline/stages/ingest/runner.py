@@ -20,6 +20,7 @@ from leads_pipeline.config.errors import BucketError, ConfigError
 from leads_pipeline.config.registry import Registry, SourceSpec
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.run import faults
+from leads_pipeline.stages.ingest.deletions import DeletionGuard
 from leads_pipeline.stages.ingest.ledger import Ledger
 from leads_pipeline.stages.ingest.recovery import repair_interrupted_loads
 from leads_pipeline.stages.ingest.source import FileOutcome, leads_source
@@ -231,6 +232,7 @@ def run_ingest(
         parquet_import=loads_parquet(settings),
         credentials=config.credentials,
         memory_limit=settings.memory_limit,
+        guard=DeletionGuard(settings, settings.alerts.max_deleted_share),
     )
     try:
         # pipeline.run() in three steps, so a crash test can stop between them

@@ -36,6 +36,7 @@ from leads_pipeline.config.errors import FileRejected
 from leads_pipeline.config.registry import SnapshotDate, SourceSpec
 from leads_pipeline.stages.ingest.content import Content, copy_and_scan, scan_file
 from leads_pipeline.stages.ingest.csv_reader import CsvFileReader, FileRead
+from leads_pipeline.stages.ingest.deletions import DeletionGuard
 from leads_pipeline.stages.ingest.ledger import (
     FAILED,
     HELD,
@@ -115,6 +116,7 @@ class FileLoader:
         bucket_root: Path | None = None,
         today: date | None = None,
         memory_limit: str = "1GB",
+        guard: DeletionGuard | None = None,
     ) -> None:
         self.spec = spec
         self.spool_dir = spool_dir
@@ -124,6 +126,7 @@ class FileLoader:
         self.bucket_root = bucket_root.resolve() if bucket_root else None
         self.today = today or datetime.now(UTC).date()
         self.memory_limit = memory_limit
+        self.guard = guard
 
     def __call__(self, items: list[FileItemDict]) -> Iterator[Any]:
         new = [
@@ -203,6 +206,11 @@ class FileLoader:
         finally:
             if downloaded:
                 path.unlink(missing_ok=True)
+        if self.guard is not None and item["relative_path"] not in self.ledger.accepted:
+            held = self.guard.hold_reason(self.spec, outcome.snapshot_date, read.spool_path, self.spec.natural_key)
+            if held:
+                outcome.status, outcome.message = HELD, held
+                return []
         self.ledger.note_loaded(self.spec.name, item["relative_path"], content.fingerprint)
         outcome.rows, outcome.malformed = read.records, read.malformed
         outcome.rejected, outcome.encoding = len(read.rejected), read.encoding
@@ -308,6 +316,7 @@ def leads_source(
     parquet_import: bool = True,
     credentials: Any = None,
     memory_limit: str = "1GB",
+    guard: DeletionGuard | None = None,
 ) -> Any:
     """One listing + loader pair per registered source, all appending to `raw`."""
     parsed = urlparse(bucket_url)
@@ -320,7 +329,9 @@ def leads_source(
             file_glob=spec.glob,
             credentials=credentials if credentials is not None else dlt.secrets.value,
         ).with_name(f"{spec.name}_files")
-        loader = FileLoader(spec, spool_dir, ledger, on_outcome, parquet_import, bucket_root, memory_limit=memory_limit)
+        loader = FileLoader(
+            spec, spool_dir, ledger, on_outcome, parquet_import, bucket_root, memory_limit=memory_limit, guard=guard
+        )
         resources.append(_raw_table(loader, listing, spec.table_name))
     return resources
 
