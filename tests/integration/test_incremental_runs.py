@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
+
 import duckdb
+import pyarrow as pa
 import pytest
 
 from benchmarks.run import _lookups
 from leads_pipeline.run.pipeline import Progress, execute
-from tests.conftest import REAL_FILES
+from tests.conftest import PROJECT_ROOT, REAL_FILES
 
 pytestmark = pytest.mark.slow  # builds the dbt project
 
@@ -93,7 +97,7 @@ def test_staging_appends_each_new_load_once(real_bucket, settings_for):
     assert [n for _, n in raw] == [29, 29]
 
 
-def test_a_changed_dbt_project_restages_every_row(real_bucket, settings_for, monkeypatch):
+def test_changed_rules_restage_every_row(real_bucket, settings_for, monkeypatch):
     from leads_pipeline.stages.transform import state as transform_state
 
     settings = settings_for(real_bucket)
@@ -108,6 +112,56 @@ def test_a_changed_dbt_project_restages_every_row(real_bucket, settings_for, mon
 
     execute(settings, "leads transform", False, True)
     assert stale_count() == 70, "an unchanged project stages only new loads"
-    monkeypatch.setattr(transform_state, "project_digest", lambda _settings: "a changed project")
+    monkeypatch.setattr(transform_state, "rules_version", lambda _settings, _warehouse=None: "changed rules")
     execute(settings, "leads transform", False, True)
     assert stale_count() == 0
+
+
+def test_an_edit_that_changes_no_value_restages_nothing(real_bucket, settings_for, tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT / "leads", project / "leads", ignore=shutil.ignore_patterns("target", "logs"))
+    shutil.copy(PROJECT_ROOT / "sources.yml", project / "sources.yml")
+    monkeypatch.setenv("LEADS_PROJECT_DIR", str(project))
+    settings = settings_for(real_bucket)
+    execute(settings, "leads run", True, True)
+    with duckdb.connect(str(settings.database)) as con:
+        con.execute("UPDATE main_staging.stg_source_1__facilities SET company = 'UNTOUCHED'")
+    described = project / "leads/models/marts/leads.yml"
+    described.write_text(described.read_text().replace("Upper case.", "Upper case, as written."))
+    report = execute(settings, "leads run", True, True)
+    assert report.transform is not None  # the project changed: the transform ran
+    with duckdb.connect(str(settings.database)) as con:
+        untouched = con.execute(
+            "SELECT count(*) FROM main_staging.stg_source_1__facilities WHERE company = 'UNTOUCHED'"
+        ).fetchone()[0]
+    assert untouched == 70  # a description is no rule: nothing was staged again
+
+
+def test_a_changed_parser_parses_its_values_again_and_reaches_the_leads(real_bucket, settings_for, monkeypatch):
+    from leads_pipeline.stages.lookups import refresh
+
+    settings = settings_for(real_bucket)
+    execute(settings, "leads run", True, True)
+    phones = refresh.LOOKUPS["phones"]
+    original = phones.parse
+
+    def new_parser(values):
+        table = original(values)
+        fixed = [
+            "+13463939401" if raw == "346-393-9400" else e164
+            for raw, e164 in zip(table.column("raw_value").to_pylist(), table.column("e164").to_pylist(), strict=True)
+        ]
+        return table.set_column(table.column_names.index("e164"), "e164", pa.array(fixed, pa.string()))
+
+    changed = dataclasses.replace(phones, parse=new_parser)
+    versioned = refresh.Lookup.version  # the property: a new parser is a new version
+    monkeypatch.setitem(refresh.LOOKUPS, "phones", changed)
+    monkeypatch.setattr(
+        refresh.Lookup, "version", property(lambda self: "2" if self is changed else versioned.fget(self))
+    )
+    report = execute(settings, "leads run", True, True)  # no new file: the new parser alone makes it work
+    assert report.lookups["phones"] > 0 and report.lookups["street_lines"] == 0
+    with duckdb.connect(str(settings.database)) as con:
+        parsed = con.execute("SELECT e164 FROM lookup.phones WHERE raw_value = '346-393-9400'").fetchall()
+        leads = con.execute("SELECT count(*) FROM main_gold.leads WHERE phone = '+13463939401'").fetchone()[0]
+    assert parsed == [("+13463939401",)] and leads >= 1

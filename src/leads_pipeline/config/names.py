@@ -25,6 +25,7 @@ DLT_VERSION = "_dlt_version"
 RUNS = "runs"
 ALERTS = "alerts"
 LOOKUP_LOADS = "lookup_loads"  # the raw loads whose values the lookups have parsed
+LOOKUP_VERSIONS = "lookup_versions"  # the parser version each lookup table was made with
 TRANSFORM_STATE = "transform_state"  # what the last successful transform was built from
 STAGING_BUILD = "staging_build"  # the dbt project staging was last built by
 

@@ -13,19 +13,23 @@ parsed on every core.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from importlib import metadata
 from multiprocessing import get_context
+from pathlib import Path
 
 import pyarrow as pa
 
 from leads_pipeline.config import names
 from leads_pipeline.config.registry import Registry
 from leads_pipeline.run import faults
+from leads_pipeline.run.audit import now
 from leads_pipeline.stages.lookups import parsers as normalize
 from leads_pipeline.warehouse import Warehouse
 
@@ -37,25 +41,73 @@ SLOW_PARALLEL_MIN_VALUES = 5_000  # for the lookups that parse a few thousand va
 PROCESSED_SCHEMA = pa.schema([("load_id", pa.string())])
 
 
+VERSIONS_SCHEMA = pa.schema([("lookup", pa.string()), ("version", pa.string()), ("parsed_at", pa.timestamp("us"))])
+PARSERS_DIR = Path(normalize.__file__).parent
+SHARED_MODULES = ("_batch.py", "_text.py")
+ADDRESS = (("address.py", "_address_tagger.py", "_usps.py"), ("usaddress", "python-crfsuite", "numpy"))
+PERSON = (("person.py", "names.py"), ("nameparser",))
+
+
 @dataclass(frozen=True)
 class Lookup:
+    """One lookup table: its parser, and what its values depend on (parser modules, libraries)."""
+
     name: str
     parse: Callable[[list[str]], pa.Table]
     parallel_from: int = PARALLEL_MIN_VALUES
+    modules: tuple[str, ...] = ()
+    libraries: tuple[str, ...] = ()
+
+    @property
+    def version(self) -> str:
+        """A digest of the parser's code and its libraries' versions: when it changes, every value is
+        parsed again, since the table holds what the old parser made of them."""
+        digest = hashlib.sha256()
+        for module in sorted({*SHARED_MODULES, *self.modules}):
+            digest.update(module.encode())
+            digest.update((PARSERS_DIR / module).read_bytes())
+        for library in self.libraries:
+            digest.update(f"{library}=={metadata.version(library)}".encode())
+        return digest.hexdigest()[:16]
 
 
 LOOKUPS = {
     lookup.name: lookup
     for lookup in (
-        Lookup("phones", normalize.phones_table),
-        Lookup("one_line_addresses", normalize.one_line_addresses_table, SLOW_PARALLEL_MIN_VALUES),
-        Lookup("street_lines", normalize.street_lines_table),
-        Lookup("people", normalize.people_table, SLOW_PARALLEL_MIN_VALUES),
-        Lookup("caregivers", normalize.caregivers_table, SLOW_PARALLEL_MIN_VALUES),
-        Lookup("licensees", normalize.licensees_table, SLOW_PARALLEL_MIN_VALUES),
-        Lookup("facility_names", normalize.name_keys_table),
+        Lookup("phones", normalize.phones_table, modules=("phone.py",), libraries=("phonenumbers",)),
+        Lookup("one_line_addresses", normalize.one_line_addresses_table, SLOW_PARALLEL_MIN_VALUES, *ADDRESS),
+        Lookup("street_lines", normalize.street_lines_table, PARALLEL_MIN_VALUES, *ADDRESS),
+        Lookup("people", normalize.people_table, SLOW_PARALLEL_MIN_VALUES, *PERSON),
+        Lookup("caregivers", normalize.caregivers_table, SLOW_PARALLEL_MIN_VALUES, *PERSON),
+        Lookup("licensees", normalize.licensees_table, SLOW_PARALLEL_MIN_VALUES, *PERSON),
+        Lookup("facility_names", normalize.name_keys_table, modules=("names.py",), libraries=("rapidfuzz",)),
     )
 }
+
+
+def stored_versions(warehouse: Warehouse) -> dict[str, str]:
+    """The parser version each lookup table was made with."""
+    if not warehouse.table_exists(names.AUDIT, names.LOOKUP_VERSIONS):
+        return {}
+    return dict(warehouse.query(f"SELECT lookup, version FROM {names.AUDIT}.{names.LOOKUP_VERSIONS}"))
+
+
+def versions_digest(warehouse: Warehouse) -> str:
+    """All lookup tables' parser versions in one digest: what the transform's rules version adds."""
+    stored = sorted(stored_versions(warehouse).items())
+    return hashlib.sha256(repr(stored).encode()).hexdigest()[:16] if stored else ""
+
+
+def _record_version(warehouse: Warehouse, lookup: Lookup) -> None:
+    row = pa.Table.from_pylist(
+        [{"lookup": lookup.name, "version": lookup.version, "parsed_at": now()}], VERSIONS_SCHEMA
+    )
+    warehouse.create_table_like(names.AUDIT, names.LOOKUP_VERSIONS, VERSIONS_SCHEMA)
+    with warehouse.transaction():
+        warehouse.execute(
+            f"DELETE FROM {names.AUDIT}.{names.LOOKUP_VERSIONS} WHERE lookup = {warehouse.mark}", [lookup.name]
+        )
+        warehouse.append_arrow(names.AUDIT, names.LOOKUP_VERSIONS, row)
 
 
 def pending_loads(warehouse: Warehouse) -> list[str] | None:
@@ -158,12 +210,26 @@ def refresh_lookups(
         load_filter = "_dlt_load_id IN (" + ", ".join(f"'{load}'" for load in loads) + ")" if loads else "1 = 0"
     else:
         load_filter = "1 = 1"
+    made_with = stored_versions(warehouse)
+    if not made_with and warehouse.table_exists(names.AUDIT, names.LOOKUP_LOADS):
+        # Tables from before versions were recorded: taken as the installed parsers' work, once.
+        for lookup in LOOKUPS.values():
+            _record_version(warehouse, lookup)
+        made_with = stored_versions(warehouse)
     added: dict[str, int] = {}
     workers = _Workers()
     try:
         for lookup in LOOKUPS.values():
             began = time.perf_counter()
-            added[lookup.name] = _refresh_one(warehouse, registry, lookup, load_filter, loads, workers, progress)
+            if made_with.get(lookup.name) == lookup.version:
+                added[lookup.name] = _refresh_one(warehouse, registry, lookup, load_filter, loads, workers, progress)
+            else:
+                # Made by another parser or library version (or never recorded): parse every value again.
+                if progress and lookup.name in made_with:
+                    progress(f"parsing {lookup.name} again: its parser or library changed")
+                warehouse.execute(f"DROP TABLE IF EXISTS {names.LOOKUP}.{lookup.name}")
+                added[lookup.name] = _refresh_one(warehouse, registry, lookup, "1 = 1", None, workers, progress)
+                _record_version(warehouse, lookup)
             if progress and added[lookup.name]:
                 seconds = time.perf_counter() - began
                 progress(f"parsed {lookup.name}: {added[lookup.name]:,} new values in {seconds:.1f}s")

@@ -17,7 +17,9 @@ from leads_pipeline.config.errors import TransformError
 from leads_pipeline.config.registry import load_registry
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.stages.identity import ResolveReport
+from leads_pipeline.stages.lookups.refresh import versions_digest
 from leads_pipeline.stages.transform import registry_files
+from leads_pipeline.warehouse import Warehouse
 
 FAILED_STATUSES = {"error", "fail", "runtime error"}
 # The first line of dbt's failure messages, naming the node; the cause follows.
@@ -87,12 +89,24 @@ def history_rules_version(settings: Settings) -> str:
     return digest.hexdigest()[:16]
 
 
+def rules_version(settings: Settings, warehouse: Warehouse | None = None) -> str:
+    """What a source record's values are computed by: the dbt rule files and the lookup tables'
+    parser versions. Staging is rebuilt, and the history recomputed, when it changes."""
+    if warehouse is None:
+        if settings.target == "duckdb" and not settings.database.exists():
+            return history_rules_version(settings)
+        with Warehouse.open(settings) as opened:
+            return rules_version(settings, opened)
+    lookups = versions_digest(warehouse)
+    return history_rules_version(settings) + (f"-{lookups}" if lookups else "")
+
+
 @contextmanager
 def dbt_environment(settings: Settings) -> Iterator[None]:
     """The variables profiles.yml and the history models read, set for one dbt invocation."""
     wanted = {
         **settings.dbt_environment(),
-        "LEADS_HISTORY_RULES": history_rules_version(settings),
+        "LEADS_HISTORY_RULES": rules_version(settings),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DO_NOT_TRACK": "1",
     }

@@ -19,11 +19,13 @@ import pyarrow as pa
 from leads_pipeline.config import names
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.run.audit import now
+from leads_pipeline.stages.lookups.refresh import versions_digest
+from leads_pipeline.stages.transform.dbt import rules_version
 from leads_pipeline.warehouse import Warehouse
 
 STAGING_SELECTOR = "path:models/staging"
 STATE_SCHEMA = pa.schema([("state_key", pa.string()), ("run_id", pa.string()), ("built_at", pa.timestamp("us"))])
-STAGING_BUILD_SCHEMA = pa.schema([("project_digest", pa.string()), ("built_at", pa.timestamp("us"))])
+STAGING_BUILD_SCHEMA = pa.schema([("rules_version", pa.string()), ("built_at", pa.timestamp("us"))])
 PROJECT_PARTS = ("models", "macros", "tests", "snapshots", "seeds", "analyses", "dbt_project.yml", "profiles.yml")
 GOLD_TABLE = (names.GOLD, names.LEADS)
 
@@ -53,6 +55,7 @@ def _data_digest(warehouse: Warehouse) -> str:
         parts.append(repr(warehouse.query(f"SELECT count(*), max(load_id) FROM {names.RAW}.{names.DLT_LOADS}")[0]))
     if warehouse.table_exists(names.AUDIT, names.LOOKUP_LOADS):
         parts.append(repr(warehouse.query(f"SELECT count(*), max(load_id) FROM {names.AUDIT}.{names.LOOKUP_LOADS}")[0]))
+    parts.append(versions_digest(warehouse))  # a lookup parsed again by a new parser changes staged values
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -95,10 +98,11 @@ def forget_build(warehouse: Warehouse) -> None:
 
 
 def staging_outdated(warehouse: Warehouse, settings: Settings) -> bool:
-    """True when staging tables exist but were built by another version of the dbt project.
+    """True when staging tables exist but were built by other rules (`rules_version`).
 
-    Staging models append only new loads; after a change of a model, macro or `sources.yml` they
-    must be rebuilt in full, or rows staged before the change would keep the old rules.
+    Staging models append only new loads; after a change of a rule (a staging model, a macro, a
+    seed) or of a lookup's parser they must be rebuilt in full, or rows staged before the change
+    would keep the old values. An edit of a description, a test or a mart restages nothing.
     """
     staged = warehouse.query(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = " + warehouse.mark,
@@ -106,14 +110,16 @@ def staging_outdated(warehouse: Warehouse, settings: Settings) -> bool:
     )
     if not staged or not staged[0][0]:
         return False
-    if not warehouse.table_exists(names.AUDIT, names.STAGING_BUILD):
-        return True
-    rows = warehouse.query(f"SELECT project_digest FROM {names.AUDIT}.{names.STAGING_BUILD}")
-    return not rows or rows[0][0] != project_digest(settings)
+    if "rules_version" not in warehouse.columns(names.AUDIT, names.STAGING_BUILD):
+        return True  # never recorded, or recorded by a version of the pipeline that kept other facts
+    rows = warehouse.query(f"SELECT rules_version FROM {names.AUDIT}.{names.STAGING_BUILD}")
+    return not rows or rows[0][0] != rules_version(settings, warehouse)
 
 
 def record_staging_build(warehouse: Warehouse, settings: Settings) -> None:
-    row = {"project_digest": project_digest(settings), "built_at": now()}
+    row = {"rules_version": rules_version(settings, warehouse), "built_at": now()}
+    if "rules_version" not in warehouse.columns(names.AUDIT, names.STAGING_BUILD):
+        warehouse.execute(f"DROP TABLE IF EXISTS {names.AUDIT}.{names.STAGING_BUILD}")
     warehouse.create_table_like(names.AUDIT, names.STAGING_BUILD, STAGING_BUILD_SCHEMA)
     with warehouse.transaction():
         warehouse.execute(f"DELETE FROM {names.AUDIT}.{names.STAGING_BUILD}")
