@@ -42,7 +42,7 @@ OUT_DIR = PROJECT_DIR / "benchmarks" / "out"
 MB = 1 << 20
 GB = 1 << 30
 
-# The targets the figures are held to (see README, Performance).
+# The targets the figures are held to (see docs/performance.md).
 INGEST_MAX_RATIO = 1.5
 RUN_MAX_RATIO = 3.0
 NO_NEW_FILE_MAX_SECONDS = 10.0
