@@ -219,7 +219,14 @@ def _print_gold_counts(settings: Settings) -> None:
         out.print("; ".join(counts))
 
 
-def _run(command: str, settings: Settings, do_ingest: bool, do_transform: bool, only: list[str] | None = None) -> None:
+def _run(
+    command: str,
+    settings: Settings,
+    do_ingest: bool,
+    do_transform: bool,
+    only: list[str] | None = None,
+    full_refresh: bool = False,
+) -> None:
     if is_locked(settings.lock_path):
         # Say so at once, before loading the pipeline's libraries (the lock is taken again below).
         raise LockedError(
@@ -228,7 +235,7 @@ def _run(command: str, settings: Settings, do_ingest: bool, do_transform: bool, 
         )
     from leads_pipeline.run.pipeline import execute
 
-    report = execute(settings, command, do_ingest, do_transform, _progress(), only)
+    report = execute(settings, command, do_ingest, do_transform, _progress(), only, full_refresh)
     _summarize(report, settings)
     if report.alerts:
         worst = sum(1 for a in report.alerts if a.severity != "info")
@@ -276,9 +283,17 @@ def ingest(
 
 
 @app.command()
-def transform(ctx: typer.Context, database: DatabaseOption = None, target: TargetOption = None) -> None:
+def transform(
+    ctx: typer.Context,
+    database: DatabaseOption = None,
+    target: TargetOption = None,
+    full_refresh: Annotated[
+        bool, typer.Option("--full-refresh", help="Recompute every model from raw instead of adding what is new")
+    ] = False,
+) -> None:
     """Build the dbt models (staging, intermediate, gold) and run the data tests."""
-    _run("leads transform", _settings(ctx, None, database, target), False, True)
+    command = "leads transform --full-refresh" if full_refresh else "leads transform"
+    _run(command, _settings(ctx, None, database, target), False, True, full_refresh=full_refresh)
 
 
 @app.command()

@@ -165,3 +165,24 @@ def test_a_changed_parser_parses_its_values_again_and_reaches_the_leads(real_buc
         parsed = con.execute("SELECT e164 FROM lookup.phones WHERE raw_value = '346-393-9400'").fetchall()
         leads = con.execute("SELECT count(*) FROM main_gold.leads WHERE phone = '+13463939401'").fetchone()[0]
     assert parsed == [("+13463939401",)] and leads >= 1
+
+
+def test_a_full_refresh_recomputes_every_model_from_raw(tmp_path):
+    from tests.conftest import DEMO_BUCKET
+    from tests.integration.identity.conftest import run_pipeline
+    from tests.integration.identity.test_load_order import contents
+
+    database = tmp_path / "tampered.duckdb"
+    settings = run_pipeline(DEMO_BUCKET, database, with_tests=False)
+    with duckdb.connect(str(database)) as con:
+        # Damage the incremental models, as a bug or a hand edit would: no new load repairs them.
+        con.execute("DELETE FROM main_intermediate.int_source_records__versioned WHERE change_type = 'updated'")
+        con.execute("UPDATE main_staging.stg_source_2__facilities SET company = 'DAMAGED'")
+    execute(settings, "leads transform", False, True)
+    fresh = tmp_path / "fresh.duckdb"
+    run_pipeline(DEMO_BUCKET, fresh, with_tests=False)
+    assert contents(database) != contents(fresh)
+
+    report = execute(settings, "leads transform --full-refresh", False, True, full_refresh=True)
+    assert not report.transform.failed_tests
+    assert contents(database) == contents(fresh)

@@ -161,8 +161,9 @@ def reference_step(context: RunContext) -> None:
     run_dbt(context.settings, ["seed"], on_node=context.progress.node)
 
 
-def transform_step(context: RunContext) -> TransformReport:
-    """Build the dbt models and run the data tests; alert on every failed test."""
+def transform_step(context: RunContext, full_refresh: bool = False) -> TransformReport:
+    """Build the dbt models and run the data tests; alert on every failed test. `full_refresh`
+    recomputes every incremental model from raw instead of adding what is new."""
     settings, progress = context.settings, context.progress
     complete_interrupted_ingest(settings, progress.message)
     progress.message("transform: dbt build")
@@ -175,7 +176,7 @@ def transform_step(context: RunContext) -> TransformReport:
         faults.reached(f"transform:after-node:{node.name}")
         faults.reached(f"transform:after-nodes:{finished[0]}")
 
-    report = run_transform(settings, on_node=on_node, run_id=context.run_id)
+    report = run_transform(settings, on_node=on_node, run_id=context.run_id, full_refresh=full_refresh)
     context.report.transform = report
     context.alert(alerts.transform_alerts(report.failed_tests))
     return report
@@ -214,6 +215,7 @@ def execute(
     do_transform: bool,
     progress: Progress | None = None,
     only: list[str] | None = None,
+    full_refresh: bool = False,
 ) -> RunReport:
     """Run the chosen steps as one recorded run under the lock."""
     steps = [*([INGEST, LOOKUPS] if do_ingest else []), *([TRANSFORM] if do_transform else [])]
@@ -223,10 +225,10 @@ def execute(
             lookups_step(context)
             if not do_transform:
                 reference_step(context)
-        if do_transform and do_ingest:
+        if do_transform and do_ingest and not full_refresh:
             context.report.transform_skipped = transform_needless(settings, context.report)
         if context.report.transform_skipped:
             context.progress.message(context.report.transform_skipped)
         elif do_transform:
-            transform_step(context)
+            transform_step(context, full_refresh)
     return context.report

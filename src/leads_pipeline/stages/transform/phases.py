@@ -28,13 +28,14 @@ from leads_pipeline.warehouse import Warehouse
 BEFORE_IDENTITY, AFTER_IDENTITY = "before_identity", "after_identity"
 
 
-def build_args(selector: str, with_tests: bool = True) -> list[str]:
-    """The dbt command of a build phase; without tests it builds the same models and seeds."""
-    args = ["build", "--selector", selector]
+def build_args(selector: str, with_tests: bool = True, full_refresh: bool = False) -> list[str]:
+    """The dbt command of a build phase; without tests it builds the same models and seeds;
+    `full_refresh` rebuilds the incremental models from raw."""
+    args = ["build", "--selector", selector, *(["--full-refresh"] if full_refresh else [])]
     return args if with_tests else [*args, "--exclude-resource-type", "test", "unit_test"]
 
 
-def begin(settings: Settings, on_node: Callable[[NodeResult], None] | None = None) -> None:
+def begin(settings: Settings, on_node: Callable[[NodeResult], None] | None = None, full_refresh: bool = False) -> None:
     """Phase 1: until this transform succeeds nothing may be skipped; after a change of the dbt
     project, every raw row is staged again (staging appends new loads only), so a changed rule
     reaches rows staged before it and the history, stamped with the new rules, is computed from them.
@@ -44,7 +45,7 @@ def begin(settings: Settings, on_node: Callable[[NodeResult], None] | None = Non
     with Warehouse.open(settings) as warehouse:
         transform_state.forget_build(warehouse)
         refresh = transform_state.staging_outdated(warehouse, settings)
-    if refresh:
+    if refresh and not full_refresh:  # a full refresh rebuilds staging in its first build anyway
         run_dbt(settings, ["run", "--full-refresh", "--select", transform_state.STAGING_SELECTOR], on_node=on_node)
 
 
@@ -76,6 +77,7 @@ def run_transform(
     on_node: Callable[[NodeResult], None] | None = None,
     with_tests: bool = True,
     run_id: str | None = None,
+    full_refresh: bool = False,
 ) -> TransformReport:
     """Every phase of a transform (see the module's docstring), reporting each model and test.
 
@@ -84,8 +86,8 @@ def run_transform(
     `run_id`, a transform whose every test passed is stamped for later runs to skip.
     """
     report = TransformReport()
-    begin(settings, on_node)
-    run_dbt(settings, build_args(BEFORE_IDENTITY, with_tests), on_node=on_node, report=report)
+    begin(settings, on_node, full_refresh)
+    run_dbt(settings, build_args(BEFORE_IDENTITY, with_tests, full_refresh), on_node=on_node, report=report)
     staging_built(settings)
     skipped = [n.name for n in report.nodes if n.name in RESOLVE_INPUTS and n.status == "skipped"]
     if skipped:
@@ -101,7 +103,7 @@ def run_transform(
     report.nodes.append(step)
     if on_node:
         on_node(step)
-    run_dbt(settings, build_args(AFTER_IDENTITY, with_tests), on_node=on_node, report=report)
+    run_dbt(settings, build_args(AFTER_IDENTITY, with_tests, full_refresh), on_node=on_node, report=report)
     if run_id is not None:
         finish(settings, run_id, passed=not report.failed_tests)
     return report
