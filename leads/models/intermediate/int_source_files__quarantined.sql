@@ -9,12 +9,6 @@
     fields, kept and flagged) and rows that cannot become a record because they have no natural
     key. A file's rows never change once loaded, so each file is counted once.
 -#}
-{%- set staged_models = [] -%}
-{%- for source_id in var('lead_sources') -%}
-    {%- do staged_models.append(('stg_' ~ source_id ~ '__facilities', 'natural_key')) -%}
-{%- endfor -%}
-{%- do staged_models.append(('stg_salesforce__leads', 'salesforce_lead_id')) -%}
-
 {#- The loads not counted yet, looked up first: a constant list the warehouse pushes down to the
     raw tables, so a run reads only the new files' rows. -#}
 {%- set rules = history_rules() -%}
@@ -31,7 +25,9 @@
 with
 
 staged as (
-    {%- for model_name, key_column in staged_models %}
+    {#- Every staging model (`staging_models()`), with the column holding its natural key. -#}
+    {%- for source_id, model_name in staging_models() %}
+    {%- set key_column = 'salesforce_lead_id' if source_id == 'salesforce' else 'natural_key' %}
     select source, file_name, load_id, parse_error, {{ key_column }} as natural_key
     from ({{ select_columns(ref(model_name), [
         ('source', dbt.type_string()),
