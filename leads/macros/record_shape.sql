@@ -58,4 +58,3 @@
 {% macro match_key_columns() -%}
     {{ return(['address_key', 'street_number', 'name_key']) }}
 {%- endmacro %}
-

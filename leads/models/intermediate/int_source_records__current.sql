@@ -9,7 +9,8 @@ snapshots as (
 ),
 
 latest_snapshots as (
-    select source, snapshot_date from snapshots where is_latest
+    select source, snapshot_date from snapshots
+    where is_latest
 ),
 
 spans as (
@@ -29,7 +30,7 @@ spans as (
 numbered as (
     select
         spans.*,
-        row_number() over (order by source, natural_key) as record_index
+        row_number() over (order by spans.source, spans.natural_key) as record_index
     from spans
 ),
 

@@ -14,8 +14,8 @@ events as (
 bounded as (
     select
         events.*,
-        lead(snapshot_date) over (
-            partition by source, natural_key order by snapshot_date
+        lead(events.snapshot_date) over (
+            partition by events.source, events.natural_key order by events.snapshot_date
         ) as valid_to
     from events
 ),

@@ -27,7 +27,7 @@ pending as (
     {{ pending_snapshots(ref('int_source_snapshots__sequenced')) }}
 ),
 
-{#- Each side of the comparison reads its own snapshots, so no snapshot's wide rows are held
+{# Each side of the comparison reads its own snapshots, so no snapshot's wide rows are held
     for both: a CTE both sides read would be materialized whole by the warehouse. -#}
 current_side as (
     select
