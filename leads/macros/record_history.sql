@@ -1,6 +1,8 @@
 {#-
-    Column lists and expressions shared by the record-history and identity models
-    (models/intermediate, models/marts). The record shape itself is `record_columns()`.
+    Rules shared by the record-history and identity models (models/intermediate, models/marts):
+    what a change of a record is (its row hash, its changed columns), how an event picks its
+    version, lead ids, survivorship. The record shape itself is `record_columns()`; the models
+    write their columns out.
 -#}
 
 {#- Lineage columns of the record shape: where a record was read, not what it says. -#}
@@ -80,37 +82,13 @@
 
 
 {#-
-    The columns of one history event, from a full outer join of a snapshot (`new_side`) with the
-    one before it (`old_side`) on natural key: a record only the old side has is `deleted` and
-    keeps its last version; otherwise the event carries the new side's version, `inserted` when
-    the old side lacks it, else `updated` with the names of the changed columns.
+    The value an event of `int_source_records__versioned` carries for `column`, from the full
+    outer join of a snapshot (`new_side`) with the one before it (`old_side`) on natural key: a
+    record only the old side has is deleted and keeps its last version; every other event carries
+    the new side's version.
 -#}
-{% macro record_event_columns(new_side, old_side) -%}
-    {%- set is_deleted = new_side ~ ".natural_key is null" -%}
-    {%- set is_inserted = old_side ~ ".natural_key is null" -%}
-    {%- set picked = ['source', 'natural_key', 'compared_on', 'compared_with', 'row_hash', 'file_name',
-                      'record_number', 'load_id'] -%}
-    {%- for name, type in record_content_columns() %}{% do picked.append(name) %}{% endfor -%}
-    {%- for name in match_key_columns() %}{% do picked.append(name) %}{% endfor -%}
-    {%- set renamed = {'compared_on': 'snapshot_date', 'compared_with': 'previous_snapshot_date'} -%}
-    {%- for name in picked %}
-        case when {{ is_deleted }} then {{ old_side }}.{{ name }} else {{ new_side }}.{{ name }} end
-            as {{ renamed.get(name, name) }},
-        {%- if name == 'compared_with' %}
-        cast(case
-            when {{ is_deleted }} then 'deleted'
-            when {{ is_inserted }} then 'inserted'
-            else 'updated'
-        end as {{ dbt.type_string() }}) as change_type,
-        cast(case
-            when {{ new_side }}.natural_key is not null and {{ old_side }}.natural_key is not null
-                then {{ record_changed_columns(new_side, old_side) }}
-        end as {{ dbt.type_string() }}) as changed_columns,
-        {%- endif %}
-    {%- endfor %}
-        cast(null as {{ dbt.type_string() }}) as snapshot_fingerprint,
-        cast(null as {{ dbt.type_string() }}) as previous_fingerprint,
-        cast(null as {{ dbt.type_string() }}) as rules_version
+{% macro event_value(column, new_side='current_side', old_side='previous_side') -%}
+    case when {{ new_side }}.natural_key is null then {{ old_side }}.{{ column }} else {{ new_side }}.{{ column }} end
 {%- endmacro %}
 
 

@@ -5,6 +5,8 @@
       address_key    normalized street line and five-digit zip (`8889 S EASTERN AVE 89123`)
       street_number  the street line's house number, no leading zeros (`8889`)
       name_key       facility-name comparison key (`little sprout daycare`)
+    The models that carry records (int_source_records__unioned, __versioned, __history, __current,
+    int_leads__merged, leads) name these columns in this order: a column added here is added there.
 -#}
 {% macro record_columns() -%}
     {{ return([
@@ -55,13 +57,4 @@
 {#- The record shape's match keys: compared by identity resolution, not part of the contract. -#}
 {% macro match_key_columns() -%}
     {{ return(['address_key', 'street_number', 'name_key']) }}
-{%- endmacro %}
-
-
-{#- Union models into the record shape; a column a model does not have is NULL. -#}
-{% macro union_records(model_names) -%}
-    {%- for name in model_names %}
-    {{ select_columns(ref(name), record_columns()) }}
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
 {%- endmacro %}

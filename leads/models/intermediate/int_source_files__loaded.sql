@@ -51,7 +51,7 @@ versions as (
 loaded_files as (
     select
         versions.*,
-        replaced_at is null as is_current
+        versions.replaced_at is null as is_current
     from versions
 )
 

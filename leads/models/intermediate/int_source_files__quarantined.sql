@@ -9,12 +9,6 @@
     fields, kept and flagged) and rows that cannot become a record because they have no natural
     key. A file's rows never change once loaded, so each file is counted once.
 -#}
-{%- set staged_models = [] -%}
-{%- for source in registry() -%}
-    {#- the CRM's records are keyed by their lead id -#}
-    {%- do staged_models.append((source.staging_model, 'natural_key' if source.role == 'lead' else 'salesforce_lead_id')) -%}
-{%- endfor %}
-
 {#- The loads not counted yet, looked up first: a constant list the warehouse pushes down to the
     raw tables, so a run reads only the new files' rows. -#}
 {%- set rules = history_rules() -%}
@@ -31,7 +25,11 @@
 with
 
 staged as (
-    {%- for model_name, key_column in staged_models %}
+    {#- Every source's staging model (`registry()`), with the column holding its natural key: the
+        CRM's records are keyed by their lead id. -#}
+    {%- for source in registry() %}
+    {%- set model_name = source.staging_model %}
+    {%- set key_column = 'natural_key' if source.role == 'lead' else 'salesforce_lead_id' %}
     select source, file_name, load_id, parse_error, {{ key_column }} as natural_key
     from ({{ select_columns(ref(model_name), [
         ('source', dbt.type_string()),

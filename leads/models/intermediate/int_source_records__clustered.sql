@@ -52,7 +52,7 @@ sized as (
         {#- 1 for the member seen last; ties go to the contract's source order. -#}
         row_number() over (
             partition by lead_id
-            order by last_seen_date desc, source_rank, natural_key
+            order by last_seen_date desc, source_rank asc, natural_key asc
         ) as member_recency
     from clustered
 )

@@ -9,7 +9,8 @@ snapshots as (
 ),
 
 latest_snapshots as (
-    select source, snapshot_date from snapshots where is_latest
+    select source, snapshot_date from snapshots
+    where is_latest
 ),
 
 spans as (
@@ -29,7 +30,7 @@ spans as (
 numbered as (
     select
         spans.*,
-        row_number() over (order by source, natural_key) as record_index
+        row_number() over (order by spans.source, spans.natural_key) as record_index
     from spans
 ),
 
@@ -68,13 +69,43 @@ current_records as (
         row_hash,
         file_name,
 
-        ---------- the latest version
-        {%- for name, type in record_content_columns() %}
-        {{ name }},
-        {%- endfor %}
-        {%- for name in match_key_columns() %}
-        {{ name }}{{ "," if not loop.last }}
-        {%- endfor %}
+        ---------- the latest version: contract columns
+        accepts_financial_aid,
+        ages_served,
+        capacity,
+        certificate_expiration_date,
+        city,
+        address1,
+        address2,
+        company,
+        phone,
+        county,
+        curriculum_type,
+        email,
+        first_name,
+        last_name,
+        language,
+        license_status,
+        license_issued,
+        license_number,
+        license_renewed,
+        license_type,
+        licensee_name,
+        min_age,
+        max_age,
+        operator,
+        provider_id,
+        schedule,
+        state,
+        title,
+        website_address,
+        zip,
+        facility_type,
+
+        ---------- match keys
+        address_key,
+        street_number,
+        name_key
 
     from latest
 )

@@ -14,8 +14,8 @@ events as (
 bounded as (
     select
         events.*,
-        lead(snapshot_date) over (
-            partition by source, natural_key order by snapshot_date
+        lead(events.snapshot_date) over (
+            partition by events.source, events.natural_key order by events.snapshot_date
         ) as valid_to
     from events
 ),
@@ -32,16 +32,47 @@ versions as (
         changed_columns,
         row_hash,
 
-        ---------- the version
-        {%- for name in ['file_name', 'record_number'] %}
-        {{ name }},
-        {%- endfor %}
-        {%- for name, type in record_content_columns() %}
-        {{ name }},
-        {%- endfor %}
-        {%- for name in match_key_columns() %}
-        {{ name }}{{ "," if not loop.last }}
-        {%- endfor %}
+        ---------- the version: lineage
+        file_name,
+        record_number,
+
+        ---------- the version: contract columns
+        accepts_financial_aid,
+        ages_served,
+        capacity,
+        certificate_expiration_date,
+        city,
+        address1,
+        address2,
+        company,
+        phone,
+        county,
+        curriculum_type,
+        email,
+        first_name,
+        last_name,
+        language,
+        license_status,
+        license_issued,
+        license_number,
+        license_renewed,
+        license_type,
+        licensee_name,
+        min_age,
+        max_age,
+        operator,
+        provider_id,
+        schedule,
+        state,
+        title,
+        website_address,
+        zip,
+        facility_type,
+
+        ---------- match keys
+        address_key,
+        street_number,
+        name_key
 
     from bounded
     where change_type in ('inserted', 'updated')

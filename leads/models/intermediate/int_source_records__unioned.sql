@@ -5,6 +5,7 @@
 with
 
 unioned as (
+    {#- The record shape (`record_columns()`): a column a source's staging model lacks is NULL. -#}
     {%- for source_id in lead_sources() %}
     {{ select_columns(ref('stg_' ~ source_id ~ '__facilities'), record_columns()) }}
     {% if not loop.last %}union all{% endif %}
@@ -19,7 +20,55 @@ current_files as (
 ),
 
 current_records as (
-    select unioned.*
+    select
+        ---------- ids
+        unioned.source,
+        unioned.natural_key,
+
+        ---------- lineage
+        unioned.snapshot_date,
+        unioned.file_name,
+        unioned.record_number,
+        unioned.load_id,
+
+        ---------- contract columns
+        unioned.accepts_financial_aid,
+        unioned.ages_served,
+        unioned.capacity,
+        unioned.certificate_expiration_date,
+        unioned.city,
+        unioned.address1,
+        unioned.address2,
+        unioned.company,
+        unioned.phone,
+        unioned.county,
+        unioned.curriculum_type,
+        unioned.email,
+        unioned.first_name,
+        unioned.last_name,
+        unioned.language,
+        unioned.license_status,
+        unioned.license_issued,
+        unioned.license_number,
+        unioned.license_renewed,
+        unioned.license_type,
+        unioned.licensee_name,
+        unioned.min_age,
+        unioned.max_age,
+        unioned.operator,
+        unioned.provider_id,
+        unioned.schedule,
+        unioned.state,
+        unioned.title,
+        unioned.website_address,
+        unioned.zip,
+        unioned.facility_type,
+
+        ---------- match keys
+        unioned.address_key,
+        unioned.street_number,
+        unioned.name_key
+
     from unioned
     inner join current_files
         on unioned.source = current_files.source

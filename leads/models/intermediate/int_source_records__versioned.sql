@@ -19,8 +19,6 @@
     before it; a late older snapshot recomputes its own comparison and the next snapshot's.
 -#}
 
-{%- set content = record_content_columns() -%}
-{%- set keys = match_key_columns() -%}
 {%- set scan_from = pending_scan_start(ref('int_source_snapshots__sequenced')) -%}
 
 with
@@ -29,10 +27,9 @@ pending as (
     {{ pending_snapshots(ref('int_source_snapshots__sequenced')) }}
 ),
 
-{#- Each side of the comparison reads its own snapshots, so no snapshot's wide rows are held
+{# Each side of the comparison reads its own snapshots, so no snapshot's wide rows are held
     for both: a CTE both sides read would be materialized whole by the warehouse. -#}
-{%- for side, date_column in [('current_side', 'snapshot_date'), ('previous_side', 'previous_snapshot_date')] %}
-{{ side }} as (
+current_side as (
     select
         ranked.*,
         {{ record_row_hash('ranked') }} as row_hash
@@ -49,7 +46,7 @@ pending as (
         from {{ ref('int_source_records__unioned') }} as unioned
         inner join pending
             on unioned.source = pending.source
-            and unioned.snapshot_date = pending.{{ date_column }}
+            and unioned.snapshot_date = pending.snapshot_date
         where unioned.natural_key is not null
         {%- if scan_from == 'nothing' %}
             and 1 = 0
@@ -61,11 +58,105 @@ pending as (
     where ranked.key_rank = 1
 ),
 
-{% endfor -%}
+previous_side as (
+    select
+        ranked.*,
+        {{ record_row_hash('ranked') }} as row_hash
+    from (
+        {#- One natural key is one record: a key repeated within a file keeps its last row. -#}
+        select
+            pending.snapshot_date as compared_on,
+            pending.previous_snapshot_date as compared_with,
+            unioned.*,
+            row_number() over (
+                partition by unioned.source, unioned.snapshot_date, unioned.natural_key
+                order by unioned.file_name desc, unioned.record_number desc
+            ) as key_rank
+        from {{ ref('int_source_records__unioned') }} as unioned
+        inner join pending
+            on unioned.source = pending.source
+            and unioned.snapshot_date = pending.previous_snapshot_date
+        where unioned.natural_key is not null
+        {%- if scan_from == 'nothing' %}
+            and 1 = 0
+        {%- elif scan_from is not none %}
+            {#- A constant the warehouse can push down to the raw tables: only recent files are read. #}
+            and unioned.snapshot_date >= cast('{{ scan_from }}' as date)
+        {%- endif %}
+    ) as ranked
+    where ranked.key_rank = 1
+),
 
 changes as (
-    {#- One join gives all three kinds of event; an unchanged record gives none. -#}
-    select {{ record_event_columns('current_side', 'previous_side') }}
+    {#- One join gives all three kinds of event; an unchanged record gives none. An event carries
+        the current side's version, a deletion the previous side's (`event_value`). -#}
+    select
+        ---------- ids
+        {{ event_value('source') }} as source,
+        {{ event_value('natural_key') }} as natural_key,
+        {{ event_value('compared_on') }} as snapshot_date,
+        {{ event_value('compared_with') }} as previous_snapshot_date,
+
+        ---------- the change
+        cast(case
+            when current_side.natural_key is null then 'deleted'
+            when previous_side.natural_key is null then 'inserted'
+            else 'updated'
+        end as {{ dbt.type_string() }}) as change_type,
+        cast(case
+            when current_side.natural_key is not null and previous_side.natural_key is not null
+                then {{ record_changed_columns('current_side', 'previous_side') }}
+        end as {{ dbt.type_string() }}) as changed_columns,
+        {{ event_value('row_hash') }} as row_hash,
+
+        ---------- lineage
+        {{ event_value('file_name') }} as file_name,
+        {{ event_value('record_number') }} as record_number,
+        {{ event_value('load_id') }} as load_id,
+
+        ---------- contract columns
+        {{ event_value('accepts_financial_aid') }} as accepts_financial_aid,
+        {{ event_value('ages_served') }} as ages_served,
+        {{ event_value('capacity') }} as capacity,
+        {{ event_value('certificate_expiration_date') }} as certificate_expiration_date,
+        {{ event_value('city') }} as city,
+        {{ event_value('address1') }} as address1,
+        {{ event_value('address2') }} as address2,
+        {{ event_value('company') }} as company,
+        {{ event_value('phone') }} as phone,
+        {{ event_value('county') }} as county,
+        {{ event_value('curriculum_type') }} as curriculum_type,
+        {{ event_value('email') }} as email,
+        {{ event_value('first_name') }} as first_name,
+        {{ event_value('last_name') }} as last_name,
+        {{ event_value('language') }} as language,
+        {{ event_value('license_status') }} as license_status,
+        {{ event_value('license_issued') }} as license_issued,
+        {{ event_value('license_number') }} as license_number,
+        {{ event_value('license_renewed') }} as license_renewed,
+        {{ event_value('license_type') }} as license_type,
+        {{ event_value('licensee_name') }} as licensee_name,
+        {{ event_value('min_age') }} as min_age,
+        {{ event_value('max_age') }} as max_age,
+        {{ event_value('operator') }} as operator,
+        {{ event_value('provider_id') }} as provider_id,
+        {{ event_value('schedule') }} as schedule,
+        {{ event_value('state') }} as state,
+        {{ event_value('title') }} as title,
+        {{ event_value('website_address') }} as website_address,
+        {{ event_value('zip') }} as zip,
+        {{ event_value('facility_type') }} as facility_type,
+
+        ---------- match keys
+        {{ event_value('address_key') }} as address_key,
+        {{ event_value('street_number') }} as street_number,
+        {{ event_value('name_key') }} as name_key,
+
+        ---------- bookkeeping: on `snapshot` rows only
+        cast(null as {{ dbt.type_string() }}) as snapshot_fingerprint,
+        cast(null as {{ dbt.type_string() }}) as previous_fingerprint,
+        cast(null as {{ dbt.type_string() }}) as rules_version
+
     from current_side
     full outer join previous_side
         on current_side.source = previous_side.source
@@ -78,25 +169,65 @@ changes as (
 
 compared_snapshots as (
     select
+        ---------- ids
         source,
         cast(null as {{ dbt.type_string() }}) as natural_key,
         snapshot_date,
         previous_snapshot_date,
+
+        ---------- the change: none, the snapshot's own row
         cast('snapshot' as {{ dbt.type_string() }}) as change_type,
         cast(null as {{ dbt.type_string() }}) as changed_columns,
         cast(null as {{ dbt.type_string() }}) as row_hash,
+
+        ---------- lineage
         cast(null as {{ dbt.type_string() }}) as file_name,
         cast(null as {{ dbt.type_bigint() }}) as record_number,
         cast(null as {{ dbt.type_string() }}) as load_id,
-        {%- for name, type in content %}
-        cast(null as {{ type }}) as {{ name }},
-        {%- endfor %}
-        {%- for name in keys %}
-        cast(null as {{ dbt.type_string() }}) as {{ name }},
-        {%- endfor %}
+
+        ---------- contract columns
+        cast(null as {{ dbt.type_string() }}) as accepts_financial_aid,
+        cast(null as {{ dbt.type_string() }}) as ages_served,
+        cast(null as {{ dbt.type_int() }}) as capacity,
+        cast(null as date) as certificate_expiration_date,
+        cast(null as {{ dbt.type_string() }}) as city,
+        cast(null as {{ dbt.type_string() }}) as address1,
+        cast(null as {{ dbt.type_string() }}) as address2,
+        cast(null as {{ dbt.type_string() }}) as company,
+        cast(null as {{ dbt.type_string() }}) as phone,
+        cast(null as {{ dbt.type_string() }}) as county,
+        cast(null as {{ dbt.type_string() }}) as curriculum_type,
+        cast(null as {{ dbt.type_string() }}) as email,
+        cast(null as {{ dbt.type_string() }}) as first_name,
+        cast(null as {{ dbt.type_string() }}) as last_name,
+        cast(null as {{ dbt.type_string() }}) as language,
+        cast(null as {{ dbt.type_string() }}) as license_status,
+        cast(null as date) as license_issued,
+        cast(null as {{ dbt.type_string() }}) as license_number,
+        cast(null as date) as license_renewed,
+        cast(null as {{ dbt.type_string() }}) as license_type,
+        cast(null as {{ dbt.type_string() }}) as licensee_name,
+        cast(null as {{ dbt.type_int() }}) as min_age,
+        cast(null as {{ dbt.type_int() }}) as max_age,
+        cast(null as {{ dbt.type_string() }}) as operator,
+        cast(null as {{ dbt.type_string() }}) as provider_id,
+        cast(null as {{ dbt.type_string() }}) as schedule,
+        cast(null as {{ dbt.type_string() }}) as state,
+        cast(null as {{ dbt.type_string() }}) as title,
+        cast(null as {{ dbt.type_string() }}) as website_address,
+        cast(null as {{ dbt.type_string() }}) as zip,
+        cast(null as {{ dbt.type_string() }}) as facility_type,
+
+        ---------- match keys
+        cast(null as {{ dbt.type_string() }}) as address_key,
+        cast(null as {{ dbt.type_string() }}) as street_number,
+        cast(null as {{ dbt.type_string() }}) as name_key,
+
+        ---------- bookkeeping: what was compared, under which rules
         snapshot_fingerprint,
         previous_fingerprint,
         cast('{{ history_rules() }}' as {{ dbt.type_string() }}) as rules_version
+
     from pending
 ),
 

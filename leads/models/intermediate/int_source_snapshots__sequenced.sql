@@ -19,7 +19,8 @@ snapshots as (
         source,
         snapshot_date,
         count(*) as files,
-        {{ dbt.listagg("file_name || '@' || fingerprint", "' '", "order by file_name, fingerprint") }} as snapshot_fingerprint
+        {{ dbt.listagg("file_name || '@' || fingerprint", "' '", "order by file_name, fingerprint") }}
+            as snapshot_fingerprint
     from loaded
     group by source, snapshot_date
 ),

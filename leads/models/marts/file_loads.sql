@@ -12,7 +12,8 @@ loaded_files as (
         loaded.*,
         {#- a deletion belongs to its snapshot's first current file -#}
         row_number() over (
-            partition by source, snapshot_date, is_current order by file_name, load_id
+            partition by loaded.source, loaded.snapshot_date, loaded.is_current
+            order by loaded.file_name, loaded.load_id
         ) as file_rank
     from {{ ref('int_source_files__loaded') }} as loaded
 ),
@@ -35,9 +36,11 @@ file_events as (
         on events.source = loaded_files.source
         and events.snapshot_date = loaded_files.snapshot_date
         and (
-            (events.change_type <> 'deleted'
+            (
+                events.change_type <> 'deleted'
                 and events.file_name = loaded_files.file_name
-                and events.load_id = loaded_files.load_id)
+                and events.load_id = loaded_files.load_id
+            )
             or (events.change_type = 'deleted' and loaded_files.is_current and loaded_files.file_rank = 1)
         )
 ),
@@ -92,7 +95,10 @@ file_loads as (
         loaded_files.replaced_at,
 
         ---------- rows
-        cast(coalesce(loaded_files.rows_loaded, 0) + coalesce(loaded_files.rows_rejected, 0) as {{ dbt.type_bigint() }}) as rows,
+        cast(
+            coalesce(loaded_files.rows_loaded, 0) + coalesce(loaded_files.rows_rejected, 0)
+            as {{ dbt.type_bigint() }}
+        ) as rows,
         cast(
             coalesce(loaded_files.rows_rejected, 0)
             + coalesce(quarantined.rows_malformed, 0)

@@ -56,9 +56,12 @@ renamed as (
         {{ zip5('source.postal_code') }} as zip,
 
         ---------- dates: the date part of `2023-06-01 6:35:38`
-        {{ parse_date(dbt.split_part(clean_text('source.created_date'), "' '", 1), 'source._snapshot_date') }} as created_date,
-        {{ parse_date(dbt.split_part(clean_text('source.last_modified_date'), "' '", 1), 'source._snapshot_date') }} as last_modified_date,
-        {{ parse_date(dbt.split_part(clean_text('source.last_activity_date'), "' '", 1), 'source._snapshot_date') }} as last_activity_date,
+        {{ parse_date(dbt.split_part(clean_text('source.created_date'), "' '", 1), 'source._snapshot_date') }}
+            as created_date,
+        {{ parse_date(dbt.split_part(clean_text('source.last_modified_date'), "' '", 1), 'source._snapshot_date') }}
+            as last_modified_date,
+        {{ parse_date(dbt.split_part(clean_text('source.last_activity_date'), "' '", 1), 'source._snapshot_date') }}
+            as last_activity_date,
 
         ---------- match keys
         street_lines.street_key || ' ' || {{ zip5('source.postal_code') }} as address_key,

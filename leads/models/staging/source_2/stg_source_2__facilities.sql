@@ -93,7 +93,10 @@ renamed as (
         ---------- license
         split.license_number,
         split.license_type,
-        {{ parse_date("replace(lower(" ~ clean_text('split.license_monitoring_since') ~ "), 'monitoring since', '')", 'split._snapshot_date') }} as license_issued,
+        {{ parse_date(
+            "replace(lower(" ~ clean_text('split.license_monitoring_since') ~ "), 'monitoring since', '')",
+            'split._snapshot_date',
+        ) }} as license_issued,
         coalesce(facility_types.facility_type, 'other') as facility_type,
 
         ---------- facility: `Company` is `<licensee> DBA <business>` or one name for both
