@@ -74,6 +74,24 @@ current_issues as (
         on issues.source = current_files.source
         and issues.file_name = current_files.file_name
         and issues.load_id = current_files.load_id
+),
+
+{# Phones and addresses too widely shared to pair all their records: one row each. #}
+hub_keys as (
+    select
+        hubs.sources as source,
+        cast(null as {{ dbt.type_string() }}) as file_name,
+        cast(null as {{ dbt.type_bigint() }}) as record_number,
+        hubs.key_type as column_name,
+        hubs.key_value as raw_value,
+        'hub_key' as rule
+    from {{ ref('int_match_keys__hubs') }} as hubs
+),
+
+reported as (
+    select * from current_issues
+    union all
+    select * from hub_keys
 )
 
-select * from current_issues
+select * from reported

@@ -42,6 +42,15 @@ def _env_float(name: str, default: float) -> float:
         raise ConfigError(f"{name}={raw!r} is not a number") from None
 
 
+def _env_positive_int(name: str) -> int | None:
+    raw = _env(name)
+    if raw is None:
+        return None
+    if not raw.strip().isdigit() or int(raw) < 2:
+        raise ConfigError(f"{name}={raw!r} is not a whole number of 2 or more")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class AlertSettings:
     slack_webhook_url: str | None = None
@@ -102,6 +111,8 @@ class Settings:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     # What DuckDB may hold in memory in every step (dbt's included) before it spills to disk.
     memory_limit: str = field(default_factory=default_memory_limit)
+    # Records one phone or address may pair all-with-all; None: the dbt project's `max_block_size`.
+    max_block_size: int | None = None
 
     @classmethod
     def load(
@@ -147,6 +158,7 @@ class Settings:
             alerts=alerts,
             schedule=schedule,
             memory_limit=memory_limit_setting(_env("LEADS_MEMORY_LIMIT")),
+            max_block_size=_env_positive_int("LEADS_MAX_BLOCK_SIZE"),
         )
 
     def with_overrides(self, **changes) -> Settings:
@@ -195,6 +207,8 @@ class Settings:
             "LEADS_DATABASE": str(self.database),
             "LEADS_MEMORY_LIMIT": self.memory_limit,
         }
+        if self.max_block_size is not None:
+            env["LEADS_MAX_BLOCK_SIZE"] = str(self.max_block_size)  # leads/macros/blocking.sql
         if self.target == "postgres":
             parts = postgres_parts(self.postgres_dsn)
             env.update(

@@ -34,7 +34,7 @@ from leads_pipeline.stages.ingest.runner import complete_interrupted_ingest
 from leads_pipeline.stages.lookups.refresh import LOOKUPS
 from leads_pipeline.stages.transform import registry_files as dbt_registry
 from leads_pipeline.stages.transform.dbt import NodeResult, TransformReport, dbt_environment
-from leads_pipeline.stages.transform.phases import AFTER_IDENTITY, BEFORE_IDENTITY, begin, finish, staging_built
+from leads_pipeline.stages.transform.phases import AFTER_IDENTITY, BEFORE_IDENTITY, begin, finish, hubs, staging_built
 from leads_pipeline.warehouse import Warehouse
 
 DAGSTER_TARGET = Path("target") / "dagster"
@@ -115,6 +115,8 @@ def build_models(
         report = transform_report(invocation)
         run.report.transform = report
         run.alert(alerts.transform_alerts(report.failed_tests))
+        if selector == BEFORE_IDENTITY:
+            run.alert(alerts.hub_alerts(hubs(settings)))
         if report.failed_models:
             names = ", ".join(n.name for n in report.failed_models)
             raise TransformError(f"dbt failed to build {names}: see the dbt output in this step's log")

@@ -28,7 +28,7 @@ from leads_pipeline.stages.ingest.source import FileOutcome
 from leads_pipeline.stages.lookups.refresh import refresh_lookups
 from leads_pipeline.stages.transform import state as transform_state
 from leads_pipeline.stages.transform.dbt import NodeResult, TransformReport, run_dbt
-from leads_pipeline.stages.transform.phases import run_transform
+from leads_pipeline.stages.transform.phases import hubs, run_transform
 from leads_pipeline.warehouse import Warehouse
 
 INGEST, LOOKUPS, TRANSFORM = "ingest", "lookups", "transform"
@@ -178,7 +178,7 @@ def transform_step(context: RunContext, full_refresh: bool = False) -> Transform
 
     report = run_transform(settings, on_node=on_node, run_id=context.run_id, full_refresh=full_refresh)
     context.report.transform = report
-    context.alert(alerts.transform_alerts(report.failed_tests))
+    context.alert([*alerts.transform_alerts(report.failed_tests), *alerts.hub_alerts(hubs(settings))])
     return report
 
 

@@ -26,7 +26,8 @@ DELIVERY_FAILED = "alert_delivery_failed"
 TESTS_FAILED = "tests_failed"
 STALE_SOURCE = "stale_source"
 RUN_FAILED = "run_failed"
-STATE_KINDS = {TESTS_FAILED: "transform", STALE_SOURCE: "ingest", RUN_FAILED: None}
+HUB_KEY = "hub_key"
+STATE_KINDS = {TESTS_FAILED: "transform", STALE_SOURCE: "ingest", RUN_FAILED: None, HUB_KEY: "transform"}
 
 
 def now() -> datetime:

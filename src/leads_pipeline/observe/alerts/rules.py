@@ -10,6 +10,7 @@ from leads_pipeline.observe.alerts.model import (
     CONTENT_FLAGGED,
     DUPLICATE_FILE,
     HELD_FILE,
+    HUB_KEY,
     LOAD_FAILED,
     REFUSED_FILE,
     REJECTED_SHARE,
@@ -139,3 +140,20 @@ def run_failed_alert(command: str, error: BaseException) -> Alert:
     if not getattr(error, "exit_code", None):
         reason = f"{type(error).__name__}: {reason}"
     return Alert(RUN_FAILED, "error", f"`{command}` failed: {reason}", details={"error": type(error).__name__})
+
+
+def hub_alerts(hubs: Iterable[tuple[str, str, int, str, int]]) -> list[Alert]:
+    """One alert per phone or address too widely shared to pair all its records: (key type, key
+    value, records, sources, max block size) rows of int_match_keys__hubs."""
+    return [
+        Alert(
+            HUB_KEY,
+            "warning",
+            f"{key_type} {key_value} is shared by {records:,} records (more than {max_block_size:,}, "
+            "LEADS_MAX_BLOCK_SIZE): they are matched only through a second key they share. Check whether it "
+            "is a chain's central number, a placeholder or a broken export",
+            source=sources,
+            details={"key_type": key_type, "key_value": key_value, "records": records},
+        )
+        for key_type, key_value, records, sources, max_block_size in hubs
+    ]

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from leads_pipeline.config import names
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.stages.identity import ResolveReport, resolve_identities
 from leads_pipeline.stages.identity.resolve import RESOLVE_INPUTS
 from leads_pipeline.stages.transform.dbt import NodeResult, TransformReport, run_dbt
 from leads_pipeline.warehouse import Warehouse
 
+HUBS_MODEL = "int_match_keys__hubs"
 # The dbt selectors (leads/selectors.yml) of the builds before and after the resolve step.
 BEFORE_IDENTITY, AFTER_IDENTITY = "before_identity", "after_identity"
 
@@ -107,3 +109,14 @@ def run_transform(
     if run_id is not None:
         finish(settings, run_id, passed=not report.failed_tests)
     return report
+
+
+def hubs(settings: Settings) -> list[tuple]:
+    """The phones and addresses the last build found too widely shared to pair all their records."""
+    with Warehouse.open(settings) as warehouse:
+        if not warehouse.table_exists(names.INTERMEDIATE, HUBS_MODEL):
+            return []
+        return warehouse.query(
+            f"SELECT key_type, key_value, records, sources, max_block_size FROM {names.INTERMEDIATE}.{HUBS_MODEL} "
+            "ORDER BY records DESC, key_type, key_value"
+        )
