@@ -416,6 +416,9 @@ def bench(
     months: Annotated[
         int, typer.Option("--months", min=1, help="Further months the month step adds, one run each")
     ] = 1,
+    change_rates: Annotated[
+        str, typer.Option("--change-rates", help="Shares of changed records, e.g. 0,0.08: one month each")
+    ] = "",
 ) -> None:
     """Measure ingest and runs at scale beside DuckDB's own CSV load of the same files (benchmarks/)."""
     project_dir = Settings.load().project_dir
@@ -423,7 +426,7 @@ def bench(
         err.print(f"[red]error:[/] no benchmarks/ in {project_dir}: run `leads bench` from a checkout of the project")
         raise typer.Exit(2)
     sys.path.insert(0, str(project_dir))
-    from benchmarks.run import BenchRefused, run_benchmark, steps_from
+    from benchmarks.run import BenchRefused, rates_from, run_benchmark, steps_from
 
     try:
         run_benchmark(
@@ -436,6 +439,7 @@ def bench(
             verbose=verbose,
             steps=steps_from(steps),
             months=months,
+            change_rates=rates_from(change_rates),
         )
     except BenchRefused as refused:
         err.print(f"[red]error:[/] {refused}")
