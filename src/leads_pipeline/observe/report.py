@@ -372,9 +372,7 @@ def render(report: Report) -> str:
         "summary": report.summary,
         "sections": [section.__dict__ for section in report.sections],
     }
-    return environment.get_template(TEMPLATE).render(
-        report=report, data=data, plotly_js=plotly.offline.get_plotlyjs()
-    )
+    return environment.get_template(TEMPLATE).render(report=report, data=data, plotly_js=plotly.offline.get_plotlyjs())
 
 
 def report_path(settings: Settings, out: Path | None = None) -> Path:
