@@ -70,7 +70,9 @@ def test_lines_printed_while_the_bars_show_appear_above_them():
 def test_dbt_nodes_count_and_the_resolve_step_does_not():
     counted: list[tuple[str, str]] = []
     shown: list[str] = []
-    progress = Progress(node=lambda node: shown.append(node.name), advance=lambda unit, item: counted.append((unit, item)))
+    progress = Progress(
+        node=lambda node: shown.append(node.name), advance=lambda unit, item: counted.append((unit, item))
+    )
     progress.dbt_node(NodeResult("stg_source_1", "model", "success"))
     progress.dbt_node(NodeResult(RESOLVE_NODE, PYTHON_NODE, "success"))
     progress.dbt_node(NodeResult("unique_leads_lead_id", "test", "fail"))
