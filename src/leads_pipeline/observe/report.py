@@ -38,8 +38,8 @@ NO_CRM = "not in the CRM"
 NOT_MERGED = "none (one record)"
 
 GOLD_LEADS = f"{names.GOLD}.{names.LEADS}"
-GOLD_FILE_LOADS = f"{names.GOLD}.file_loads"
-GOLD_CHANGES = f"{names.GOLD}.lead_changes"
+GOLD_FILE_LOADS = f"{names.GOLD}.{names.FILE_LOADS}"
+GOLD_CHANGES = f"{names.GOLD}.{names.LEAD_CHANGES}"
 GOLD_ISSUES = f"{names.GOLD}.{names.DATA_QUALITY_ISSUES}"
 ACTIVE = "sum(CASE WHEN l.is_active THEN 1 ELSE 0 END)"
 INACTIVE = "sum(CASE WHEN l.is_active THEN 0 ELSE 1 END)"
@@ -69,14 +69,14 @@ QUERIES: dict[str, Query] = {
         "active or not (missing from the latest snapshot of every source that had it).",
         f"SELECT s.source, count(*) AS leads, {ACTIVE} AS active, {INACTIVE} AS inactive "
         f"FROM {LEAD_SOURCES} GROUP BY s.source ORDER BY s.source",
-        (names.LEADS, "file_loads"),
+        (names.LEADS, names.FILE_LOADS),
     ),
     "leads_by_source_state": Query(
         "Leads per source and state",
         "Leads each source contributed to, by the lead's state.",
         f"SELECT s.source, l.state, count(*) AS leads, {ACTIVE} AS active, {INACTIVE} AS inactive "
         f"FROM {LEAD_SOURCES} GROUP BY s.source, l.state ORDER BY s.source, l.state",
-        (names.LEADS, "file_loads"),
+        (names.LEADS, names.FILE_LOADS),
     ),
     "leads_by_match_rule": Query(
         "Matches by rule",
@@ -100,14 +100,14 @@ QUERIES: dict[str, Query] = {
         "Leads each file was first to bring, and those of them the CRM does not have (net new).",
         'SELECT source, file_name, snapshot_date, "rows", rows_quarantined, leads_new, leads_net_new '
         f"FROM {GOLD_FILE_LOADS} WHERE {IN_USE} ORDER BY snapshot_date, source, file_name",
-        ("file_loads",),
+        (names.FILE_LOADS,),
     ),
     "new_leads_per_month": Query(
         "New leads per month",
         "Leads first brought by the files of each snapshot month, and the net-new ones among them.",
         f"SELECT {MONTH} AS month, count(*) AS files, sum(leads_new) AS leads_new, "
         f"sum(leads_net_new) AS leads_net_new FROM {GOLD_FILE_LOADS} WHERE {IN_USE} GROUP BY {MONTH} ORDER BY 1",
-        ("file_loads",),
+        (names.FILE_LOADS,),
     ),
     "changes_per_month": Query(
         "Changes per month",
@@ -117,7 +117,7 @@ QUERIES: dict[str, Query] = {
         "sum(CASE WHEN change_type = 'updated' THEN 1 ELSE 0 END) AS updated, "
         "sum(CASE WHEN change_type = 'deleted' THEN 1 ELSE 0 END) AS deleted "
         f"FROM {GOLD_CHANGES} GROUP BY {MONTH} ORDER BY 1",
-        ("lead_changes",),
+        (names.LEAD_CHANGES,),
     ),
     "issues_by_rule": Query(
         "Data-quality issues by rule",
@@ -171,8 +171,8 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def _rows(warehouse: Warehouse, sql: str, params: Sequence[Any] | None = None) -> list[list[Any]]:
-    return [[jsonable(v) for v in row] for row in warehouse.query(sql, params)]
+def _jsonable_rows(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    return [[jsonable(v) for v in row] for row in rows]
 
 
 def _mart_section(warehouse: Warehouse, key: str, query: Query) -> Section:
@@ -182,7 +182,7 @@ def _mart_section(warehouse: Warehouse, key: str, query: Query) -> Section:
         section.missing = f"{', '.join(f'{names.GOLD}.{t}' for t in absent)} not built yet: run `leads run`"
         return section
     section.columns, rows = warehouse.query_with_columns(query.sql)
-    section.rows = [[jsonable(v) for v in row] for row in rows]
+    section.rows = _jsonable_rows(rows)
     return section
 
 
@@ -199,7 +199,7 @@ def _summary(warehouse: Warehouse, settings: Settings) -> dict[str, int | None]:
         )[0]
         for name, value in zip(("leads", "active", "inactive", "in_crm", "net_new", "merged"), row):
             figures[name] = int(value or 0)
-    if warehouse.table_exists(names.GOLD, "file_loads"):
+    if warehouse.table_exists(names.GOLD, names.FILE_LOADS):
         figures["files"] = int(warehouse.query(f"SELECT count(*) FROM {GOLD_FILE_LOADS} WHERE {IN_USE}")[0][0])
     if warehouse.table_exists(names.GOLD, names.DATA_QUALITY_ISSUES):
         figures["issues"] = int(warehouse.query(f"SELECT count(*) FROM {GOLD_ISSUES}")[0][0])
@@ -211,11 +211,14 @@ RUN_COLUMNS = ["started_at", "command", "outcome", "seconds", "files_loaded", "r
 ALERT_COLUMNS = ["raised_at", "severity", "kind", "source", "file", "message"]
 
 
-def _run_sections(warehouse: Warehouse) -> list[Section]:
+def _run_sections(warehouse: Warehouse, settings: Settings) -> list[Section]:
     """The last runs with their durations and how many alerts each raised, and those alerts."""
     runs = Section("runs", "Last runs", f"The last {RUNS_SHOWN} runs (`main_audit.runs`), the newest first.")
     alerts = Section("alerts", "Alerts of these runs", "What the runs above raised (`main_audit.alerts`).")
+    runs.columns, alerts.columns = RUN_COLUMNS, ALERT_COLUMNS
     recent = audit.recent_runs(warehouse, RUNS_SHOWN)
+    # A run still `running` while no run holds the lock was killed (as `leads status` says).
+    running_now = is_locked(settings.lock_path)
     if not recent:
         runs.missing = alerts.missing = "no run recorded yet: run `leads run`"
         return [runs, alerts]
@@ -229,21 +232,18 @@ def _run_sections(warehouse: Warehouse) -> list[Section]:
             ids,
         ):
             counts[(run_id, severity)] = int(count)
-        alerts.columns = ALERT_COLUMNS
-        alerts.rows = _rows(
-            warehouse,
-            f"SELECT {', '.join(ALERT_COLUMNS)} FROM {names.AUDIT}.{names.ALERTS} WHERE run_id IN ({marks}) "
-            f"ORDER BY raised_at DESC LIMIT {ALERTS_SHOWN}",
-            ids,
+        alerts.rows = _jsonable_rows(
+            warehouse.query(
+                f"SELECT {', '.join(ALERT_COLUMNS)} FROM {names.AUDIT}.{names.ALERTS} WHERE run_id IN ({marks}) "
+                f"ORDER BY raised_at DESC LIMIT {ALERTS_SHOWN}",
+                ids,
+            )
         )
-    else:
-        alerts.columns = ALERT_COLUMNS
-    runs.columns = RUN_COLUMNS
     runs.rows = [
         [
             jsonable(run.started_at),
             run.command,
-            run.outcome,
+            "interrupted" if run.outcome == "running" and not running_now else run.outcome,
             round(run.duration_seconds, 1) if run.duration_seconds is not None else None,
             run.files_loaded,
             run.rows_loaded,
@@ -259,7 +259,7 @@ def collect_report(settings: Settings, read_only: bool = False) -> Report:
     """Query the figures of the report from the database."""
     with Warehouse.open(settings, read_only=read_only) as warehouse:
         sections = [_mart_section(warehouse, key, query) for key, query in QUERIES.items()]
-        sections += _run_sections(warehouse)
+        sections += _run_sections(warehouse, settings)
         summary = _summary(warehouse, settings)
     for section in sections:
         section.chart = chart(section)
