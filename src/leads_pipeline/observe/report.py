@@ -351,7 +351,11 @@ def chart(section: Section) -> dict[str, Any] | None:
         return None
     figure = make(section)
     figure.update_layout(
-        template="plotly_white", margin={"l": 40, "r": 20, "t": 20, "b": 40}, height=340, legend_orientation="h"
+        template="plotly_white",
+        height=340,
+        margin={"l": 40, "r": 20, "t": 40, "b": 40},
+        # above the plot: below it, the legend would cover slanted labels of the x axis
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
     )
     return json.loads(plotly.io.to_json(figure))
 
