@@ -5,6 +5,9 @@ from __future__ import annotations
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -23,7 +26,7 @@ from leads_pipeline.run.lock import describe_holder, is_locked
 
 if TYPE_CHECKING:  # the pipeline's modules load dlt and dbt: import them only when a step runs
     from leads_pipeline.observe.alerts import Alert
-    from leads_pipeline.run.pipeline import RunReport
+    from leads_pipeline.run.pipeline import Progress, RunReport
     from leads_pipeline.stages.ingest.source import FileOutcome
     from leads_pipeline.stages.transform.dbt import NodeResult
 
@@ -110,6 +113,7 @@ TargetOption = Annotated[
 SourceOption = Annotated[
     list[str] | None, typer.Option("--source", help="Ingest only this source (repeatable); default all in sources.yml")
 ]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only")]
 
 
 def _settings(ctx: typer.Context, bucket_url: str | None, database: Path | None, target: str | None) -> Settings:
@@ -160,6 +164,30 @@ def _progress():  # noqa: ANN202 - pipeline.Progress, imported late
         err.print(f"[dim]{escape(text)}[/]")
 
     return Progress(message=message, file=_print_file, node=_print_node, alert=_print_alert)
+
+
+@contextmanager
+def _display(quiet: bool) -> Iterator[Progress]:
+    """What a run prints as it goes: nothing with --quiet; a line per step, file, model and test
+    when stderr is not a terminal; on a terminal, progress bars instead of a line per model and test
+    (a failed one still prints)."""
+    from leads_pipeline.run.pipeline import Progress
+
+    if quiet:
+        yield Progress()
+        return
+    lines = _progress()
+    if not err.is_terminal:
+        yield lines
+        return
+    from leads_pipeline.observe.progress_bars import ProgressBars
+
+    def failed_node(node: NodeResult) -> None:
+        if node.failed:
+            _print_node(node)
+
+    with ProgressBars(err) as bars:
+        yield replace(lines, node=failed_node, expect=bars.expect, advance=bars.advance)
 
 
 def _fail(exc: LeadsError, settings: Settings | None) -> typer.Exit:
@@ -219,6 +247,23 @@ def _print_gold_counts(settings: Settings) -> None:
         out.print("; ".join(counts))
 
 
+def _write_report(settings: Settings, quiet: bool) -> None:
+    """The report after a run that built the marts; its failure is one line, never the run's."""
+    from leads_pipeline.observe.report import write_report
+
+    try:
+        path = write_report(settings)
+    except Exception as exc:  # noqa: BLE001 - the report shows the run; it must not fail it
+        first = next((line for line in str(exc).splitlines() if line.strip()), "")
+        err.print(
+            f"[yellow]warning:[/] the report could not be written ({type(exc).__name__}: {escape(first)}); "
+            "`leads report` writes it again"
+        )
+        return
+    if not quiet:
+        out.print(f"report: {path}")
+
+
 def _run(
     command: str,
     settings: Settings,
@@ -226,6 +271,7 @@ def _run(
     do_transform: bool,
     only: list[str] | None = None,
     full_refresh: bool = False,
+    quiet: bool = False,
 ) -> None:
     if is_locked(settings.lock_path):
         # Say so at once, before loading the pipeline's libraries (the lock is taken again below).
@@ -235,9 +281,13 @@ def _run(
         )
     from leads_pipeline.run.pipeline import execute
 
-    report = execute(settings, command, do_ingest, do_transform, _progress(), only, full_refresh)
-    _summarize(report, settings)
-    if report.alerts:
+    with _display(quiet) as progress:
+        report = execute(settings, command, do_ingest, do_transform, progress, only, full_refresh)
+    if not quiet:
+        _summarize(report, settings)
+    if do_transform:
+        _write_report(settings, quiet)
+    if report.alerts and not quiet:
         worst = sum(1 for a in report.alerts if a.severity != "info")
         out.print(
             f"alerts: {len(report.alerts)} raised ({worst} warnings or errors); `leads alerts` lists the open ones"
@@ -265,9 +315,10 @@ def run(
     database: DatabaseOption = None,
     target: TargetOption = None,
     source: SourceOption = None,
+    quiet: QuietOption = False,
 ) -> None:
-    """Ingest new files, then build the models and run the data tests."""
-    _run("leads run", _settings(ctx, bucket_url, database, target), True, True, source)
+    """Ingest new files, then build the models and run the data tests; write the report."""
+    _run("leads run", _settings(ctx, bucket_url, database, target), True, True, source, quiet=quiet)
 
 
 @app.command()
@@ -277,9 +328,10 @@ def ingest(
     database: DatabaseOption = None,
     target: TargetOption = None,
     source: SourceOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Load new files from the bucket into the raw tables (each file once)."""
-    _run("leads ingest", _settings(ctx, bucket_url, database, target), True, False, source)
+    _run("leads ingest", _settings(ctx, bucket_url, database, target), True, False, source, quiet=quiet)
 
 
 @app.command()
@@ -290,10 +342,11 @@ def transform(
     full_refresh: Annotated[
         bool, typer.Option("--full-refresh", help="Recompute every model from raw instead of adding what is new")
     ] = False,
+    quiet: QuietOption = False,
 ) -> None:
-    """Build the dbt models (staging, intermediate, gold) and run the data tests."""
+    """Build the dbt models (staging, intermediate, gold) and run the data tests; write the report."""
     command = "leads transform --full-refresh" if full_refresh else "leads transform"
-    _run(command, _settings(ctx, None, database, target), False, True, full_refresh=full_refresh)
+    _run(command, _settings(ctx, None, database, target), False, True, full_refresh=full_refresh, quiet=quiet)
 
 
 @app.command()
@@ -309,6 +362,24 @@ def status(
 
     settings = _settings(ctx, None, database, target)
     render_status(collect_status(settings, files=files, runs=runs), out)
+
+
+@app.command("report")
+def report_command(
+    ctx: typer.Context,
+    database: DatabaseOption = None,
+    target: TargetOption = None,
+    out_path: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write the page [default: beside the database, <name>.report.html]"),
+    ] = None,
+) -> None:
+    """Write the report: one HTML page of leads, changes, matches, CRM coverage, data quality and runs."""
+    from leads_pipeline.observe.report import check_not_running, write_report
+
+    settings = _settings(ctx, None, database, target)
+    check_not_running(settings)
+    out.print(f"report: {write_report(settings, out_path, read_only=settings.target == 'duckdb')}")
 
 
 @alerts_app.callback()
