@@ -36,7 +36,9 @@ def load_edges(warehouse: Warehouse, edges: list[tuple[int, int]]) -> None:
     schema = pa.schema([("left_node", pa.int64()), ("right_node", pa.int64())])
     warehouse.execute("DROP TABLE IF EXISTS graph.edges")
     warehouse.create_table_like("graph", "edges", schema)
-    warehouse.append_arrow("graph", "edges", pa.Table.from_pylist([{"left_node": a, "right_node": b} for a, b in edges]))
+    warehouse.append_arrow(
+        "graph", "edges", pa.Table.from_pylist([{"left_node": a, "right_node": b} for a, b in edges])
+    )
 
 
 def union_find_components(edges: list[tuple[int, int]]) -> dict[int, int]:
