@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from types import SimpleNamespace
 
-import duckdb
 import pyarrow as pa
 import pytest
 
@@ -15,21 +12,6 @@ from leads_pipeline.stages.identity.components import label_components
 from leads_pipeline.warehouse import Warehouse
 
 EDGES_SQL = "SELECT left_node, right_node FROM graph.edges"
-
-
-@pytest.fixture(params=["duckdb", "postgres"])
-def warehouse(request) -> Iterator[Warehouse]:
-    if request.param == "duckdb":
-        yield Warehouse(SimpleNamespace(target="duckdb"), duckdb.connect())
-        return
-    import psycopg2
-
-    con = psycopg2.connect(request.getfixturevalue("postgres_dsn"))
-    con.autocommit = True
-    try:
-        yield Warehouse(SimpleNamespace(target="postgres"), con)
-    finally:
-        con.close()
 
 
 def load_edges(warehouse: Warehouse, edges: list[tuple[int, int]]) -> None:

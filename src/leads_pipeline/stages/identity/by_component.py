@@ -34,8 +34,8 @@ from leads_pipeline.stages.identity.names import NameScorer
 from leads_pipeline.stages.identity.rules import Rule, Site, best_rule, needs_name
 from leads_pipeline.warehouse import Warehouse
 
-# The records of the components Python reads at once: whole components, so a batch passes this by
-# at most one component (the largest bounds memory when it is larger).
+# The records of the components Python reads at once: a batch is the whole components that begin
+# within it, so it holds fewer than this plus the largest component.
 BATCH_RECORDS = 50_000
 
 # The step's work tables, in the identity schema, dropped when it ends.
@@ -256,10 +256,11 @@ def stage_clusters(
     now: datetime,
     report: whole.ResolveReport,
     schema: str = names.INTERMEDIATE,
-    batch_records: int = BATCH_RECORDS,
+    batch_records: int | None = None,
 ) -> None:
     """Write the record clusters of every paired record into `identity.<staged>` (which exists),
-    component by component: the simple ones in SQL, the rest in Python."""
+    component by component: the simple ones in SQL, the rest in Python, `batch_records` (default
+    BATCH_RECORDS) at a time."""
     work = names.IDENTITY
     formats = {"work": work, "schema": schema, "edges": EDGES, "components": COMPONENTS, "facts": FACTS}
     _drop_work(warehouse)
@@ -268,7 +269,7 @@ def stage_clusters(
         report.pairs = warehouse.query(PAIRS_COUNT_SQL.format(schema=schema))[0][0]
         report.contradicting_pairs = report.pairs - warehouse.query(EDGES_COUNT_SQL.format(**formats))[0][0]
         label_components(warehouse, COMPONENT_EDGES_SQL.format(**formats), work, COMPONENTS)
-        warehouse.execute(FACTS_SQL.format(**formats, batch=int(batch_records)))
+        warehouse.execute(FACTS_SQL.format(**formats, batch=int(batch_records or BATCH_RECORDS)))
         in_sql, in_python, largest = warehouse.query(SIZES_SQL.format(**formats))[0]
         report.components_in_sql, report.components_in_python = int(in_sql or 0), int(in_python or 0)
         report.largest_component = int(largest or 0)
