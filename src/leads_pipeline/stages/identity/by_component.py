@@ -158,27 +158,30 @@ CRM_CANDIDATES_SQL = """
         SELECT crm_index, record_index, shares_phone, shares_address, shares_email
         FROM {schema}.int_crm_pairs__blocked
     ),
-    clustered AS (
-        SELECT records.record_index, records.zip, records.street_number, records.first_seen_date,
-            records.source_rank, records.natural_key, clusters.lead_id, clusters.is_anchor
+    lead_of AS (
+        SELECT records.record_index, clusters.lead_id
         FROM {schema}.int_source_records__current AS records
         INNER JOIN {identity}.{staged} AS clusters
             ON clusters.source = records.source AND clusters.natural_key = records.natural_key
+        WHERE records.record_index IN (SELECT record_index FROM pairs)
     ),
-    lead_of AS (
-        SELECT record_index, lead_id FROM clustered
-        WHERE record_index IN (SELECT record_index FROM pairs)
+    members AS (
+        SELECT clusters.lead_id, clusters.is_anchor, records.record_index, records.zip, records.street_number,
+            records.first_seen_date, records.source_rank, records.natural_key
+        FROM {identity}.{staged} AS clusters
+        INNER JOIN {schema}.int_source_records__current AS records
+            ON records.source = clusters.source AND records.natural_key = clusters.natural_key
+        WHERE clusters.lead_id IN (SELECT lead_id FROM lead_of)
     ),
     sites AS (
         SELECT lead_id, min(zip) AS zip, min(street_number) AS street_number
-        FROM clustered
-        WHERE lead_id IN (SELECT lead_id FROM lead_of)
+        FROM members
         GROUP BY lead_id
     ),
     anchors AS (
         SELECT lead_id, first_seen_date, source_rank, natural_key, record_index AS anchor_index
-        FROM clustered
-        WHERE is_anchor AND lead_id IN (SELECT lead_id FROM lead_of)
+        FROM members
+        WHERE is_anchor
     )
     SELECT pairs.crm_index, pairs.record_index, pairs.shares_phone, pairs.shares_address, pairs.shares_email,
         lead_of.lead_id, sites.zip, sites.street_number, anchors.first_seen_date, anchors.source_rank,
