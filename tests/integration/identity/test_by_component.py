@@ -20,6 +20,7 @@ def test_the_component_resolve_equals_the_whole_graph_on_the_history_bucket(
         expected_report = resolve_whole_graph(warehouse)
         expected = identity_rows(warehouse)
         monkeypatch.setattr(by_component, "BATCH_RECORDS", 100)
+        monkeypatch.setattr(by_component, "CRM_BATCH_LEADS", 50)
         report = by_component.resolve_identities(warehouse)
         assert identity_rows(warehouse) == expected
 

@@ -70,7 +70,7 @@ def random_graph(seed: int, shares=SHARES, zips=ZIPS, numbers=NUMBERS) -> Graph:
         right = min(count, left + rng.randint(1, 4))
         if left < right:
             graph.pairs[(left, right)] = rng.choice(shares)
-    for crm_index in range(1, rng.randint(2, 8)):
+    for crm_index in range(1, rng.randint(4, 14)):
         graph.crm.append(
             {
                 "crm_index": crm_index,
@@ -82,7 +82,9 @@ def random_graph(seed: int, shares=SHARES, zips=ZIPS, numbers=NUMBERS) -> Graph:
             }
         )
         for _ in range(rng.randint(1, 4)):
-            graph.crm_pairs[(crm_index, rng.randint(1, count))] = rng.choice(shares)
+            # Half of them among a few records: CRM leads compete for one lead.
+            record = rng.randint(1, count if rng.random() < 0.5 else 8)
+            graph.crm_pairs[(crm_index, record)] = rng.choice(shares)
     return graph
 
 
@@ -172,8 +174,9 @@ def test_the_component_resolve_writes_what_the_whole_graph_resolve_does(warehous
     write_inputs(warehouse, random_graph(seed))
     expected_report = resolve_whole_graph(warehouse)
     expected = identity_rows(warehouse)
-    # Small batches: several batches of whole components each.
+    # Small batches: several batches of whole components, and of CRM leads, each.
     monkeypatch.setattr(by_component, "BATCH_RECORDS", 7)
+    monkeypatch.setattr(by_component, "CRM_BATCH_LEADS", 2)
     report = by_component.resolve_identities(warehouse)
 
     assert identity_rows(warehouse) == expected
@@ -212,3 +215,45 @@ def test_python_holds_one_component_at_a_time_with_batches_of_one_record(warehou
     )[0][0]
     assert report.components_in_python > 1
     assert largest_in_python <= report.python_records_peak <= report.largest_component
+
+
+def test_crm_leads_in_different_batches_competing_for_one_lead_leave_it_the_strongest(warehouse, monkeypatch):
+    graph = Graph()
+    for index in (1, 2):
+        graph.records.append(
+            {
+                "record_index": index,
+                "source": "source_1",
+                "source_rank": 1,
+                "natural_key": str(index),
+                "first_seen_date": DAYS[0],
+                "zip": "89101",
+                "street_number": "10",
+                "own_lead_id": f"source_1:{index}",
+            }
+        )
+        graph.keys.append({"record_index": index, "key_type": "name", "key_value": name_key("Sunshine Daycare")})
+    graph.pairs[(1, 2)] = (True, True, False)
+    # One lead, three CRM leads matching it by three rules, the strongest in the middle batch.
+    for crm_index, (record, shares) in enumerate(
+        [(1, (False, True, False)), (2, (True, True, False)), (1, (True, False, True))], start=1
+    ):
+        graph.crm.append(
+            {
+                "crm_index": crm_index,
+                "salesforce_lead_id": f"00Q{crm_index}",
+                "zip": "89101",
+                "street_number": "10",
+                "name_key": name_key("Sunshine Day Care"),
+                "created_date": DAYS[crm_index - 1],
+            }
+        )
+        graph.crm_pairs[(crm_index, record)] = shares
+    write_inputs(warehouse, graph)
+    resolve_whole_graph(warehouse)
+    expected = identity_rows(warehouse)
+    monkeypatch.setattr(by_component, "CRM_BATCH_LEADS", 1)
+    by_component.resolve_identities(warehouse)
+
+    assert identity_rows(warehouse) == expected
+    assert identity_rows(warehouse)[1] == [("source_1:1", "00Q2", "phone+address")]

@@ -29,7 +29,7 @@ from leads_pipeline.config import names
 from leads_pipeline.stages.identity import resolve as whole
 from leads_pipeline.stages.identity.clustering import cluster
 from leads_pipeline.stages.identity.components import label_components
-from leads_pipeline.stages.identity.crm import CrmPair, match_crm
+from leads_pipeline.stages.identity.crm import CrmPair, crm_preference, match_crm
 from leads_pipeline.stages.identity.names import NameScorer
 from leads_pipeline.stages.identity.rules import Rule, Site, best_rule, needs_name
 from leads_pipeline.warehouse import Warehouse
@@ -38,10 +38,14 @@ from leads_pipeline.warehouse import Warehouse
 # within it, so it holds fewer than this plus the largest component.
 BATCH_RECORDS = 50_000
 
+# The CRM leads whose pairs Python reads at once.
+CRM_BATCH_LEADS = 20_000
+
 # The step's work tables, in the identity schema, dropped when it ends.
 EDGES = "resolve_edges"
 COMPONENTS = "resolve_components"
 FACTS = "resolve_component_facts"
+CRM_CANDIDATES = "resolve_crm_candidates"
 
 # Pairs that could join two records: their addresses do not contradict (`Site.contradicts`: both
 # zips known and different, or both house numbers) and a rule may hold. `settled_rule` is the rule
@@ -152,8 +156,10 @@ SETTLE_SQL = """
     INNER JOIN rules ON rules.component = members.component
 """
 # The CRM pairs with the lead each record is in, the lead's site (a cluster holds at most one
-# known zip and house number) and its anchor's place in anchor order.
+# known zip and house number) and its anchor's rank in anchor order (as `SETTLE_SQL` orders), in
+# batches of whole CRM leads: a CRM lead's pairs decide its lead together.
 CRM_CANDIDATES_SQL = """
+    CREATE TABLE {work}.{candidates} AS
     WITH pairs AS (
         SELECT crm_index, record_index, shares_phone, shares_address, shares_email
         FROM {schema}.int_crm_pairs__blocked
@@ -179,24 +185,34 @@ CRM_CANDIDATES_SQL = """
         GROUP BY lead_id
     ),
     anchors AS (
-        SELECT lead_id, first_seen_date, source_rank, natural_key, record_index AS anchor_index
+        SELECT lead_id, dense_rank() OVER (
+            ORDER BY first_seen_date, source_rank, natural_key COLLATE "C", record_index
+        ) AS anchor_rank
         FROM members
         WHERE is_anchor
     )
     SELECT pairs.crm_index, pairs.record_index, pairs.shares_phone, pairs.shares_address, pairs.shares_email,
-        lead_of.lead_id, sites.zip, sites.street_number, anchors.first_seen_date, anchors.source_rank,
-        anchors.natural_key, anchors.anchor_index
+        lead_of.lead_id, sites.zip, sites.street_number, anchors.anchor_rank,
+        CAST(floor(
+            (dense_rank() OVER (ORDER BY pairs.crm_index) - 1) / CAST({batch} AS DOUBLE PRECISION)
+        ) AS BIGINT) AS batch
     FROM pairs
     INNER JOIN lead_of ON lead_of.record_index = pairs.record_index
     INNER JOIN sites ON sites.lead_id = lead_of.lead_id
     INNER JOIN anchors ON anchors.lead_id = lead_of.lead_id
-    ORDER BY pairs.crm_index, pairs.record_index
 """
-CRM_NAMES_SQL = """
+CRM_BATCHES_SQL = "SELECT DISTINCT batch FROM {work}.{candidates} ORDER BY batch"
+CRM_BATCH_SQL = "SELECT * FROM {work}.{candidates} WHERE batch = {batch} ORDER BY crm_index, record_index"
+CRM_BATCH_LEADS_SQL = """
+    SELECT crm.crm_index, crm.salesforce_lead_id, crm.zip, crm.street_number, crm.name_key, crm.created_date
+    FROM {schema}.int_crm_leads__current AS crm
+    WHERE crm.crm_index IN (SELECT crm_index FROM {work}.{candidates} WHERE batch = {batch})
+"""
+CRM_BATCH_NAMES_SQL = """
     SELECT keys.record_index, keys.key_value AS name_key
     FROM {schema}.int_match_keys__collected AS keys
     WHERE keys.key_type = 'name'
-        AND keys.record_index IN (SELECT record_index FROM {schema}.int_crm_pairs__blocked)
+        AND keys.record_index IN (SELECT record_index FROM {work}.{candidates} WHERE batch = {batch})
 """
 LEADS_SQL = """
     SELECT count(*), coalesce(sum(CASE WHEN members > 1 THEN members ELSE 0 END), 0)
@@ -322,52 +338,71 @@ def _resolve_batch(
 
 
 def match_crm_leads(warehouse: Warehouse, staged: str, now: datetime, schema: str = names.INTERMEDIATE) -> pa.Table:
-    """The CRM match of each lead, from the staged clusters: `match_crm` over the CRM pairs, with
-    the anchors of the leads they reach ranked in anchor order as among all leads."""
-    crm = whole.columns_of(warehouse.arrow(whole.CRM_SQL.format(schema=schema)))
+    """The CRM match of each lead, from the staged clusters: `match_crm` over the CRM pairs, a batch
+    of whole CRM leads at a time, with the leads' anchors ranked in anchor order as among all
+    leads. A lead matched in several batches keeps the CRM lead `match_crm` would prefer."""
+    formats = {"work": names.IDENTITY, "candidates": CRM_CANDIDATES, "schema": schema}
+    warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{CRM_CANDIDATES}")
+    try:
+        warehouse.execute(
+            CRM_CANDIDATES_SQL.format(**formats, identity=names.IDENTITY, staged=staged, batch=CRM_BATCH_LEADS)
+        )
+        best: dict[str, tuple] = {}  # lead id -> (preference, anchor rank, salesforce id, rule)
+        for (batch,) in warehouse.query(CRM_BATCHES_SQL.format(**formats)):
+            for lead_id, found in _match_crm_batch(warehouse, formats, int(batch)).items():
+                if lead_id not in best or found < best[lead_id]:
+                    best[lead_id] = found
+    finally:
+        warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{CRM_CANDIDATES}")
+    ordered = sorted(best.items(), key=lambda item: item[1][1])
+    return pa.table(
+        {
+            "lead_id": pa.array([lead_id for lead_id, _ in ordered], pa.string()),
+            "salesforce_lead_id": pa.array([found[2] for _, found in ordered], pa.string()),
+            "match_rule": pa.array([found[3] for _, found in ordered], pa.string()),
+            "resolved_at": pa.array([now] * len(ordered), pa.timestamp("us")),
+        },
+        schema=CRM_MATCHES_SCHEMA,
+    )
+
+
+def _match_crm_batch(warehouse: Warehouse, formats: dict[str, str], batch: int) -> dict[str, tuple]:
+    """The CRM lead each lead keeps of one batch's CRM leads, with what ranks it."""
+    crm = whole.columns_of(warehouse.arrow(CRM_BATCH_LEADS_SQL.format(**formats, batch=batch)))
     crm_positions = {index: position for position, index in enumerate(crm.pop("crm_index"))}
     crm_leads = whole.crm_leads_of(crm)
-    candidates = warehouse.arrow(CRM_CANDIDATES_SQL.format(schema=schema, identity=names.IDENTITY, staged=staged))
-    if candidates.num_rows == 0:
-        return CRM_MATCHES_SCHEMA.empty_table()
-    columns = whole.columns_of(candidates)
+    columns = whole.columns_of(warehouse.arrow(CRM_BATCH_SQL.format(**formats, batch=batch)))
 
-    # Leads by position, each with its site and its anchor's place in anchor order.
+    # The leads the batch reaches, by position, with their sites and anchor ranks.
     lead_ids: list[str] = []
     lead_position: dict[str, int] = {}
     lead_site: dict[int, Site] = {}
-    anchor_order: dict[int, tuple] = {}
+    anchor_rank: dict[int, int] = {}
     record_position: dict[int, int] = {}
     anchor_of: list[int] = []
-    for record_index, lead_id, zip_code, number, first_seen, rank, key, anchor_index in zip(
+    for record_index, lead_id, zip_code, number, rank in zip(
         columns["record_index"],
         columns["lead_id"],
         columns["zip"],
         columns["street_number"],
-        columns["first_seen_date"],
-        columns["source_rank"],
-        columns["natural_key"],
-        columns["anchor_index"],
+        columns["anchor_rank"],
         strict=True,
     ):
         if lead_id not in lead_position:
             lead = lead_position[lead_id] = len(lead_ids)
             lead_ids.append(str(lead_id))
             lead_site[lead] = Site(whole.text(zip_code), whole.text(number))
-            anchor_order[lead] = (whole.day(first_seen), int(rank), str(key), int(anchor_index))
+            anchor_rank[lead] = int(rank)
         if record_index not in record_position:
             record_position[record_index] = len(anchor_of)
             anchor_of.append(lead_position[lead_id])
-    ranked = sorted(anchor_order, key=anchor_order.__getitem__)
-    anchor_rank = {lead: rank for rank, lead in enumerate(ranked)}
 
     record_names: list[list[str]] = [[] for _ in anchor_of]
-    name_rows = warehouse.arrow(CRM_NAMES_SQL.format(schema=schema))
+    name_rows = warehouse.arrow(CRM_BATCH_NAMES_SQL.format(**formats, batch=batch))
     for index, key in zip(
         name_rows.column("record_index").to_pylist(), name_rows.column("name_key").to_pylist(), strict=True
     ):
-        if index in record_position:
-            record_names[record_position[index]].append(key)
+        record_names[record_position[index]].append(key)
     sorted_names = [tuple(sorted(keys)) for keys in record_names]
 
     scorer = NameScorer()
@@ -391,14 +426,15 @@ def match_crm_leads(warehouse: Warehouse, staged: str, now: datetime, schema: st
         lambda c, r: scorer.score(crm_leads[c].name_keys, sorted_names[r]),
         scorer.threshold,
     )
-    return pa.table(
-        {
-            "lead_id": pa.array([lead_ids[m.anchor] for m in matches], pa.string()),
-            "salesforce_lead_id": pa.array([crm_leads[m.crm].salesforce_lead_id for m in matches], pa.string()),
-            "match_rule": pa.array([m.rule.value for m in matches], pa.string()),
-            "resolved_at": pa.array([now] * len(matches), pa.timestamp("us")),
-        }
-    )
+    return {
+        lead_ids[m.anchor]: (
+            crm_preference(m, crm_leads),
+            anchor_rank[m.anchor],
+            crm_leads[m.crm].salesforce_lead_id,
+            m.rule.value,
+        )
+        for m in matches
+    }
 
 
 def count_leads(warehouse: Warehouse, staged: str, report: whole.ResolveReport) -> None:
