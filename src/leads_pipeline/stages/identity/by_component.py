@@ -9,10 +9,11 @@ component is settled in SQL: anchor = the member first in anchor order, match_ru
 of its pairs, strongest first. The rest are read into Python in batches of whole components,
 ordered by component, and resolved by `rule_edges` and `cluster` as the whole graph was.
 
-CRM matching stays one global pass after the clusters are staged rather than joining the
-components: a CRM lead's candidates can span several leads and it must go to the best of them
-in the global anchor order, while its pairs are few (one CRM export), so the pass reads only
-the CRM pairs, the leads they reach, their sites and their anchors' order.
+CRM matching is a pass of its own after the clusters are staged rather than joining the
+components: a CRM lead's candidates can span several leads (joining them would merge components
+that share nothing but a CRM lead) and it must go to the best of them in the global anchor order,
+which SQL ranks once. Python reads the CRM pairs in batches of whole CRM leads, with the lead,
+site and anchor rank of each; a lead matched in two batches keeps the CRM lead `match_crm` would.
 """
 
 from __future__ import annotations
