@@ -5,10 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from leads_pipeline.stages.identity import by_component
 from leads_pipeline.warehouse import Warehouse
 from tests.integration.identity.conftest import settings_at
 from tests.unit.identity.test_by_component import COMPARED, identity_rows, resolve_whole_graph
+
+pytestmark = pytest.mark.slow  # builds the dbt project
 
 
 def test_the_component_resolve_equals_the_whole_graph_on_the_history_bucket(
