@@ -53,8 +53,7 @@ class LeadsGroup(TyperGroup):
             err.print("[red]error:[/] aborted")
             sys.exit(1)
         except typer.TyperException as exc:  # click's usage errors, as typer carries them
-            where = getattr(exc, "ctx", None)
-            hint = f" (`{where.command_path} --help` lists the options)" if where is not None else ""
+            hint = f" (`{_command_path(exc)} --help` lists the options)"
             message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
             if message.strip():  # empty when the error was to show the help, already printed
                 err.print(f"[red]error:[/] {escape(message)}{hint}", soft_wrap=True)
@@ -81,6 +80,15 @@ class LeadsGroup(TyperGroup):
             if known is None:
                 known = LeadsError(_unexpected(exc, settings, redact))
             raise _fail(known, settings) from None
+
+
+def _command_path(exc: Exception) -> str:
+    """`leads <sub-command>…` the error is about, however the program was started."""
+    words, ctx = [], getattr(exc, "ctx", None)
+    while ctx is not None and ctx.parent is not None:
+        words.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(["leads", *reversed(words)])
 
 
 def _unexpected(exc: Exception, settings: Settings | None, redact: Redactor) -> str:

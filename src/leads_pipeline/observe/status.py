@@ -163,7 +163,7 @@ def _snapshot(moment: date | None) -> str:
 
 
 def render_alerts(alerts: list[OpenAlert], console: Console, full: bool = False) -> None:
-    """Each open alert on two lines: what and where, then the message (shortened unless `full`)."""
+    """Each open alert: what and where, then the message wrapped below (shortened unless `full`)."""
     if not alerts:
         console.print("[green]no open alerts[/]")
         return
@@ -175,10 +175,12 @@ def render_alerts(alerts: list[OpenAlert], console: Console, full: bool = False)
         message = alert.message if full or len(alert.message) <= 200 else alert.message[:200] + "…"
         console.print(
             f" [{style}]{alert.severity:<7}[/] [bold]{alert.kind}[/] {escape(where)} "
-            f"[dim]({alert.alert_id[:8]}, {_when(alert.raised_at)}{repeats})[/]"
+            f"[dim]({alert.alert_id[:8]}, {_when(alert.raised_at)}{repeats})[/]",
+            soft_wrap=False,
         )
-        console.print(Padding(Text(message), (0, 0, 0, 9)))
-    console.print("[dim] close with `leads alerts ack ID…` or `leads alerts ack --all`[/]")
+        # Wrapped at the terminal's width, long words folded: a message is never cut.
+        console.print(Padding(Text(message, overflow="fold"), (0, 0, 0, 9), expand=False), soft_wrap=False)
+    console.print("[dim] close with `leads alerts ack ID…` or `leads alerts ack --all`[/]", soft_wrap=False)
 
 
 def render_status(status: Status, console: Console) -> None:
