@@ -509,6 +509,12 @@ def demo_generate(
             f"--out {out_dir} is not empty: name an empty or new folder, or pass --force to write into it "
             "(files of the same name are replaced, the others stay)"
         )
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a folder the user may not write says who may; any other says why
+        raise as_leads_error(exc) or ConfigError(
+            f"cannot create --out {out_dir} ({exc.strerror}): name a folder that can be created"
+        ) from None
     from leads_demo import generate_bucket
 
     summary = generate_bucket(

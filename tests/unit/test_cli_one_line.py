@@ -101,6 +101,15 @@ def test_demo_generate_refuses_a_folder_that_is_not_empty(tmp_path):
     assert list(bucket.glob("technical_exercise/source_1/*.csv"))
 
 
+def test_demo_generate_into_a_folder_that_cannot_be_made_is_one_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    result = leads(["demo", "generate", "--out", str(blocker / "bucket"), "--rows", "3"])
+    line = one_error_line(result.stderr)
+    assert line.startswith(f"error: cannot create --out {blocker / 'bucket'} (Not a directory)"), line
+    assert result.exit_code == CONFIGURATION
+
+
 def without_write_permission_override() -> list[str]:
     """A command prefix under which this user obeys file modes: root ignores them unless it drops
     the capabilities that let it (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH)."""
