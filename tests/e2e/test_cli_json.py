@@ -58,6 +58,7 @@ def cli_run(real_dir, tmp_path_factory):
         **{k: v for k, v in os.environ.items() if not k.startswith("LEADS_")},
         "NO_COLOR": "1",
         "DAGSTER_HOME": str(folder / "dagster"),
+        Env.DAGSTER_CATALOG: "on",
         Env.DATABASE: str(folder / "leads.duckdb"),
         Env.BUCKET_URL: str(real_dir),
     }

@@ -51,6 +51,7 @@ BAD_SETTINGS = [
     (Env.MAX_BLOCK_SIZE, "1", "is not a whole number of 2 or more"),
     (Env.TARGET, "snowflake", "unknown target 'snowflake': use duckdb or postgres"),
     (Env.BUCKET_URL, "ftp://agency.example/files", "has an unsupported scheme 'ftp'"),
+    (Env.DAGSTER_CATALOG, "maybe", "is neither on nor off"),
 ]
 
 

@@ -45,6 +45,7 @@ class Env:
     SCHEDULE_CRON = "LEADS_SCHEDULE_CRON"
     SCHEDULE_TIMEZONE = "LEADS_SCHEDULE_TIMEZONE"
     SENSOR_INTERVAL_SECONDS = "LEADS_SENSOR_INTERVAL_SECONDS"
+    DAGSTER_CATALOG = "LEADS_DAGSTER_CATALOG"
 
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -78,6 +79,18 @@ def _env_float(name: str, default: float, low: float = 0.0, high: float = math.i
             bound += f" and at most {high:g}"
         raise ConfigError(f"{name}={raw!r} is out of range: use a number {bound}")
     return value
+
+
+SWITCH = {"on": True, "true": True, "yes": True, "1": True, "off": False, "false": False, "no": False, "0": False}
+
+
+def _env_switch(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if raw is None:
+        return default
+    if raw.strip().lower() not in SWITCH:
+        raise ConfigError(f"{name}={raw!r} is neither on nor off: use on or off")
+    return SWITCH[raw.strip().lower()]
 
 
 def _env_cron(name: str, default: str) -> str:
@@ -170,6 +183,8 @@ class Settings:
     memory_limit: str = field(default_factory=default_memory_limit)
     # Records one phone or address may pair all-with-all; None: the dbt project's `max_block_size`.
     max_block_size: int | None = None
+    # Whether the CLI records the models it builds in Dagster's asset catalog (orchestration/catalog.py).
+    dagster_catalog: bool = True
 
     @classmethod
     def load(
@@ -218,6 +233,7 @@ class Settings:
             schedule=schedule,
             memory_limit=memory_limit_setting(_env(Env.MEMORY_LIMIT)),
             max_block_size=_env_positive_int(Env.MAX_BLOCK_SIZE),
+            dagster_catalog=_env_switch(Env.DAGSTER_CATALOG, default=True),
         )
 
     def with_overrides(self, **changes) -> Settings:

@@ -4,6 +4,8 @@ The CLI builds the same dbt models the Dagster assets do; after it, each model i
 reported to the Dagster instance as a materialization of that asset (`<schema>/<model>`, the key
 `orchestration.dbt.LeadsDbtTranslator` gives it), so the UI shows when every table was last built
 whichever way it was. Reporting never fails the run: the data is built; at worst the catalog lags.
+It loads Dagster (a few seconds of CPU), so `LEADS_DAGSTER_CATALOG=off` skips it where Dagster is
+not used.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ def built_model_keys(settings: Settings, report: RunReport) -> list[list[str]]:
 
 def report_materializations(settings: Settings, report: RunReport, say: Callable[[str], None]) -> int:
     """Record each model the run built as a materialization in the Dagster instance; how many."""
+    if not settings.dagster_catalog:
+        return 0
     try:
         keys = built_model_keys(settings, report)
         if not keys:
