@@ -1,6 +1,7 @@
 """`leads bench`: the pipeline at scale, beside DuckDB's own CSV load of the same files.
 
-    uv run leads bench --records 1000000 [--months 1] [--big-file-gb 5] [--work-dir DIR] [--keep]
+    uv run leads bench --records 1000000 [--months 1] [--change-rates 0,0.08] [--big-file-gb 5]
+                       [--work-dir DIR] [--keep]
 
 Generates `records` records per source and month (the project's demo generator), then measures,
 each in its own process and on the same files:
@@ -13,6 +14,9 @@ each in its own process and on the same files:
     leads run (month k)  after each further month's files land (`--months`, each with its own
                          baseline): a month should cost what its files cost, however many
                          months came before it
+    leads run (R changed) after a month made from the first one with a share R of its records
+                         changed (`--change-rates`, each with its own baseline; benchmarks/changes.py):
+                         a month should cost what changed in it
     5 GB file            optional: one big file, baseline and `leads ingest`, for peak memory
 
 and prints wall time, records/s, MB/s, peak memory and the ratio to the baseline for each, with the
@@ -48,6 +52,9 @@ RUN_MAX_RATIO = 3.0
 NO_NEW_FILE_MAX_SECONDS = 10.0
 BIG_FILE_MAX_PEAK = 2 * GB
 IDENTITY_MAX_SECONDS_PER_MILLION = 120.0
+# A later month at the demo's change rate (about 8%), and one with no changed record.
+CHANGED_MONTH_MAX_RATIO = 3.0
+UNCHANGED_MONTH_MAX_RATIO = 1.5
 # Disk at a benchmark's peak, per million records per source, measured at 10 M: the first
 # month's files (the CRM export included), each further month's, and the database at its largest
 # (during the transform: its tables and DuckDB's spill). A lower bound: the history that further
@@ -106,6 +113,7 @@ class Bucket:
     first: dict[Path, int]  # path -> records
     later: list[dict[Path, int]]  # one per further month, oldest first
     generator: str
+    days: list[str]  # the snapshot days (YYYYMMDD), first month first
 
     @staticmethod
     def size(files: dict[Path, int]) -> int:
@@ -163,19 +171,22 @@ def generate(work_dir: Path, records: int, seed: int, say: Callable[[str], None]
             later[month][path] = count
         else:
             first[path] = count
-    return Bucket(target, first, later, name)
+    return Bucket(target, first, later, name, [f"{day:%Y%m%d}" for day in summary.snapshots])
 
 
 class BenchRefused(ValueError):
     """The benchmark cannot run as asked; nothing was generated or measured."""
 
 
-def disk_needed(records: int, steps: tuple[str, ...], months: int, big_file_gb: float) -> int:
+def disk_needed(
+    records: int, steps: tuple[str, ...], months: int, big_file_gb: float, change_rates: tuple[float, ...] = ()
+) -> int:
     """Bytes of disk the benchmark needs at its peak (see DATABASE_PER_MILLION)."""
     millions = records / 1_000_000
     files = FIRST_MONTH_FILES_PER_MILLION * millions
     if "month" in steps:
         files += LATER_MONTH_FILES_PER_MILLION * millions * months
+    files += LATER_MONTH_FILES_PER_MILLION * millions * len(change_rates)
     builds = {"ingest", "transform", "run"} & set(steps)
     database = DATABASE_PER_MILLION * millions if builds else 0.0
     # The big file and its database come after the other databases are removed.
@@ -189,7 +200,14 @@ def _reclaimable(work_dir: Path) -> int:
     return sum(path.stat().st_size for path in paths if path.is_file())
 
 
-def check_request(records: int, steps: tuple[str, ...], months: int, big_file_gb: float, work_dir: Path) -> None:
+def check_request(
+    records: int,
+    steps: tuple[str, ...],
+    months: int,
+    big_file_gb: float,
+    work_dir: Path,
+    change_rates: tuple[float, ...] = (),
+) -> None:
     """Refuse, before anything is generated, a benchmark that cannot run or cannot fit on the disk."""
     unknown = set(steps) - set(STEPS)
     if unknown:
@@ -198,7 +216,12 @@ def check_request(records: int, steps: tuple[str, ...], months: int, big_file_gb
         raise BenchRefused(f"--months must be at least 1, got {months}")
     if records < 1:
         raise BenchRefused(f"--records must be at least 1, got {records}")
-    needed = disk_needed(records, steps, months, big_file_gb)
+    outside = [rate for rate in change_rates if not 0 <= rate <= 1]
+    if outside:
+        raise BenchRefused(f"--change-rates are shares of the records, from 0 to 1: got {outside}")
+    if change_rates and not {"run", "transform"} & set(steps):
+        raise BenchRefused("--change-rates measure months on a built database: keep the run or transform step")
+    needed = disk_needed(records, steps, months, big_file_gb, change_rates)
     free = shutil.disk_usage(work_dir).free + _reclaimable(work_dir)
     if free < needed:
         raise BenchRefused(
@@ -210,6 +233,17 @@ def check_request(records: int, steps: tuple[str, ...], months: int, big_file_gb
 def month_step(month: int) -> str:
     """The name of the step that runs after the `month`-th month's files land (the first is 1)."""
     return f"leads run (month {month})"
+
+
+def change_step(rate: float) -> str:
+    """The name of the step that runs after a month with `rate` of its records changed lands."""
+    return f"leads run ({rate:.0%} changed)"
+
+
+def steps_later(day: str, months: int) -> str:
+    """The snapshot day (`YYYYMMDD`) `months` months after `day`."""
+    year, month = int(day[:4]), int(day[4:6]) - 1 + months
+    return f"{year + month // 12}{month % 12 + 1:02d}01"
 
 
 def _place(files: dict[Path, int], generated: Path, bucket: Path) -> None:
@@ -378,6 +412,15 @@ def steps_from(text: str) -> tuple[str, ...]:
 
 
 MONTH_STEP = re.compile(r"^leads run \(month \d+\)$")
+CHANGE_STEP = re.compile(r"^leads run \(\d+% changed\)$")
+
+
+def rates_from(text: str) -> tuple[float, ...]:
+    """`0,0.08` -> (0.0, 0.08); a value that is not a number is refused."""
+    try:
+        return tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise BenchRefused(f"--change-rates takes comma-separated numbers such as 0,0.08, got {text!r}") from None
 
 
 class StepFailed(Exception):
@@ -394,15 +437,16 @@ def run_benchmark(
     verbose: bool = False,
     steps: tuple[str, ...] = STEPS,
     months: int = 1,
+    change_rates: tuple[float, ...] = (),
 ) -> dict[str, Any]:
     """Measure the chosen steps (ingest, transform, run, idle, month).
 
     `idle` and `month` run on the database `run` built, or else the one `ingest` and `transform`
-    built; `month` adds `months` further months, one run each.
+    built; `month` adds `months` further months, one run each; then one month per change rate.
     """
     work_dir = Path(work_dir or PROJECT_DIR / "benchmarks" / "out" / f"work-{records}").resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
-    check_request(records, steps, months, big_file_gb, work_dir)
+    check_request(records, steps, months, big_file_gb, work_dir, change_rates)
     host = machine()
     say(f"machine: {host['cores']} cores, {host['memory_gb']} GB memory, {host['cpu']}")
     if not host["bytecode_compiled"]:
@@ -459,6 +503,7 @@ def run_benchmark(
                     base_month = bench.baseline(f"baseline: month {number}", files)
                     _place(files, bucket.generated, bucket_dir)
                     bench.leads(month_step(number), arguments, files, base_month)
+            changed_months(bench, bucket, bucket_dir, arguments, change_rates, seed)
             if not keep:
                 _remove_database(built)
 
@@ -474,6 +519,22 @@ def run_benchmark(
         shutil.rmtree(bucket.generated, ignore_errors=True)
         shutil.rmtree(bucket_dir, ignore_errors=True)
     return report
+
+
+def changed_months(
+    bench: Bench, bucket: Bucket, bucket_dir: Path, arguments: list[str], rates: tuple[float, ...], seed: int
+) -> None:
+    """One month per change rate, after the generated ones, each beside its own baseline."""
+    from benchmarks.changes import changed_month
+    from leads_pipeline.config.registry import load_registry
+
+    registry = load_registry(PROJECT_DIR / "sources.yml")
+    for offset, rate in enumerate(rates, start=1):
+        day = steps_later(bucket.days[-1], offset)
+        files = changed_month(bucket.first, bucket.generated, registry, rate, bucket.days[0], day, seed + offset)
+        base = bench.baseline(f"baseline: {rate:.0%} changed", files)
+        _place(files, bucket.generated, bucket_dir)
+        bench.leads(change_step(rate), arguments, files, base)
 
 
 def big_file(bench: Bench, work_dir: Path, size_gb: float, bucket: Bucket) -> None:
@@ -574,6 +635,10 @@ def print_report(report: dict[str, Any], results: list[StepResult], records: int
         )
     for line in month_verdicts(results):
         say(f"  {line}")
+    for r in results:
+        if CHANGE_STEP.match(r.name) and r.ratio is not None:
+            target = UNCHANGED_MONTH_MAX_RATIO if r.name.startswith("leads run (0%") else CHANGED_MONTH_MAX_RATIO
+            say(f"  {r.name} <= {target}x its baseline: {r.ratio:.2f}x — {_verdict(r.ratio <= target)}")
     transform = by_name.get("leads transform")
     if transform:
         models = [(n, s) for n, s in transform.models if IDENTITY_MODELS.search(n)]
@@ -647,6 +712,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated, of {', '.join(STEPS)}")
     parser.add_argument("--months", type=int, default=1, help="further months the month step adds, one run each")
+    parser.add_argument("--change-rates", default="", help="comma-separated shares, e.g. 0,0.08: one month each")
     args = parser.parse_args(argv)
     try:
         run_benchmark(
@@ -658,6 +724,7 @@ def main(argv: list[str] | None = None) -> None:
             verbose=args.verbose,
             steps=steps_from(args.steps),
             months=args.months,
+            change_rates=rates_from(args.change_rates),
         )
     except BenchRefused as refused:
         parser.error(str(refused))

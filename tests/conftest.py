@@ -49,6 +49,21 @@ def real_dir() -> Path:
     return REAL_DIR
 
 
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """A headless browser to open the report in; in CI a missing one fails the test, as ../shared does."""
+    found = next((path for path in map(shutil.which, BROWSERS) if path), None)
+    if found is None:
+        message = "no chromium to open the report in: install it (`apt-get install chromium`)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
 @pytest.fixture
 def real_bucket(real_dir: Path, tmp_path: Path) -> Path:
     """A private copy of the real bucket that a test may add files to or change."""

@@ -7,6 +7,9 @@ import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -26,7 +29,7 @@ from leads_pipeline.run.lock import describe_holder, is_locked
 
 if TYPE_CHECKING:  # the pipeline's modules load dlt and dbt: import them only when a step runs
     from leads_pipeline.observe.alerts import Alert
-    from leads_pipeline.run.pipeline import RunReport
+    from leads_pipeline.run.pipeline import Progress, RunReport
     from leads_pipeline.stages.ingest.source import FileOutcome
     from leads_pipeline.stages.transform.dbt import NodeResult
 
@@ -177,6 +180,7 @@ JsonOption = Annotated[
 SourceOption = Annotated[
     list[str] | None, typer.Option("--source", help="Ingest only this source (repeatable); default all in sources.yml")
 ]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only")]
 
 
 def _settings(ctx: typer.Context, bucket_url: str | None, database: Path | None, target: str | None) -> Settings:
@@ -227,6 +231,30 @@ def _progress():  # noqa: ANN202 - pipeline.Progress, imported late
         err.print(f"[dim]{escape(text)}[/]")
 
     return Progress(message=message, file=_print_file, node=_print_node, alert=_print_alert)
+
+
+@contextmanager
+def _display(quiet: bool) -> Iterator[Progress]:
+    """What a run prints as it goes: nothing with --quiet; a line per step, file, model and test
+    when stderr is not a terminal; on a terminal, progress bars instead of a line per model and test
+    (a failed one still prints)."""
+    from leads_pipeline.run.pipeline import Progress
+
+    if quiet:
+        yield Progress()
+        return
+    lines = _progress()
+    if not err.is_terminal:
+        yield lines
+        return
+    from leads_pipeline.observe.progress_bars import ProgressBars
+
+    def failed_node(node: NodeResult) -> None:
+        if node.failed:
+            _print_node(node)
+
+    with ProgressBars(err) as bars:
+        yield replace(lines, node=failed_node, expect=bars.expect, advance=bars.advance)
 
 
 def _fail(exc: LeadsError, settings: Settings | None) -> typer.Exit:
@@ -293,6 +321,24 @@ def _print_json(document: object) -> None:
     sys.stdout.flush()
 
 
+def _write_report(settings: Settings, quiet: bool) -> Path | None:
+    """The report after a run that built the marts, where it went; its failure is one line, never the run's."""
+    from leads_pipeline.observe.report import write_report
+
+    try:
+        path = write_report(settings)
+    except Exception as exc:  # noqa: BLE001 - the report shows the run; it must not fail it
+        first = next((line for line in str(exc).splitlines() if line.strip()), "")
+        err.print(
+            f"[yellow]warning:[/] the report could not be written ({type(exc).__name__}: {escape(first)}); "
+            "`leads report` writes it again"
+        )
+        return None
+    if not quiet:
+        out.print(f"report: {path}")
+    return path
+
+
 def _run(
     command: str,
     settings: Settings,
@@ -300,6 +346,7 @@ def _run(
     do_transform: bool,
     only: list[str] | None = None,
     full_refresh: bool = False,
+    quiet: bool = False,
     as_json: bool = False,
 ) -> None:
     if is_locked(settings.lock_path):
@@ -310,17 +357,23 @@ def _run(
         )
     from leads_pipeline.run.pipeline import execute
 
-    report = execute(settings, command, do_ingest, do_transform, _progress(), only, full_refresh)
+    with _display(quiet) as progress:
+        report = execute(settings, command, do_ingest, do_transform, progress, only, full_refresh)
     if do_transform:
         from leads_pipeline.orchestration.catalog import report_materializations
 
-        report_materializations(settings, report, say=lambda text: err.print(f"[dim]{escape(text)}[/]"))
+        say = (lambda text: None) if quiet else (lambda text: err.print(f"[dim]{escape(text)}[/]"))
+        report_materializations(settings, report, say=say)
     if as_json:
+        page = _write_report(settings, quiet=True) if do_transform else None
         document = {"command": command, "database": settings.warehouse_label, **report.as_json()}
-        _print_json({**document, "gold": _gold_counts(settings)})
+        _print_json({**document, "gold": _gold_counts(settings), "report": str(page) if page else None})
     else:
-        _summarize(report, settings)
-    if report.alerts and not as_json:
+        if not quiet:
+            _summarize(report, settings)
+        if do_transform:
+            _write_report(settings, quiet)
+    if report.alerts and not quiet and not as_json:
         worst = sum(1 for a in report.alerts if a.severity != "info")
         out.print(
             f"alerts: {len(report.alerts)} raised ({worst} warnings or errors); `leads alerts` lists the open ones"
@@ -348,10 +401,12 @@ def run(
     database: DatabaseOption = None,
     target: TargetOption = None,
     source: SourceOption = None,
+    quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Ingest new files, then build the models and run the data tests."""
-    _run("leads run", _settings(ctx, bucket_url, database, target), True, True, source, as_json=as_json)
+    """Ingest new files, then build the models and run the data tests; write the report."""
+    settings = _settings(ctx, bucket_url, database, target)
+    _run("leads run", settings, True, True, source, quiet=quiet, as_json=as_json)
 
 
 @app.command()
@@ -361,9 +416,10 @@ def ingest(
     database: DatabaseOption = None,
     target: TargetOption = None,
     source: SourceOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Load new files from the bucket into the raw tables (each file once)."""
-    _run("leads ingest", _settings(ctx, bucket_url, database, target), True, False, source)
+    _run("leads ingest", _settings(ctx, bucket_url, database, target), True, False, source, quiet=quiet)
 
 
 @app.command()
@@ -374,10 +430,11 @@ def transform(
     full_refresh: Annotated[
         bool, typer.Option("--full-refresh", help="Recompute every model from raw instead of adding what is new")
     ] = False,
+    quiet: QuietOption = False,
 ) -> None:
-    """Build the dbt models (staging, intermediate, gold) and run the data tests."""
+    """Build the dbt models (staging, intermediate, gold) and run the data tests; write the report."""
     command = "leads transform --full-refresh" if full_refresh else "leads transform"
-    _run(command, _settings(ctx, None, database, target), False, True, full_refresh=full_refresh)
+    _run(command, _settings(ctx, None, database, target), False, True, full_refresh=full_refresh, quiet=quiet)
 
 
 @app.command()
@@ -398,6 +455,24 @@ def status(
         _print_json(status_json(status))
     else:
         render_status(status, out)
+
+
+@app.command("report")
+def report_command(
+    ctx: typer.Context,
+    database: DatabaseOption = None,
+    target: TargetOption = None,
+    out_path: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write the page [default: beside the database, <name>.report.html]"),
+    ] = None,
+) -> None:
+    """Write the report: one HTML page of leads, changes, matches, CRM coverage, data quality and runs."""
+    from leads_pipeline.observe.report import check_not_running, write_report
+
+    settings = _settings(ctx, None, database, target)
+    check_not_running(settings)
+    out.print(f"report: {write_report(settings, out_path, read_only=settings.target == 'duckdb')}")
 
 
 @alerts_app.callback()
@@ -542,6 +617,9 @@ def bench(
     months: Annotated[
         int, typer.Option("--months", min=1, help="Further months the month step adds, one run each")
     ] = 1,
+    change_rates: Annotated[
+        str, typer.Option("--change-rates", help="Shares of changed records, e.g. 0,0.08: one month each")
+    ] = "",
 ) -> None:
     """Measure ingest and runs at scale beside DuckDB's own CSV load of the same files (benchmarks/)."""
     project_dir = Settings.load().project_dir
@@ -549,7 +627,7 @@ def bench(
         err.print(f"[red]error:[/] no benchmarks/ in {project_dir}: run `leads bench` from a checkout of the project")
         raise typer.Exit(2)
     sys.path.insert(0, str(project_dir))
-    from benchmarks.run import BenchRefused, run_benchmark, steps_from
+    from benchmarks.run import BenchRefused, rates_from, run_benchmark, steps_from
 
     try:
         run_benchmark(
@@ -562,6 +640,7 @@ def bench(
             verbose=verbose,
             steps=steps_from(steps),
             months=months,
+            change_rates=rates_from(change_rates),
         )
     except BenchRefused as refused:
         err.print(f"[red]error:[/] {refused}")

@@ -104,6 +104,15 @@ class Warehouse:
                 return cur.fetchall() if cur.description else []
         return self._con.execute(sql, params or []).fetchall()
 
+    def query_with_columns(self, sql: str, params: Sequence[Any] | None = None) -> tuple[list[str], list[tuple]]:
+        """A query's column names and rows."""
+        if self.target == "postgres":
+            with self._con.cursor() as cur:
+                cur.execute(sql, params)
+                return [d[0] for d in cur.description], cur.fetchall()
+        cursor = self._con.execute(sql, params or [])
+        return [d[0] for d in cursor.description], cursor.fetchall()
+
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
         if self.target == "postgres":
             with self._con.cursor() as cur:

@@ -32,6 +32,7 @@ RUN_KEYS = {
     "transform",
     "alerts",
     "gold",
+    "report",
 }
 STATUS_KEYS = {"database", "running", "alerts", "sources", "files", "files_total", "runs", "gold"}
 
@@ -86,6 +87,7 @@ def test_run_json_is_the_database_s_account_of_the_run(cli_run):
         "data_quality_issues": query(settings, "SELECT count(*) FROM main_gold.data_quality_issues")[0][0],
     }
     assert run["transform"]["failed_tests"] == [] and run["transform"]["models"] > 0
+    assert Path(run["report"]).is_file()
     stored = {row[0] for row in query(settings, f"SELECT alert_id FROM main_audit.alerts WHERE run_id = '{run_id}'")}
     assert {a["alert_id"] for a in run["alerts"]} == stored
 

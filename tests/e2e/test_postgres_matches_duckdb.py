@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from leads_pipeline.config.settings import Settings
+from leads_pipeline.observe.report import QUERIES, collect_report, write_report
 from leads_pipeline.run.pipeline import execute
 from leads_pipeline.warehouse import Warehouse
 
@@ -70,6 +71,17 @@ def test_postgres_builds_the_same_leads_as_duckdb(real_bucket, tmp_path, postgre
     # raw is raw on both: the same text, empty cells and NULLs, record numbers and lineage
     for table in RAW_TABLES:
         assert table_as_text(on_postgres, "raw", table) == table_as_text(on_duckdb, "raw", table), table
+
+    # the report shows the same figures from either database (rows in either engine's collation order)
+    duck_report, pg_report = collect_report(on_duckdb), collect_report(on_postgres)
+    for key in QUERIES:
+        duck_section, pg_section = duck_report.section(key), pg_report.section(key)
+        assert pg_section.columns == duck_section.columns and pg_section.missing is None, key
+        assert sorted(pg_section.rows) == sorted(duck_section.rows), key
+    assert {k: v for k, v in pg_report.summary.items() if k != "open_alerts"} == {
+        k: v for k, v in duck_report.summary.items() if k != "open_alerts"
+    }
+    assert write_report(on_postgres) == on_postgres.report_path and on_postgres.report_path.is_file()
 
     # a second run finds nothing new and skips the transform, on PostgreSQL too
     again = execute(on_postgres, "leads run", True, True)

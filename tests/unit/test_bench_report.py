@@ -3,6 +3,7 @@ month's, the targets judged from the steps measured, and a request that cannot r
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 from pathlib import Path
@@ -11,10 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from benchmarks import run
+from benchmarks.changes import changed_month
 from benchmarks.run import (
     GB,
     BenchRefused,
     StepResult,
+    change_step,
     check_request,
     disk_needed,
     generate,
@@ -24,6 +27,8 @@ from benchmarks.run import (
     run_benchmark,
 )
 from leads_pipeline.cli import app
+from leads_pipeline.config.registry import load_registry
+from tests.conftest import PROJECT_ROOT
 
 MB = 1 << 20
 
@@ -117,6 +122,8 @@ def test_the_disk_a_benchmark_needs_grows_with_records_months_and_the_big_file()
     [
         (["--steps", "ingest,nap"], "unknown steps nap"),
         (["--records", "0"], "--records must be at least 1"),
+        (["--change-rates", "0,abc"], "--change-rates takes comma-separated numbers"),
+        (["--change-rates", "1.5"], "--change-rates are shares of the records, from 0 to 1"),
     ],
 )
 def test_leads_bench_says_what_is_wrong_with_its_options(tmp_path: Path, arguments: list[str], message: str):
@@ -124,3 +131,37 @@ def test_leads_bench_says_what_is_wrong_with_its_options(tmp_path: Path, argumen
     assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
     assert not (tmp_path / "generated").exists()
+
+
+def keyed_rows(path: Path, spec) -> dict[str, list[str]]:
+    with open(path, newline="", encoding="latin-1") as fh:
+        header, *rows = list(csv.reader(fh))
+    (key,) = [i for i, name in enumerate(header) if spec.canonical_column(name) == spec.natural_key]
+    return {row[key]: row for row in rows}
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.2])
+def test_a_month_with_a_chosen_share_of_changed_records(tmp_path: Path, rate: float):
+    bucket = generate(tmp_path, records=600, seed=5, say=lambda _: None, months=1)
+    registry = load_registry(PROJECT_ROOT / "sources.yml")
+    files = changed_month(bucket.first, bucket.generated, registry, rate, bucket.days[0], "20250301", seed=9)
+    assert len(files) == 3 and all("20250301" in path.name for path in files)
+    for path, count in files.items():
+        before_path = path.with_name(path.name.replace("20250301", bucket.days[0]))
+        spec = next(s for s in registry.lead_sources if s.name in path.name)
+        before, after = keyed_rows(before_path, spec), keyed_rows(path, spec)
+        assert len(after) == count
+        # A file new to the ledger even when nothing changed in it.
+        assert path.read_bytes() != before_path.read_bytes()
+        dropped = before.keys() - after.keys()
+        added = after.keys() - before.keys()
+        changed = [key for key in before.keys() & after.keys() if before[key] != after[key]]
+        expected = rate * len(before)
+        for share, found in ((0.5, changed), (0.25, dropped), (0.25, added)):
+            assert expected * share * 0.5 <= len(found) <= expected * share * 1.5, (path.name, share)
+
+
+def test_a_changed_month_is_judged_on_its_own_baseline():
+    lines = targets([step(change_step(0.08), 30.0, 10, baseline=5.0), step(change_step(0.0), 6.0, 10, baseline=5.0)])
+    assert "  leads run (8% changed) <= 3.0x its baseline: 6.00x — MISSED" in lines
+    assert "  leads run (0% changed) <= 1.5x its baseline: 1.20x — met" in lines

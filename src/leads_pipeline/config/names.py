@@ -31,4 +31,6 @@ STAGING_BUILD = "staging_build"  # the dbt project staging was last built by
 
 # -- main_gold ----------------------------------------------------------------------------------
 LEADS = "leads"
+LEAD_CHANGES = "lead_changes"
+FILE_LOADS = "file_loads"
 DATA_QUALITY_ISSUES = "data_quality_issues"

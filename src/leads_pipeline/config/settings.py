@@ -264,6 +264,14 @@ class Settings:
         return self.database.parent / ".leads" / self.database.name
 
     @property
+    def report_path(self) -> Path:
+        """Where `leads report` and `leads run` write the HTML report: beside the DuckDB file
+        (`leads.duckdb` -> `leads.report.html`); for PostgreSQL, in the database's state folder."""
+        if self.target == "postgres":
+            return self.state_dir / "report.html"
+        return self.database.with_name(f"{self.database.stem}.report.html")
+
+    @property
     def lock_path(self) -> Path:
         if self.target == "postgres":
             return self.state_dir.with_name(self.state_dir.name + ".lock")

@@ -26,23 +26,43 @@ from leads_pipeline.run import audit, faults
 from leads_pipeline.run.lock import run_lock
 from leads_pipeline.stages.ingest.runner import IngestReport, complete_interrupted_ingest, run_ingest
 from leads_pipeline.stages.ingest.source import FileOutcome
+from leads_pipeline.stages.lookups import refresh as lookup_tables
 from leads_pipeline.stages.lookups.refresh import refresh_lookups
 from leads_pipeline.stages.transform import state as transform_state
 from leads_pipeline.stages.transform.dbt import NodeResult, TransformReport, run_dbt
-from leads_pipeline.stages.transform.phases import hubs, run_transform
+from leads_pipeline.stages.transform.phases import PYTHON_NODE, hubs, run_transform
 from leads_pipeline.warehouse import Warehouse
 
 INGEST, LOOKUPS, TRANSFORM = "ingest", "lookups", "transform"
+# What a run counts as it goes (Progress.expect and Progress.advance).
+FILES, LOOKUP_TABLES, DBT_NODES = "files", "lookup tables", "dbt models and tests"
 
 
 @dataclass
 class Progress:
-    """Where each step reports as it goes; the CLI prints, tests collect, Dagster logs."""
+    """Where each step reports as it goes; the CLI prints, tests collect, Dagster logs.
+
+    `expect(unit, count)` says that `count` more items of a unit (FILES, LOOKUP_TABLES, DBT_NODES)
+    are coming, `advance(unit, item)` that one of them is done: the CLI's progress bars. A unit's
+    total grows as the run learns of more: each source's listing adds its new files, each dbt
+    command its nodes.
+    """
 
     message: Callable[[str], None] = lambda text: None
     file: Callable[[FileOutcome], None] = lambda outcome: None
     node: Callable[[NodeResult], None] = lambda node: None
     alert: Callable[[Alert], None] = lambda alert: None
+    expect: Callable[[str, int], None] = lambda unit, count: None
+    advance: Callable[[str, str], None] = lambda unit, item: None
+
+    def dbt_node(self, node: NodeResult) -> None:
+        """A node finished: report it, and count it when it is dbt's (the resolve step is not)."""
+        self.node(node)
+        if node.resource_type != PYTHON_NODE:
+            self.advance(DBT_NODES, node.name)
+
+    def dbt_plan(self, count: int) -> None:
+        self.expect(DBT_NODES, count)
 
 
 @dataclass
@@ -176,7 +196,15 @@ def ingest_step(context: RunContext, only: list[str] | None = None) -> IngestRep
     """Load new files into `raw`; alert on drift, refused and duplicate files, bad rows, stale sources."""
     settings, progress = context.settings, context.progress
     progress.message(f"ingest: listing {redactor_for(settings)(settings.bucket_url)}")
-    report = run_ingest(settings, context.registry, only=only, on_file=progress.file, message=progress.message)
+    report = run_ingest(
+        settings,
+        context.registry,
+        only=only,
+        on_file=progress.file,
+        message=progress.message,
+        on_listed=lambda count: progress.expect(FILES, count),
+        on_read=lambda outcome: progress.advance(FILES, outcome.relative_path),
+    )
     context.report.ingest = report
     raised = alerts.ingest_alerts(report.files, settings.alerts.max_rejected_share)
     raised += alerts.freshness_alerts(
@@ -188,8 +216,15 @@ def ingest_step(context: RunContext, only: list[str] | None = None) -> IngestRep
 
 def lookups_step(context: RunContext) -> dict[str, int]:
     """Parse the raw values not parsed before into the `lookup` tables."""
+    progress = context.progress
+    progress.expect(LOOKUP_TABLES, len(lookup_tables.LOOKUPS))
     with Warehouse.open(context.settings) as warehouse:
-        added = refresh_lookups(warehouse, context.registry, progress=context.progress.message)
+        added = refresh_lookups(
+            warehouse,
+            context.registry,
+            progress=progress.message,
+            on_table=lambda name: progress.advance(LOOKUP_TABLES, name),
+        )
     context.report.lookups = added
     return added
 
@@ -198,7 +233,7 @@ def reference_step(context: RunContext) -> None:
     """Load the dbt project's reference tables (seeds), so a plain `dbt run` after ingestion
     finds everything staging joins: raw, lookups and the license-type and state mappings."""
     context.progress.message("reference tables: dbt seed")
-    run_dbt(context.settings, ["seed"], on_node=context.progress.node)
+    run_dbt(context.settings, ["seed"], on_node=context.progress.dbt_node, on_plan=context.progress.dbt_plan)
 
 
 def transform_step(context: RunContext, full_refresh: bool = False) -> TransformReport:
@@ -211,12 +246,14 @@ def transform_step(context: RunContext, full_refresh: bool = False) -> Transform
     finished = [0]
 
     def on_node(node: NodeResult) -> None:
-        progress.node(node)
+        progress.dbt_node(node)
         finished[0] += 1
         faults.reached(f"transform:after-node:{node.name}")
         faults.reached(f"transform:after-nodes:{finished[0]}")
 
-    report = run_transform(settings, on_node=on_node, run_id=context.run_id, full_refresh=full_refresh)
+    report = run_transform(
+        settings, on_node=on_node, run_id=context.run_id, full_refresh=full_refresh, on_plan=progress.dbt_plan
+    )
     context.report.transform = report
     context.alert([*alerts.transform_alerts(report.failed_tests), *alerts.hub_alerts(hubs(settings))])
     return report

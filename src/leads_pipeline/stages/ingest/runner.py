@@ -203,8 +203,14 @@ def run_ingest(
     only: list[str] | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
     message: Callable[[str], None] | None = None,
+    on_listed: Callable[[int], None] | None = None,
+    on_read: Callable[[FileOutcome], None] | None = None,
 ) -> IngestReport:
-    """List the bucket, load every new file, and report each file once its load is committed."""
+    """List the bucket, load every new file, and report each file once its load is committed.
+
+    As it goes, `on_listed` hears how many new files each listing found and `on_read` each file
+    once it is read (not yet committed), for progress bars.
+    """
     specs: list[SourceSpec] = registry.select(only)
     config = bucket_filesystem_config(settings)
     check_bucket(settings, config)
@@ -212,6 +218,8 @@ def run_ingest(
 
     def read(outcome: FileOutcome) -> None:
         report.files.append(outcome)
+        if on_read:
+            on_read(outcome)
         if message and outcome.status == "loaded":
             message(f"read {outcome.relative_path}: {outcome.rows:,} rows")
 
@@ -233,6 +241,7 @@ def run_ingest(
         credentials=config.credentials,
         memory_limit=settings.memory_limit,
         guard=DeletionGuard(settings, settings.alerts.max_deleted_share),
+        on_listed=on_listed,
     )
     try:
         # pipeline.run() in three steps, so a crash test can stop between them

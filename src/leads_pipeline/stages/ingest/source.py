@@ -117,6 +117,7 @@ class FileLoader:
         today: date | None = None,
         memory_limit: str = "1GB",
         guard: DeletionGuard | None = None,
+        on_listed: Callable[[int], None] | None = None,
     ) -> None:
         self.spec = spec
         self.spool_dir = spool_dir
@@ -127,6 +128,7 @@ class FileLoader:
         self.today = today or datetime.now(UTC).date()
         self.memory_limit = memory_limit
         self.guard = guard
+        self.on_listed = on_listed
 
     def __call__(self, items: list[FileItemDict]) -> Iterator[Any]:
         new = [
@@ -134,6 +136,8 @@ class FileLoader:
             for item in items
             if not self.ledger.settled(item["relative_path"], item.get("size_in_bytes"), item.get("modification_date"))
         ]
+        if self.on_listed and new:
+            self.on_listed(len(new))  # before any is read: progress bars learn their total
         # Oldest snapshot first, so a month's files load in the order they describe.
         for item in sorted(new, key=lambda i: (self._snapshot(i).value or date.min, i["relative_path"])):
             yield from self._load_one(item)
@@ -317,6 +321,7 @@ def leads_source(
     credentials: Any = None,
     memory_limit: str = "1GB",
     guard: DeletionGuard | None = None,
+    on_listed: Callable[[int], None] | None = None,
 ) -> Any:
     """One listing + loader pair per registered source, all appending to `raw`."""
     parsed = urlparse(bucket_url)
@@ -330,7 +335,15 @@ def leads_source(
             credentials=credentials if credentials is not None else dlt.secrets.value,
         ).with_name(f"{spec.name}_files")
         loader = FileLoader(
-            spec, spool_dir, ledger, on_outcome, parquet_import, bucket_root, memory_limit=memory_limit, guard=guard
+            spec,
+            spool_dir,
+            ledger,
+            on_outcome,
+            parquet_import,
+            bucket_root,
+            memory_limit=memory_limit,
+            guard=guard,
+            on_listed=on_listed,
         )
         resources.append(_raw_table(loader, listing, spec.table_name))
     return resources

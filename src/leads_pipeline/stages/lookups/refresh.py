@@ -200,9 +200,15 @@ def _refresh_one(
 
 
 def refresh_lookups(
-    warehouse: Warehouse, registry: Registry, progress: Callable[[str], None] | None = None
+    warehouse: Warehouse,
+    registry: Registry,
+    progress: Callable[[str], None] | None = None,
+    on_table: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
-    """Parse every raw value of new loads not yet in its lookup table; return new values per lookup."""
+    """Parse every raw value of new loads not yet in its lookup table; return new values per lookup.
+
+    `on_table` hears the name of each lookup table (of `LOOKUPS`) once it is up to date.
+    """
     warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {names.LOOKUP}")
     loads = pending_loads(warehouse)
     done = _all_loads(warehouse) if loads is None else loads
@@ -233,6 +239,8 @@ def refresh_lookups(
             if progress and added[lookup.name]:
                 seconds = time.perf_counter() - began
                 progress(f"parsed {lookup.name}: {added[lookup.name]:,} new values in {seconds:.1f}s")
+            if on_table:
+                on_table(lookup.name)
             faults.reached(f"lookups:after-table:{lookup.name}")
     finally:
         workers.close()

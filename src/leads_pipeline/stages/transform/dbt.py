@@ -137,13 +137,19 @@ def run_dbt(
     args: list[str],
     on_node: Callable[[NodeResult], None] | None = None,
     report: TransformReport | None = None,
+    on_plan: Callable[[int], None] | None = None,
 ) -> TransformReport:
-    """Invoke one dbt command; models that fail raise, failing tests are reported, not raised."""
+    """Invoke one dbt command; models that fail raise, failing tests are reported, not raised.
+
+    `on_plan` hears how many nodes (models, seeds, tests) the command will run, before the first.
+    """
     from dbt.cli.main import dbtRunner
 
     report = report or TransformReport()
 
     def listen(event) -> None:  # noqa: ANN001 - dbt's protobuf event message
+        if event.info.name == "ConcurrencyLine" and on_plan:
+            on_plan(int(event.data.node_count))
         if event.info.name != "NodeFinished":
             return
         node = event.data.node_info

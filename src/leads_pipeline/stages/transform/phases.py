@@ -26,6 +26,8 @@ from leads_pipeline.stages.transform.dbt import NodeResult, TransformReport, run
 from leads_pipeline.warehouse import Warehouse
 
 HUBS_MODEL = "int_match_keys__hubs"
+# The identity resolve step reports itself as a node among dbt's, of a type of its own.
+RESOLVE_NODE, PYTHON_NODE = "identity.resolve", "python"
 # The dbt selectors (leads/selectors.yml) of the builds before and after the resolve step.
 BEFORE_IDENTITY, AFTER_IDENTITY = "before_identity", "after_identity"
 
@@ -37,7 +39,12 @@ def build_args(selector: str, with_tests: bool = True, full_refresh: bool = Fals
     return args if with_tests else [*args, "--exclude-resource-type", "test", "unit_test"]
 
 
-def begin(settings: Settings, on_node: Callable[[NodeResult], None] | None = None, full_refresh: bool = False) -> None:
+def begin(
+    settings: Settings,
+    on_node: Callable[[NodeResult], None] | None = None,
+    full_refresh: bool = False,
+    on_plan: Callable[[int], None] | None = None,
+) -> None:
     """Phase 1: until this transform succeeds nothing may be skipped; after a change of the dbt
     project, every raw row is staged again (staging appends new loads only), so a changed rule
     reaches rows staged before it and the history, stamped with the new rules, is computed from them.
@@ -48,7 +55,8 @@ def begin(settings: Settings, on_node: Callable[[NodeResult], None] | None = Non
         transform_state.forget_build(warehouse)
         refresh = transform_state.staging_outdated(warehouse, settings)
     if refresh and not full_refresh:  # a full refresh rebuilds staging in its first build anyway
-        run_dbt(settings, ["run", "--full-refresh", "--select", transform_state.STAGING_SELECTOR], on_node=on_node)
+        command = ["run", "--full-refresh", "--select", transform_state.STAGING_SELECTOR]
+        run_dbt(settings, command, on_node=on_node, on_plan=on_plan)
 
 
 def staging_built(settings: Settings) -> None:
@@ -80,32 +88,36 @@ def run_transform(
     with_tests: bool = True,
     run_id: str | None = None,
     full_refresh: bool = False,
+    on_plan: Callable[[int], None] | None = None,
 ) -> TransformReport:
-    """Every phase of a transform (see the module's docstring), reporting each model and test.
+    """Every phase of a transform (see the module's docstring), reporting each model and test
+    (and, through `on_plan`, how many each dbt command will run).
 
     When the first build skips a model the resolve step reads (a failing test upstream of it, as
     in a single `dbt build`), the resolve step and the second build are skipped too. With a
     `run_id`, a transform whose every test passed is stamped for later runs to skip.
     """
     report = TransformReport()
-    begin(settings, on_node, full_refresh)
-    run_dbt(settings, build_args(BEFORE_IDENTITY, with_tests, full_refresh), on_node=on_node, report=report)
+    begin(settings, on_node, full_refresh, on_plan)
+    before = build_args(BEFORE_IDENTITY, with_tests, full_refresh)
+    run_dbt(settings, before, on_node=on_node, report=report, on_plan=on_plan)
     staging_built(settings)
     skipped = [n.name for n in report.nodes if n.name in RESOLVE_INPUTS and n.status == "skipped"]
     if skipped:
-        note = NodeResult("identity.resolve", "python", "skipped", message=f"skipped: {', '.join(skipped)} not built")
+        note = NodeResult(RESOLVE_NODE, PYTHON_NODE, "skipped", message=f"skipped: {', '.join(skipped)} not built")
         report.nodes.append(note)
         if on_node:
             on_node(note)
         return report
     report.identity = resolve(settings)
     step = NodeResult(
-        "identity.resolve", "python", "success", seconds=report.identity.seconds, message=report.identity.summary()
+        RESOLVE_NODE, PYTHON_NODE, "success", seconds=report.identity.seconds, message=report.identity.summary()
     )
     report.nodes.append(step)
     if on_node:
         on_node(step)
-    run_dbt(settings, build_args(AFTER_IDENTITY, with_tests, full_refresh), on_node=on_node, report=report)
+    after = build_args(AFTER_IDENTITY, with_tests, full_refresh)
+    run_dbt(settings, after, on_node=on_node, report=report, on_plan=on_plan)
     if run_id is not None:
         finish(settings, run_id, passed=not report.failed_tests)
     return report

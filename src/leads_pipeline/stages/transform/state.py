@@ -3,7 +3,7 @@
 The models are a function of the raw loads, the lookup tables (filled from those loads), the dbt
 project and the source registry. A transform that built every model and passed every test records
 a key of all four in `main_audit.transform_state`; a later run that loaded no new file and finds
-the same key skips dbt and says so in the run log. Any new load, any edit of a model, macro, test,
+the same key skips dbt and says so in the run log. Any new file loaded, any edit of a model, macro, test,
 profile or `sources.yml`, or a missing gold table makes the key differ, and the transform runs.
 `leads transform` always runs.
 """
@@ -19,6 +19,7 @@ import pyarrow as pa
 from leads_pipeline.config import names
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.run.audit import now
+from leads_pipeline.stages.ingest.ledger import LOADED
 from leads_pipeline.stages.lookups.refresh import versions_digest
 from leads_pipeline.stages.transform.dbt import rules_version
 from leads_pipeline.warehouse import Warehouse
@@ -50,11 +51,16 @@ def project_digest(settings: Settings) -> str:
 
 
 def _data_digest(warehouse: Warehouse) -> str:
+    """The loads that brought rows, and which of them the lookups have read. A load that only
+    recorded a file as unchanged, a duplicate, held or refused changes no model's input, so a
+    month delivered again leaves the key as it was."""
     parts: list[str] = []
-    if warehouse.table_exists(names.RAW, names.DLT_LOADS):
-        parts.append(repr(warehouse.query(f"SELECT count(*), max(load_id) FROM {names.RAW}.{names.DLT_LOADS}")[0]))
-    if warehouse.table_exists(names.AUDIT, names.LOOKUP_LOADS):
-        parts.append(repr(warehouse.query(f"SELECT count(*), max(load_id) FROM {names.AUDIT}.{names.LOOKUP_LOADS}")[0]))
+    if warehouse.table_exists(names.RAW, names.LEDGER):
+        landed = f"SELECT load_id FROM {names.RAW}.{names.LEDGER} WHERE status = '{LOADED}'"
+        parts.append(repr(warehouse.query(f"SELECT count(*), max(load_id) FROM ({landed}) AS landed")[0]))
+        if warehouse.table_exists(names.AUDIT, names.LOOKUP_LOADS):
+            read = f"SELECT count(*), max(load_id) FROM {names.AUDIT}.{names.LOOKUP_LOADS} WHERE load_id IN ({landed})"
+            parts.append(repr(warehouse.query(read)[0]))
     parts.append(versions_digest(warehouse))  # a lookup parsed again by a new parser changes staged values
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
