@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,10 @@ DEMO_BUCKET = PROJECT_ROOT / "data" / "landing"
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+# `leads run` records what it built in Dagster's asset catalog: not in the tests (it costs each
+# run seconds), except those that ask for it, and then in a throwaway instance.
+os.environ["LEADS_DAGSTER_CATALOG"] = "off"
+os.environ["DAGSTER_HOME"] = tempfile.mkdtemp(prefix="leads-tests-dagster-")
 # gcsfs reads this once, at import: its default (on) asks a gRPC control API that the local
 # storage emulator does not have, and waits a minute per bucket for it.
 os.environ.setdefault("GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT", "false")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 import tempfile
 import traceback
@@ -9,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,8 +22,8 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from leads_pipeline.config import names
-from leads_pipeline.config.errors import LeadsError, LockedError, as_leads_error
-from leads_pipeline.config.settings import Settings
+from leads_pipeline.config.errors import ConfigError, LeadsError, LockedError, as_leads_error, is_interrupt
+from leads_pipeline.config.settings import DEFAULT_BUCKET, DEFAULT_DATABASE, TARGETS, Env, Settings
 from leads_pipeline.observe.redact import Redactor, redactor_for
 from leads_pipeline.run.lock import describe_holder, is_locked
 
@@ -32,6 +35,7 @@ if TYPE_CHECKING:  # the pipeline's modules load dlt and dbt: import them only w
 
 SETTINGS_KEY = "leads.settings"  # where a command leaves its settings for the error report (ctx.meta)
 ERROR_LOG = "last-error.log"
+INTERRUPTED_EXIT = 130  # the shell's code for a process stopped by SIGINT
 
 
 class LeadsGroup(TyperGroup):
@@ -42,18 +46,52 @@ class LeadsGroup(TyperGroup):
     to do (exit 2 for configuration, see `LeadsError`), a bug says so and where its traceback is.
     """
 
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Usage errors (an unknown option, a value of the wrong type) as one line too, exit code 2."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except typer.Abort:  # end of input at a prompt
+            err.print("[red]error:[/] aborted")
+            sys.exit(1)
+        except typer.TyperException as exc:  # click's usage errors, as typer carries them
+            hint = f" (`{_command_path(exc)} --help` lists the options)"
+            message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+            if message.strip():  # empty when the error was to show the help, already printed
+                err.print(f"[red]error:[/] {escape(message)}{hint}", soft_wrap=True)
+            sys.exit(getattr(exc, "exit_code", 2))
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):  # exit codes and usage errors, as typer means them
             raise
-        except Exception as exc:
+        except BaseException as exc:
+            if is_interrupt(exc):
+                err.print(
+                    "[red]error:[/] interrupted; a run stopped this way is recorded as interrupted, and the next "
+                    "`leads run` completes its work"
+                )
+                raise typer.Exit(INTERRUPTED_EXIT) from None
+            if not isinstance(exc, Exception):
+                raise
             settings = ctx.meta.get(SETTINGS_KEY)
             redact = redactor_for(settings)
             known = as_leads_error(exc, settings.database if settings and settings.target == "duckdb" else None)
             if known is None:
                 known = LeadsError(_unexpected(exc, settings, redact))
             raise _fail(known, settings) from None
+
+
+def _command_path(exc: Exception) -> str:
+    """`leads <sub-command>…` the error is about, however the program was started."""
+    words, ctx = [], getattr(exc, "ctx", None)
+    while ctx is not None and ctx.parent is not None:
+        words.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(["leads", *reversed(words)])
 
 
 def _unexpected(exc: Exception, settings: Settings | None, redact: Redactor) -> str:
@@ -95,20 +133,49 @@ app.add_typer(demo_app, name="demo")
 alerts_app = typer.Typer(help="Open alerts: list them, acknowledge them.", invoke_without_command=True)
 app.add_typer(alerts_app, name="alerts")
 
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        print(f"leads {package_version('leads-pipeline')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit"),
+    ] = False,
+) -> None:
+    """Agency licensing files in a bucket -> one de-duplicated table of leads (main_gold.leads)."""
+
+
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
+# Each option reads its environment variable (named in config/settings.py) and `--help` shows both.
 BucketOption = Annotated[
     str | None,
     typer.Option(
-        "--bucket-url", help="gs://…, s3://…, file://… or a folder [env LEADS_BUCKET_URL; default data/landing]"
+        "--bucket-url",
+        envvar=Env.BUCKET_URL,
+        show_envvar=True,
+        show_default=DEFAULT_BUCKET,
+        help="gs://…, s3://…, file://… or a folder",
     ),
 ]
 DatabaseOption = Annotated[
-    Path | None, typer.Option("--database", help="DuckDB file [env LEADS_DATABASE; default leads.duckdb]")
+    Path | None,
+    typer.Option(
+        "--database", envvar=Env.DATABASE, show_envvar=True, show_default=DEFAULT_DATABASE, help="DuckDB file"
+    ),
 ]
 TargetOption = Annotated[
-    str | None, typer.Option("--target", help="duckdb or postgres [env LEADS_TARGET; default duckdb]")
+    str | None,
+    typer.Option("--target", envvar=Env.TARGET, show_envvar=True, show_default=TARGETS[0], help=" or ".join(TARGETS)),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout (keys: docs/operations.md), nothing else")
 ]
 SourceOption = Annotated[
     list[str] | None, typer.Option("--source", help="Ingest only this source (repeatable); default all in sources.yml")
@@ -234,21 +301,28 @@ def _summarize(report: RunReport, settings: Settings) -> None:
     out.print(f"done in {report.seconds:.1f}s — database {settings.warehouse_label}")
 
 
-def _print_gold_counts(settings: Settings) -> None:
+def _gold_counts(settings: Settings) -> dict[str, int]:
+    from leads_pipeline.observe.status import gold_counts
     from leads_pipeline.warehouse import Warehouse
 
     with Warehouse.open(settings) as warehouse:
-        counts = []
-        for table in (names.LEADS, names.DATA_QUALITY_ISSUES):
-            if warehouse.table_exists(names.GOLD, table):
-                rows = warehouse.query(f"SELECT count(*) FROM {names.GOLD}.{table}")[0][0]
-                counts.append(f"{names.GOLD}.{table}: {rows:,} rows")
+        return gold_counts(warehouse)
+
+
+def _print_gold_counts(settings: Settings) -> None:
+    counts = _gold_counts(settings)
     if counts:
-        out.print("; ".join(counts))
+        out.print("; ".join(f"{names.GOLD}.{table}: {rows:,} rows" for table, rows in counts.items()))
 
 
-def _write_report(settings: Settings, quiet: bool) -> None:
-    """The report after a run that built the marts; its failure is one line, never the run's."""
+def _print_json(document: object) -> None:
+    """One JSON document on stdout, unstyled and unwrapped, for `--json`."""
+    sys.stdout.write(json.dumps(document, indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def _write_report(settings: Settings, quiet: bool) -> Path | None:
+    """The report after a run that built the marts, where it went; its failure is one line, never the run's."""
     from leads_pipeline.observe.report import write_report
 
     try:
@@ -259,9 +333,10 @@ def _write_report(settings: Settings, quiet: bool) -> None:
             f"[yellow]warning:[/] the report could not be written ({type(exc).__name__}: {escape(first)}); "
             "`leads report` writes it again"
         )
-        return
+        return None
     if not quiet:
         out.print(f"report: {path}")
+    return path
 
 
 def _run(
@@ -272,6 +347,7 @@ def _run(
     only: list[str] | None = None,
     full_refresh: bool = False,
     quiet: bool = False,
+    as_json: bool = False,
 ) -> None:
     if is_locked(settings.lock_path):
         # Say so at once, before loading the pipeline's libraries (the lock is taken again below).
@@ -283,11 +359,21 @@ def _run(
 
     with _display(quiet) as progress:
         report = execute(settings, command, do_ingest, do_transform, progress, only, full_refresh)
-    if not quiet:
-        _summarize(report, settings)
     if do_transform:
-        _write_report(settings, quiet)
-    if report.alerts and not quiet:
+        from leads_pipeline.orchestration.catalog import report_materializations
+
+        say = (lambda text: None) if quiet else (lambda text: err.print(f"[dim]{escape(text)}[/]"))
+        report_materializations(settings, report, say=say)
+    if as_json:
+        page = _write_report(settings, quiet=True) if do_transform else None
+        document = {"command": command, "database": settings.warehouse_label, **report.as_json()}
+        _print_json({**document, "gold": _gold_counts(settings), "report": str(page) if page else None})
+    else:
+        if not quiet:
+            _summarize(report, settings)
+        if do_transform:
+            _write_report(settings, quiet)
+    if report.alerts and not quiet and not as_json:
         worst = sum(1 for a in report.alerts if a.severity != "info")
         out.print(
             f"alerts: {len(report.alerts)} raised ({worst} warnings or errors); `leads alerts` lists the open ones"
@@ -316,9 +402,11 @@ def run(
     target: TargetOption = None,
     source: SourceOption = None,
     quiet: QuietOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Ingest new files, then build the models and run the data tests; write the report."""
-    _run("leads run", _settings(ctx, bucket_url, database, target), True, True, source, quiet=quiet)
+    settings = _settings(ctx, bucket_url, database, target)
+    _run("leads run", settings, True, True, source, quiet=quiet, as_json=as_json)
 
 
 @app.command()
@@ -354,14 +442,19 @@ def status(
     ctx: typer.Context,
     database: DatabaseOption = None,
     target: TargetOption = None,
-    files: Annotated[int, typer.Option("--files", help="How many of the latest files to list")] = 12,
-    runs: Annotated[int, typer.Option("--runs", help="How many of the last runs to list")] = 5,
+    files: Annotated[int, typer.Option("--files", min=0, help="How many of the latest files to list")] = 12,
+    runs: Annotated[int, typer.Option("--runs", min=0, help="How many of the last runs to list")] = 5,
+    as_json: JsonOption = False,
 ) -> None:
     """Open alerts, sources and their newest snapshots, the latest files, the last runs."""
-    from leads_pipeline.observe.status import collect_status, render_status
+    from leads_pipeline.observe.status import collect_status, render_status, status_json
 
     settings = _settings(ctx, None, database, target)
-    render_status(collect_status(settings, files=files, runs=runs), out)
+    status = collect_status(settings, files=files, runs=runs)
+    if as_json:
+        _print_json(status_json(status))
+    else:
+        render_status(status, out)
 
 
 @app.command("report")
@@ -387,14 +480,18 @@ def alerts_list(
     ctx: typer.Context,
     database: DatabaseOption = None,
     target: TargetOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Open alerts: unacknowledged, recent and still true (`leads alerts ack` closes them)."""
     if ctx.invoked_subcommand is not None:
         return
-    from leads_pipeline.observe.status import collect_alerts, render_alerts
+    from leads_pipeline.observe.status import alerts_json, collect_alerts, render_alerts
 
     settings = _settings(ctx, None, database, target)
-    render_alerts(collect_alerts(settings), out, full=True)
+    if as_json:
+        _print_json({"alerts": alerts_json(collect_alerts(settings))})
+    else:
+        render_alerts(collect_alerts(settings), out, full=True)
 
 
 @alerts_app.command("ack")
@@ -425,41 +522,74 @@ def alerts_ack(
         )
 
 
+UI_COMMAND = [sys.executable, "-m", "dagster", "dev", "-m", "leads_pipeline.orchestration.definitions"]
+
+
 @app.command()
 def ui(
     ctx: typer.Context,
     bucket_url: BucketOption = None,
     database: DatabaseOption = None,
     host: Annotated[str, typer.Option("--host", help="Address the web UI listens on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port of the web UI")] = 3000,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port of the web UI")] = 3000,
 ) -> None:
     """Serve the Dagster UI and run the schedule and sensor (`dagster dev`), telemetry off."""
-    import os
-    import subprocess
+    from leads_pipeline.orchestration.catalog import dagster_home
 
     settings = _settings(ctx, bucket_url, database, None)
     env = {
         **os.environ,
-        "DAGSTER_HOME": os.environ.get("DAGSTER_HOME") or str(settings.project_dir / ".dagster_home"),
+        "DAGSTER_HOME": str(dagster_home(settings)),
         "DAGSTER_DISABLE_TELEMETRY": "1",
-        "LEADS_BUCKET_URL": settings.bucket_url,
-        "LEADS_DATABASE": str(settings.database),
+        Env.BUCKET_URL: settings.bucket_url,
+        Env.DATABASE: str(settings.database),
     }
     Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
     err.print(f"[dim]DAGSTER_HOME={env['DAGSTER_HOME']}; UI at http://{host}:{port}[/]")
-    command = [sys.executable, "-m", "dagster", "dev", "-m", "leads_pipeline.orchestration.definitions"]
-    raise typer.Exit(subprocess.call([*command, "-h", host, "-p", str(port)], cwd=settings.project_dir, env=env))
+    command = [*UI_COMMAND, "-h", host, "-p", str(port)]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(settings.project_dir)
+    # Become Dagster: a signal to this process (Ctrl-C, a service manager's SIGTERM) reaches it directly.
+    os.execvpe(command[0], command, env)
+
+
+def _snapshot_date(text: str | date) -> date:
+    if isinstance(text, date):
+        return text
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date: use YYYY-MM-DD") from None
 
 
 @demo_app.command("generate")
 def demo_generate(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the bucket into")] = Path("data/landing"),
-    rows: Annotated[int, typer.Option("--rows", help="Records per source and month")] = 200,
-    months: Annotated[int, typer.Option("--months", help="Monthly snapshots to write")] = 1,
+    rows: Annotated[int, typer.Option("--rows", min=1, help="Records per source and month")] = 200,
+    months: Annotated[int, typer.Option("--months", min=1, help="Monthly snapshots to write")] = 1,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same files)")] = 7,
-    start: Annotated[str, typer.Option("--start", help="First snapshot date, YYYY-MM-DD")] = "2024-11-01",
+    start: Annotated[
+        date, typer.Option("--start", parser=_snapshot_date, metavar="YYYY-MM-DD", help="First snapshot date")
+    ] = date(2024, 11, 1),
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into a folder that is not empty (same-named files are replaced)")
+    ] = False,
 ) -> None:
     """Write realistic source files (and their ground truth) into a bucket folder."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"--out {out_dir} is a file: name a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+        raise ConfigError(
+            f"--out {out_dir} is not empty: name an empty or new folder, or pass --force to write into it "
+            "(files of the same name are replaced, the others stay)"
+        )
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a folder the user may not write says who may; any other says why
+        raise as_leads_error(exc) or ConfigError(
+            f"cannot create --out {out_dir} ({exc.strerror}): name a folder that can be created"
+        ) from None
     from leads_demo import generate_bucket
 
     summary = generate_bucket(
@@ -467,10 +597,10 @@ def demo_generate(
         rows=rows,
         months=months,
         seed=seed,
-        start=date.fromisoformat(start),
+        start=start,
         progress=lambda text: err.print(f"[dim]{text}[/]"),
     )
-    out.print(f"wrote {summary} to {out_dir}")
+    out.print(f"wrote {sum(summary.files.values()):,} records in {len(summary.files)} files to {out_dir}")
 
 
 @app.command()

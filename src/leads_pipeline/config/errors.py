@@ -116,6 +116,16 @@ def as_leads_error(exc: BaseException, database: Path | None = None) -> LeadsErr
     return None
 
 
+def is_interrupt(exc: BaseException) -> bool:
+    """Whether `exc` is, or wraps, a Ctrl-C (SIGINT): Python's KeyboardInterrupt (dlt's own signal
+    exception is one, wrapped in its step's error) or DuckDB's interrupted query."""
+    duckdb = sys.modules.get("duckdb")
+    return any(
+        isinstance(cause, KeyboardInterrupt) or (duckdb is not None and isinstance(cause, duckdb.InterruptException))
+        for cause in _causes(exc)
+    )
+
+
 def _causes(exc: BaseException | None) -> Iterator[BaseException]:
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:

@@ -3,18 +3,50 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from leads_pipeline.config.errors import ConfigError
 from leads_pipeline.observe.redact import Redactor
 
 Target = Literal["duckdb", "postgres"]
+TARGETS = ("duckdb", "postgres")
 DEFAULT_POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+DEFAULT_DATABASE = "leads.duckdb"
+DEFAULT_BUCKET = "data/landing"  # inside the project folder
+
+
+class Env:
+    """The environment variable of each setting: the one place that names them (the CLI's options
+    and `--help` take them from here)."""
+
+    PROJECT_DIR = "LEADS_PROJECT_DIR"
+    BUCKET_URL = "LEADS_BUCKET_URL"
+    DATABASE = "LEADS_DATABASE"
+    TARGET = "LEADS_TARGET"
+    SOURCES = "LEADS_SOURCES"
+    POSTGRES_DSN = "LEADS_POSTGRES_DSN"
+    MEMORY_LIMIT = "LEADS_MEMORY_LIMIT"
+    MAX_BLOCK_SIZE = "LEADS_MAX_BLOCK_SIZE"
+    ALERT_URLS = "LEADS_ALERT_URLS"
+    SLACK_WEBHOOK_URL = "LEADS_SLACK_WEBHOOK_URL"
+    WEBHOOK_URL = "LEADS_WEBHOOK_URL"
+    WEBHOOK_TIMEOUT_SECONDS = "LEADS_WEBHOOK_TIMEOUT_SECONDS"
+    MAX_REJECTED_SHARE = "LEADS_MAX_REJECTED_SHARE"
+    MAX_DELETED_SHARE = "LEADS_MAX_DELETED_SHARE"
+    MAX_FILE_AGE_DAYS = "LEADS_MAX_FILE_AGE_DAYS"
+    ALERT_WINDOW_DAYS = "LEADS_ALERT_WINDOW_DAYS"
+    SCHEDULE_CRON = "LEADS_SCHEDULE_CRON"
+    SCHEDULE_TIMEZONE = "LEADS_SCHEDULE_TIMEZONE"
+    SENSOR_INTERVAL_SECONDS = "LEADS_SENSOR_INTERVAL_SECONDS"
+    DAGSTER_CATALOG = "LEADS_DAGSTER_CATALOG"
+
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -32,27 +64,65 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
-def _env_float(name: str, default: float) -> float:
+def _env_float(name: str, default: float, low: float = 0.0, high: float = math.inf, above_low: bool = False) -> float:
+    """A number within [low, high] (above `low` when `above_low`), or a one-line configuration error."""
     raw = _env(name)
     if raw is None:
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
         raise ConfigError(f"{name}={raw!r} is not a number") from None
+    if not math.isfinite(value) or value < low or value > high or (above_low and value == low):
+        bound = f"more than {low:g}" if above_low else f"at least {low:g}"
+        if high != math.inf:
+            bound += f" and at most {high:g}"
+        raise ConfigError(f"{name}={raw!r} is out of range: use a number {bound}")
+    return value
 
 
-def _env_positive_int(name: str) -> int | None:
+SWITCH = {"on": True, "true": True, "yes": True, "1": True, "off": False, "false": False, "no": False, "0": False}
+
+
+def _env_switch(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if raw is None:
+        return default
+    if raw.strip().lower() not in SWITCH:
+        raise ConfigError(f"{name}={raw!r} is neither on nor off: use on or off")
+    return SWITCH[raw.strip().lower()]
+
+
+def _env_cron(name: str, default: str) -> str:
+    from croniter import croniter
+
+    raw = _env(name, default) or default
+    if not croniter.is_valid(raw):
+        raise ConfigError(f"{name}={raw!r} is not a cron expression: use five fields, like '0 6 * * *'")
+    return raw
+
+
+def _env_timezone(name: str, default: str) -> str:
+    raw = _env(name, default) or default
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{name}={raw!r} is not a time zone: use a name like UTC or America/Chicago") from None
+    return raw
+
+
+def _env_positive_int(name: str, minimum: int = 2) -> int | None:
     raw = _env(name)
     if raw is None:
         return None
-    if not raw.strip().isdigit() or int(raw) < 2:
-        raise ConfigError(f"{name}={raw!r} is not a whole number of 2 or more")
+    if not raw.strip().isdigit() or int(raw) < minimum:
+        raise ConfigError(f"{name}={raw!r} is not a whole number of {minimum} or more")
     return int(raw)
 
 
 @dataclass(frozen=True)
 class AlertSettings:
+    alert_urls: str | None = None  # Apprise URLs (observe/alerts/delivery.py)
     slack_webhook_url: str | None = None
     webhook_url: str | None = None
     max_rejected_share: float = 0.05
@@ -94,7 +164,7 @@ def memory_limit_setting(raw: str | None) -> str:
     match = MEMORY_SIZE.fullmatch(raw)
     if not match:
         raise ConfigError(
-            f"LEADS_MEMORY_LIMIT={raw!r} is not a memory size: use a number and a unit, like 4GB or 512MB"
+            f"{Env.MEMORY_LIMIT}={raw!r} is not a memory size: use a number and a unit, like 4GB or 512MB"
         )
     return f"{match.group(1)}{match.group(2)}"
 
@@ -113,6 +183,8 @@ class Settings:
     memory_limit: str = field(default_factory=default_memory_limit)
     # Records one phone or address may pair all-with-all; None: the dbt project's `max_block_size`.
     max_block_size: int | None = None
+    # Whether the CLI records the models it builds in Dagster's asset catalog (orchestration/catalog.py).
+    dagster_catalog: bool = True
 
     @classmethod
     def load(
@@ -122,30 +194,32 @@ class Settings:
         target: str | None = None,
         sources_file: str | Path | None = None,
     ) -> Settings:
-        project_dir = Path(_env("LEADS_PROJECT_DIR") or _find_project_dir()).resolve()
-        bucket = bucket_url or _env("LEADS_BUCKET_URL") or str(project_dir / "data" / "landing")
-        db = Path(database or _env("LEADS_DATABASE") or "leads.duckdb").expanduser()
-        tgt = (target or _env("LEADS_TARGET") or "duckdb").lower()
-        if tgt not in ("duckdb", "postgres"):
-            raise ConfigError(f"unknown target {tgt!r}: use duckdb or postgres (LEADS_TARGET)")
-        registry_path = Path(sources_file or _env("LEADS_SOURCES") or project_dir / "sources.yml")
+        project_dir = Path(_env(Env.PROJECT_DIR) or _find_project_dir()).resolve()
+        bucket = bucket_url or _env(Env.BUCKET_URL) or str(project_dir / DEFAULT_BUCKET)
+        db = Path(database or _env(Env.DATABASE) or DEFAULT_DATABASE).expanduser()
+        tgt = (target or _env(Env.TARGET) or TARGETS[0]).lower()
+        if tgt not in TARGETS:
+            raise ConfigError(f"unknown target {tgt!r}: use {' or '.join(TARGETS)} ({Env.TARGET})")
+        registry_path = Path(sources_file or _env(Env.SOURCES) or project_dir / "sources.yml")
         alerts = AlertSettings(
-            slack_webhook_url=_env("LEADS_SLACK_WEBHOOK_URL"),
-            webhook_url=_env("LEADS_WEBHOOK_URL"),
-            max_rejected_share=_env_float("LEADS_MAX_REJECTED_SHARE", AlertSettings.max_rejected_share),
-            max_deleted_share=_env_float("LEADS_MAX_DELETED_SHARE", AlertSettings.max_deleted_share),
-            max_file_age_days=_env_float("LEADS_MAX_FILE_AGE_DAYS", AlertSettings.max_file_age_days),
-            webhook_timeout_seconds=_env_float("LEADS_WEBHOOK_TIMEOUT_SECONDS", AlertSettings.webhook_timeout_seconds),
-            window_days=_env_float("LEADS_ALERT_WINDOW_DAYS", AlertSettings.window_days),
+            alert_urls=_env(Env.ALERT_URLS),
+            slack_webhook_url=_env(Env.SLACK_WEBHOOK_URL),
+            webhook_url=_env(Env.WEBHOOK_URL),
+            max_rejected_share=_env_float(Env.MAX_REJECTED_SHARE, AlertSettings.max_rejected_share, high=1.0),
+            max_deleted_share=_env_float(Env.MAX_DELETED_SHARE, AlertSettings.max_deleted_share, high=1.0),
+            max_file_age_days=_env_float(Env.MAX_FILE_AGE_DAYS, AlertSettings.max_file_age_days),
+            webhook_timeout_seconds=_env_float(
+                Env.WEBHOOK_TIMEOUT_SECONDS, AlertSettings.webhook_timeout_seconds, above_low=True
+            ),
+            window_days=_env_float(Env.ALERT_WINDOW_DAYS, AlertSettings.window_days, above_low=True),
         )
         schedule = ScheduleSettings(
-            cron=_env("LEADS_SCHEDULE_CRON", ScheduleSettings.cron) or ScheduleSettings.cron,
-            timezone=_env("LEADS_SCHEDULE_TIMEZONE", ScheduleSettings.timezone) or ScheduleSettings.timezone,
-            sensor_interval_seconds=int(
-                _env_float("LEADS_SENSOR_INTERVAL_SECONDS", ScheduleSettings.sensor_interval_seconds)
-            ),
+            cron=_env_cron(Env.SCHEDULE_CRON, ScheduleSettings.cron),
+            timezone=_env_timezone(Env.SCHEDULE_TIMEZONE, ScheduleSettings.timezone),
+            sensor_interval_seconds=_env_positive_int(Env.SENSOR_INTERVAL_SECONDS, minimum=1)
+            or ScheduleSettings.sensor_interval_seconds,
         )
-        dsn = _env("LEADS_POSTGRES_DSN", DEFAULT_POSTGRES_DSN) or DEFAULT_POSTGRES_DSN
+        dsn = _env(Env.POSTGRES_DSN, DEFAULT_POSTGRES_DSN) or DEFAULT_POSTGRES_DSN
         if tgt == "postgres":
             postgres_parts(dsn)  # a malformed DSN is a configuration error now, not half-way through
         return cls(
@@ -157,8 +231,9 @@ class Settings:
             sources_file=registry_path.resolve(),
             alerts=alerts,
             schedule=schedule,
-            memory_limit=memory_limit_setting(_env("LEADS_MEMORY_LIMIT")),
-            max_block_size=_env_positive_int("LEADS_MAX_BLOCK_SIZE"),
+            memory_limit=memory_limit_setting(_env(Env.MEMORY_LIMIT)),
+            max_block_size=_env_positive_int(Env.MAX_BLOCK_SIZE),
+            dagster_catalog=_env_switch(Env.DAGSTER_CATALOG, default=True),
         )
 
     def with_overrides(self, **changes) -> Settings:
@@ -211,12 +286,12 @@ class Settings:
     def dbt_environment(self) -> dict[str, str]:
         """The variables `leads/profiles.yml` reads: the target, and its connection from the same settings."""
         env = {
-            "LEADS_TARGET": self.target,
-            "LEADS_DATABASE": str(self.database),
-            "LEADS_MEMORY_LIMIT": self.memory_limit,
+            Env.TARGET: self.target,
+            Env.DATABASE: str(self.database),
+            Env.MEMORY_LIMIT: self.memory_limit,
         }
         if self.max_block_size is not None:
-            env["LEADS_MAX_BLOCK_SIZE"] = str(self.max_block_size)  # leads/macros/blocking.sql
+            env[Env.MAX_BLOCK_SIZE] = str(self.max_block_size)  # leads/macros/blocking.sql
         if self.target == "postgres":
             parts = postgres_parts(self.postgres_dsn)
             env.update(
@@ -240,7 +315,7 @@ def postgres_parts(dsn: str) -> dict[str, str]:
         parsed, port = None, None
     if parsed is None or parsed.scheme not in ("postgresql", "postgres") or not parsed.path.strip("/"):
         raise ConfigError(
-            f"LEADS_POSTGRES_DSN {_without_password(dsn)!r} is not a PostgreSQL URL: use "
+            f"{Env.POSTGRES_DSN} {_without_password(dsn)!r} is not a PostgreSQL URL: use "
             "postgresql://user@host[:port]/database, with :password after the user if it needs one"
         )
     return {

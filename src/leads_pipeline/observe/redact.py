@@ -1,6 +1,6 @@
 """Keep secrets out of everything the pipeline prints or stores: logs, alerts, the run log.
 
-Secrets are the alert webhook URLs, passwords in URLs and DSNs (`scheme://user:password@host`),
+Secrets are the alert URLs (Apprise's and the webhooks'), passwords in URLs and DSNs (`scheme://user:password@host`),
 signed-URL query parameters, and the values of credential variables in the environment (dlt's
 `SOURCES__FILESYSTEM__CREDENTIALS__*`, `AWS_SECRET_ACCESS_KEY` and the like). Each is replaced by
 `***` wherever it appears.
@@ -74,5 +74,6 @@ def redactor_for(settings: object) -> Redactor:
     """The redactor for one run: the environment's secrets plus the settings' secret values."""
     alerts = getattr(settings, "alerts", None)
     webhooks = [getattr(alerts, "slack_webhook_url", None), getattr(alerts, "webhook_url", None)]
+    webhooks += (getattr(alerts, "alert_urls", None) or "").replace(",", " ").split()  # Apprise URLs hold tokens
     urls = [getattr(settings, "postgres_dsn", None), getattr(settings, "bucket_url", None)]
     return Redactor.from_environment(webhooks, urls)

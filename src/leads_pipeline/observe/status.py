@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -31,6 +32,19 @@ class SourceLine:
     newest_snapshot: date | None
     last_loaded: datetime | None
     refused: int
+
+
+FILE_COLUMNS = (
+    "source",
+    "file_name",
+    "status",
+    "snapshot_date",
+    "rows_loaded",
+    "rows_malformed",
+    "rows_rejected",
+    "ingested_at",
+    "message",
+)
 
 
 @dataclass
@@ -76,10 +90,54 @@ def collect_status(settings: Settings, files: int = 12, runs: int = 5) -> Status
             )
             status.files_total = warehouse.query(f"SELECT count(*) FROM {names.RAW}.{names.LEDGER}")[0][0]
         status.runs = audit.recent_runs(warehouse, runs)
-        for table in (names.LEADS, names.DATA_QUALITY_ISSUES):
-            if warehouse.table_exists(names.GOLD, table):
-                status.gold[table] = warehouse.query(f"SELECT count(*) FROM {names.GOLD}.{table}")[0][0]
+        status.gold = gold_counts(warehouse)
     return status
+
+
+def gold_counts(warehouse: Warehouse) -> dict[str, int]:
+    """Rows of the gold tables a run reports (leads, data-quality issues), those that exist."""
+    return {
+        table: int(warehouse.query(f"SELECT count(*) FROM {names.GOLD}.{table}")[0][0])
+        for table in (names.LEADS, names.DATA_QUALITY_ISSUES)
+        if warehouse.table_exists(names.GOLD, table)
+    }
+
+
+def json_ready(value: Any) -> Any:
+    """Dates and times as ISO 8601 text, inside dicts and lists, for `--json`."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(item) for item in value]
+    return value
+
+
+def alerts_json(alerts: list[OpenAlert]) -> list[dict[str, Any]]:
+    return [json_ready(asdict(alert)) for alert in alerts]
+
+
+def status_json(status: Status) -> dict[str, Any]:
+    """`leads status --json`: the keys are documented in docs/operations.md."""
+    runs = []
+    for run in status.runs:
+        row = asdict(run)
+        if run.outcome == "running" and not status.running:
+            row["outcome"] = audit.INTERRUPTED  # as the table shows it: its process is gone
+        runs.append(row)
+    return json_ready(
+        {
+            "database": status.database,
+            "running": status.running,
+            "alerts": alerts_json(status.alerts),
+            "sources": [asdict(line) for line in status.sources],
+            "files": [dict(zip(FILE_COLUMNS, row, strict=True)) for row in status.files],
+            "files_total": int(status.files_total),
+            "runs": runs,
+            "gold": status.gold,
+        }
+    )
 
 
 def collect_alerts(settings: Settings) -> list[OpenAlert]:
@@ -105,7 +163,7 @@ def _snapshot(moment: date | None) -> str:
 
 
 def render_alerts(alerts: list[OpenAlert], console: Console, full: bool = False) -> None:
-    """Each open alert on two lines: what and where, then the message (shortened unless `full`)."""
+    """Each open alert: what and where, then the message wrapped below (shortened unless `full`)."""
     if not alerts:
         console.print("[green]no open alerts[/]")
         return
@@ -117,10 +175,12 @@ def render_alerts(alerts: list[OpenAlert], console: Console, full: bool = False)
         message = alert.message if full or len(alert.message) <= 200 else alert.message[:200] + "…"
         console.print(
             f" [{style}]{alert.severity:<7}[/] [bold]{alert.kind}[/] {escape(where)} "
-            f"[dim]({alert.alert_id[:8]}, {_when(alert.raised_at)}{repeats})[/]"
+            f"[dim]({alert.alert_id[:8]}, {_when(alert.raised_at)}{repeats})[/]",
+            soft_wrap=False,
         )
-        console.print(Padding(Text(message), (0, 0, 0, 9)))
-    console.print("[dim] close with `leads alerts ack ID…` or `leads alerts ack --all`[/]")
+        # Wrapped at the terminal's width, long words folded: a message is never cut.
+        console.print(Padding(Text(message, overflow="fold"), (0, 0, 0, 9), expand=False), soft_wrap=False)
+    console.print("[dim] close with `leads alerts ack ID…` or `leads alerts ack --all`[/]", soft_wrap=False)
 
 
 def render_status(status: Status, console: Console) -> None:
@@ -169,7 +229,7 @@ def render_status(status: Status, console: Console) -> None:
         for column in ("started", "ended", "command", "outcome", "files", "rows", "took"):
             runs.add_column(column, justify="right" if column in ("files", "rows", "took") else "left")
         for run in status.runs:
-            outcome = "interrupted" if run.outcome == "running" and not status.running else run.outcome
+            outcome = audit.INTERRUPTED if run.outcome == "running" and not status.running else run.outcome
             style = OUTCOME_STYLE.get(outcome, "white")
             runs.add_row(
                 _when(run.started_at),

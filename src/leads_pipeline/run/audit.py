@@ -1,8 +1,8 @@
 """The run log (`main_audit.runs`): one row per run, written at start and completed at the end.
 
-A run killed half-way cannot complete its row: it stays `running` until the next run takes the
-lock, which proves the killed run is gone, and marks it `interrupted`. `leads status` shows it as
-interrupted as soon as no run holds the lock.
+A run stopped by Ctrl-C records itself as `interrupted`. A run killed half-way cannot complete its
+row: it stays `running` until the next run takes the lock, which proves the killed run is gone, and
+marks it `interrupted`. `leads status` shows it as interrupted as soon as no run holds the lock.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from leads_pipeline.config import names
 from leads_pipeline.warehouse import Warehouse, _sql_type
 
 INTERRUPTED_MESSAGE = "the process stopped before the run finished (killed or lost); the next run completed its work"
+STOPPED_MESSAGE = "stopped by an interrupt (Ctrl-C, SIGINT) before it finished; the next run completes its work"
+INTERRUPTED = "interrupted"  # the outcome of a run that was stopped, or killed, before it finished
 
 RUNS_SCHEMA = pa.schema(
     [
@@ -73,8 +75,8 @@ def start_run(warehouse: Warehouse, command: str, steps: Sequence[str] = ()) -> 
     ensure_runs_table(warehouse)
     mark = warehouse.mark
     warehouse.execute(
-        f"UPDATE {names.AUDIT}.{names.RUNS} SET outcome = 'interrupted', message = {mark} WHERE outcome = 'running'",
-        [INTERRUPTED_MESSAGE],
+        f"UPDATE {names.AUDIT}.{names.RUNS} SET outcome = {mark}, message = {mark} WHERE outcome = 'running'",
+        [INTERRUPTED, INTERRUPTED_MESSAGE],
     )
     run_id, started = uuid.uuid4().hex, now()
     row = {"run_id": run_id, "command": command, "started_at": started, "outcome": "running", "steps": ",".join(steps)}

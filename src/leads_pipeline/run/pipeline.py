@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from leads_pipeline.config import names
-from leads_pipeline.config.errors import LeadsError
+from leads_pipeline.config.errors import LeadsError, is_interrupt
 from leads_pipeline.config.registry import Registry, load_registry
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.observe import alerts
@@ -86,6 +87,41 @@ class RunReport:
     def outcome(self) -> str:
         return "tests_failed" if self.transform and self.transform.failed_tests else "success"
 
+    def as_json(self) -> dict[str, Any]:
+        """`leads run --json` (with the database and gold counts the CLI adds): see docs/operations.md."""
+        transform = None
+        if self.transform is not None or self.transform_skipped:
+            nodes = self.transform.nodes if self.transform else []
+            transform = {
+                "skipped": self.transform_skipped,
+                "models": sum(1 for n in nodes if n.resource_type == "model"),
+                "tests": sum(1 for n in nodes if n.resource_type in ("test", "unit_test")),
+                "failed_tests": [n.name for n in self.transform.failed_tests] if self.transform else [],
+            }
+        files = self.ingest.files if self.ingest else []
+        return {
+            "run_id": self.run_id,
+            "outcome": self.outcome,
+            "seconds": round(self.seconds, 3),
+            "files_loaded": self.files_loaded,
+            "rows_loaded": self.rows_loaded,
+            "files": [
+                {
+                    "source": f.source,
+                    "file": f.relative_path,
+                    "status": f.status,
+                    "snapshot_date": f.snapshot_date.isoformat() if f.snapshot_date else None,
+                    "rows": f.rows,
+                    "malformed": f.malformed,
+                    "rejected": f.rejected,
+                    "message": f.message,
+                }
+                for f in files
+            ],
+            "transform": transform,
+            "alerts": [a.as_json() for a in self.alerts],
+        }
+
 
 @dataclass
 class RunContext:
@@ -110,7 +146,8 @@ def recorded_run(
     """Hold the database lock and record one run in `main_audit.runs`, whatever happens inside.
 
     Any exception is recorded as the run's outcome and raised as a `run_failed` alert before it
-    propagates. Secrets never reach the run log: the message is redacted.
+    propagates; an interrupt (Ctrl-C) is recorded as `interrupted`, without an alert. Secrets never
+    reach the run log: the message is redacted.
     """
     progress = progress or Progress()
     registry = load_registry(settings.sources_file)
@@ -130,6 +167,9 @@ def recorded_run(
             if outcome == "tests_failed":
                 message = f"{len(context.report.transform.failed_tests)} data tests failed"  # type: ignore[union-attr]
         except BaseException as exc:
+            if is_interrupt(exc):  # the user stopped it: no failure to alert on, the next run completes it
+                outcome, message = audit.INTERRUPTED, audit.STOPPED_MESSAGE
+                raise
             if isinstance(exc, LeadsError):
                 exc.args = (redact(str(exc)),)  # whoever shows it next (CLI, Dagster) shows no secret
             message = redact(str(exc) if isinstance(exc, LeadsError) else f"{type(exc).__name__}: {exc}")

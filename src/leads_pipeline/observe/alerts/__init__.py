@@ -2,10 +2,12 @@
 
 - `model`: what an alert is (`Alert`) and its kinds;
 - `rules`: the alerts the steps' reports raise (`ingest_alerts`, `freshness_alerts`, ...);
-- `sinks`: where they go (`Alerter`: the console, the alerts table, Slack, a JSON webhook);
+- `sinks`: where they go (`Alerter`: the console, the alerts table, the Apprise targets);
+- `delivery`: the Apprise targets (Slack, Teams, email, a JSON webhook, ...) within one deadline;
 - `store`: the alerts table, which alerts `leads status` still shows, acknowledging them.
 """
 
+from leads_pipeline.observe.alerts.delivery import Target, as_apprise_url, deliver, targets_for
 from leads_pipeline.observe.alerts.model import (
     CONTENT_FLAGGED,
     DELIVERY_FAILED,
@@ -31,16 +33,7 @@ from leads_pipeline.observe.alerts.rules import (
     run_failed_alert,
     transform_alerts,
 )
-from leads_pipeline.observe.alerts.sinks import (
-    WEBHOOK_TIMEOUT_SECONDS,
-    Alerter,
-    ConsoleSink,
-    JsonWebhookSink,
-    SlackSink,
-    TableSink,
-    WebhookDeliveryError,
-    post_json,
-)
+from leads_pipeline.observe.alerts.sinks import Alerter, ConsoleSink, TableSink
 from leads_pipeline.observe.alerts.store import ALERTS_SCHEMA, OpenAlert, acknowledge, ensure_alerts_table, open_alerts
 
 __all__ = [
@@ -58,24 +51,23 @@ __all__ = [
     "STALE_SOURCE",
     "STATE_KINDS",
     "TESTS_FAILED",
-    "WEBHOOK_TIMEOUT_SECONDS",
     "Alert",
     "Alerter",
     "ConsoleSink",
-    "JsonWebhookSink",
     "OpenAlert",
     "Severity",
-    "SlackSink",
     "TableSink",
-    "WebhookDeliveryError",
+    "Target",
     "acknowledge",
+    "as_apprise_url",
+    "deliver",
     "drift_alert",
     "ensure_alerts_table",
     "freshness_alerts",
     "hub_alerts",
     "ingest_alerts",
     "open_alerts",
-    "post_json",
     "run_failed_alert",
+    "targets_for",
     "transform_alerts",
 ]

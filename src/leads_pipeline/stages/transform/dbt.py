@@ -180,6 +180,8 @@ def run_dbt(
             result = dbtRunner(callbacks=[listen]).invoke(command)
         finally:
             release_duckdb(settings)
+    if isinstance(result.exception, KeyboardInterrupt):
+        raise result.exception  # Ctrl-C during dbt: the run stops as interrupted, not as a dbt failure
     if result.exception is not None:
         raise TransformError(f"dbt {args[0]} could not run: {result.exception}") from None
     if report.failed_models:
