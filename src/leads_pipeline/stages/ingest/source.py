@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -166,7 +167,7 @@ class FileLoader:
             snapshot_date=snapshot.value,
             size_bytes=int(item.get("size_in_bytes") or 0),
         )
-        produced: list[Any] = []
+        produced: Iterable[Any] = []
         try:
             held = hold_reason(snapshot, self.today)
             if held and item["relative_path"] not in self.ledger.accepted:
@@ -198,7 +199,7 @@ class FileLoader:
         yield dlt.mark.with_table_name(pa.Table.from_pylist(ledger, LEDGER_SCHEMA), names.LEDGER)
         self.on_outcome(outcome)
 
-    def _read(self, item: FileItemDict, outcome: FileOutcome, load_id: str) -> list[Any]:
+    def _read(self, item: FileItemDict, outcome: FileOutcome, load_id: str) -> Iterable[Any]:
         """Scan, decide and read one file; the dlt items it produces, or none when it is known."""
         path, downloaded = self._local_path(item)
         try:
@@ -234,8 +235,6 @@ class FileLoader:
         outcome.rejected, outcome.encoding = len(read.rejected), read.encoding
         outcome.drift, outcome.flags = read.headers.drift, read.flags
         produced: list[Any] = list(self._rows(read)) if read.records else []
-        if index is not None:
-            produced += [dlt.mark.with_table_name(t, names.RECORD_INDEX) for t in self.index.batches(index)]
         if read.rejected:
             rejects = [
                 {
@@ -250,7 +249,12 @@ class FileLoader:
                 for r in read.rejected
             ]
             produced.append(dlt.mark.with_table_name(pa.Table.from_pylist(rejects, REJECTS_SCHEMA), names.REJECTS))
-        return produced
+        # The index streams in bounded batches as dlt takes them: it is as long as the file.
+        return chain(produced, self._index_rows(index)) if index is not None else produced
+
+    def _index_rows(self, index: Path) -> Iterator[Any]:
+        for table in self.index.batches(index):
+            yield dlt.mark.with_table_name(table, names.RECORD_INDEX)
 
     def _compare(self, snapshot: date | None, index: Path | None) -> FileChanges | None:
         if self.settings is None or index is None:
