@@ -196,6 +196,8 @@ def _print_file(outcome: FileOutcome) -> None:
             extra.append(f"{outcome.malformed} malformed")
         if outcome.rejected:
             extra.append(f"{outcome.rejected} unreadable")
+        if outcome.changes:
+            extra.append(outcome.changes.summary())
         if outcome.drift:
             extra.append("schema drift: " + "; ".join(f"{k} {v}" for k, v in outcome.drift.items()))
         if outcome.message:

@@ -126,6 +126,50 @@ def build(settings: Settings, last: bool) -> None:
     run_transform(settings, with_tests=False)
 
 
+STAGED_KEYS = {
+    "source_1": ("stg_source_1__facilities", "natural_key"),
+    "source_2": ("stg_source_2__facilities", "natural_key"),
+    "source_3": ("stg_source_3__facilities", "natural_key"),
+    "salesforce": ("stg_salesforce__leads", "salesforce_lead_id"),
+}
+
+
+def assert_landing_agrees_with_the_models(settings: Settings) -> None:
+    """What the ingestion knew as files landed agrees with what the models compute: each record's
+    natural key with its staged key, and each file's counts of inserted, updated and deleted
+    records with `file_loads`, wherever the history compares the file's snapshot with the one it
+    was compared with at landing (a late month changes the comparisons after it)."""
+    with Warehouse.open(settings) as warehouse:
+        for source, (model, key) in STAGED_KEYS.items():
+            indexed, staged, differing = warehouse.query(
+                f"SELECT (SELECT count(*) FROM raw.record_index WHERE source = '{source}'), count(*), "
+                f"sum(CASE WHEN entry.natural_key IS DISTINCT FROM staged.{key} THEN 1 ELSE 0 END) "
+                f"FROM raw.record_index AS entry INNER JOIN main_staging.{model} AS staged "
+                "ON staged.load_id = entry.load_id AND staged.record_number = entry.record_number "
+                "AND right(entry.relative_path, length(staged.file_name) + 1) = '/' || staged.file_name "
+                f"WHERE entry.source = '{source}'"
+            )[0]
+            assert (indexed, differing) == (staged, 0), f"{source}: landing keys against {model}"
+        disagreeing = warehouse.query(
+            "SELECT loads.source, loads.file_name FROM main_gold.file_loads AS loads "
+            "INNER JOIN raw.ingested_files AS landed ON landed.load_id = loads.load_id "
+            "AND landed.file_name = loads.file_name AND landed.status = 'loaded' "
+            "INNER JOIN main_intermediate.int_source_records__versioned AS history "
+            "ON history.source = loads.source AND history.snapshot_date = loads.snapshot_date "
+            "AND history.change_type = 'snapshot' "
+            "WHERE landed.compared_with IS NOT DISTINCT FROM history.previous_snapshot_date "
+            "AND (landed.records_inserted, landed.records_updated, landed.records_deleted) "
+            "<> (loads.records_inserted, loads.records_updated, loads.records_deleted)"
+        )
+        compared = warehouse.query(
+            "SELECT count(*) FROM raw.ingested_files AS landed INNER JOIN "
+            "main_intermediate.int_source_records__versioned AS history ON history.source = landed.source "
+            "AND history.snapshot_date = landed.snapshot_date AND history.change_type = 'snapshot' "
+            "WHERE landed.status = 'loaded' AND landed.compared_with IS NOT DISTINCT FROM history.previous_snapshot_date"
+        )[0][0]
+    assert compared > 0 and not disagreeing, disagreeing
+
+
 def check_every_month(
     months: tuple[Path, list[str]], tmp_path: Path, settings_at: Callable[[Path], Settings], rebuilt_copy
 ) -> None:
@@ -141,6 +185,7 @@ def check_every_month(
             rebuilt = marts(full)
         for table in MARTS:
             assert incremental[table] == rebuilt[table], f"main_gold.{table} after delivering month {month + 1}"
+        assert_landing_agrees_with_the_models(settings)
         leads_of_bridged.append(len(bridged_leads(settings)))
     # The scenario happened: two leads, one while bridged, and still one after the bridge left.
     assert leads_of_bridged == [2] + [1] * (len(DELIVERY_ORDER) - 1)

@@ -46,7 +46,10 @@ def test_a_new_source_reaches_the_dbt_project(project: Path):
     model.write_text("select 1 as natural_key\n")
     dbt_registry.sync(project / "leads", load_registry(project / "sources.yml"))
     macro = (project / "leads" / dbt_registry.MACRO_FILE).read_text()
-    assert '{"id": "source_4", "role": "lead", "state": "AZ", "staging_model": "stg_source_4__facilities"}' in macro
+    assert (
+        '{"id": "source_4", "role": "lead", "state": "AZ", "staging_model": "stg_source_4__facilities", '
+        '"natural_key_pattern": none}'
+    ) in macro
     assert macro.index("source_3") < macro.index("source_4")  # sources.yml's order is the lead sources' order
     assert "name: source_4_raw" in (project / "leads" / dbt_registry.SOURCES_FILE).read_text()
 
@@ -67,3 +70,20 @@ def test_a_staging_model_without_its_source_stops_in_one_line(project: Path):
     stray.write_text("select 1\n")
     with pytest.raises(ConfigError, match="leads/models/staging/source_9/stg_source_9__facilities.sql stages a source"):
         dbt_registry.sync(project / "leads", load_registry(project / "sources.yml"))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "said"),
+    [("([0-9]+", "is not a valid regex"), ("[0-9]+", "first group"), ("^(K[0-9]+)'$", "no quote character")],
+)
+def test_a_key_pattern_that_cannot_give_a_key_is_a_configuration_error(tmp_path, pattern, said):
+    sources = tmp_path / "sources.yml"
+    sources.write_text(
+        "sources:"
+        + ARIZONA.replace(
+            "    natural_key: license\n", f'    natural_key: license\n    natural_key_pattern: "{pattern}"\n'
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=said):
+        load_registry(sources)

@@ -38,3 +38,18 @@
 {% macro postgres__regex_replace_all(expression, pattern, replacement) -%}
     regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}', 'g')
 {%- endmacro %}
+
+
+{#- The text of the first group `( )` of `pattern`'s first match in `expression`; NULL when it
+    does not match (or the group is empty). -#}
+{% macro regex_extract(expression, pattern) -%}
+    {{ return(adapter.dispatch('regex_extract', 'leads')(expression, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regex_extract(expression, pattern) -%}
+    nullif(substring({{ expression }} from '{{ pattern }}'), '')
+{%- endmacro %}
+
+{% macro duckdb__regex_extract(expression, pattern) -%}
+    nullif(regexp_extract({{ expression }}, '{{ pattern }}', 1), '')
+{%- endmacro %}

@@ -18,6 +18,7 @@ GOLD = "main_gold"
 # -- raw (dlt) ----------------------------------------------------------------------------------
 LEDGER = "ingested_files"
 REJECTS = "rejected_records"
+RECORD_INDEX = "record_index"  # per landed record: natural key, content hash (ingest.record_index)
 DLT_LOADS = "_dlt_loads"
 DLT_VERSION = "_dlt_version"
 

@@ -43,6 +43,7 @@ class SourceSpec:
     glob: str
     natural_key: str
     columns: dict[str, tuple[str, ...]]
+    natural_key_pattern: str | None = None  # the key is this regex's first group in the cleaned value
     required: tuple[str, ...] = ()
     role: Role = "lead"
     agency: str = ""
@@ -70,6 +71,8 @@ class SourceSpec:
                 f"{self.name}: glob {self.glob!r} must stay inside the bucket: a path relative to the "
                 "bucket root, without '..' or a leading '/'"
             )
+        if self.natural_key_pattern is not None:
+            self._check_key_pattern(self.natural_key_pattern)
         parsed = [c for columns in self.parse.values() for c in columns]
         for column in (self.natural_key, *self.required, *parsed):
             if column not in self.columns:
@@ -77,6 +80,18 @@ class SourceSpec:
                     f"{self.name}: {column!r} is named as a key, required or parsed column but "
                     "is not under `columns` in sources.yml"
                 )
+
+    def _check_key_pattern(self, pattern: str) -> None:
+        """The key pattern goes into SQL as a literal and must capture the key in a group."""
+        try:
+            groups = re.compile(pattern).groups
+        except re.error as exc:
+            raise ConfigError(f"{self.name}: natural_key_pattern {pattern!r} is not a valid regex ({exc})") from None
+        if groups < 1 or "'" in pattern:
+            raise ConfigError(
+                f"{self.name}: natural_key_pattern {pattern!r} must hold the key in its first group `( )` and "
+                "no quote character"
+            )
 
     @property
     def table_name(self) -> str:
@@ -160,6 +175,7 @@ def load_registry(path: Path) -> Registry:
             name=name,
             glob=entry["glob"],
             natural_key=entry["natural_key"],
+            natural_key_pattern=entry.get("natural_key_pattern"),
             columns={c: tuple(a or ()) for c, a in entry["columns"].items()},
             required=tuple(entry.get("required") or ()),
             role=entry.get("role", "lead"),

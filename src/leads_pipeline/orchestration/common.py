@@ -48,7 +48,8 @@ def progress_for(context: dg.AssetExecutionContext) -> Progress:
         {"error": log.error, "warning": log.warning}.get(raised.severity, log.info)(f"alert {raised.line()}")
 
     def file(outcome: FileOutcome) -> None:
-        note = f" ({outcome.message})" if outcome.message else ""
+        notes = [n for n in (outcome.changes.summary() if outcome.changes else None, outcome.message) if n]
+        note = f" ({'; '.join(notes)})" if notes else ""
         log.info(f"{outcome.status} {outcome.relative_path}: {outcome.rows:,} rows{note}")
 
     return Progress(

@@ -30,7 +30,7 @@ renamed as (
     select
         ---------- ids
         'salesforce' as source,
-        {{ clean_text('source.id') }} as salesforce_lead_id,
+        {{ natural_key('salesforce', 'source.id') }} as salesforce_lead_id,
 
         ---------- lead
         {{ clean_text('source.company') }} as company,

@@ -38,7 +38,7 @@ renamed as (
     select
         ---------- ids
         'source_1' as source,
-        {{ clean_text('source.credential_number') }} as natural_key,
+        {{ natural_key('source_1', 'source.credential_number') }} as natural_key,
 
         ---------- license
         {{ clean_text('source.credential_number') }} as license_number,

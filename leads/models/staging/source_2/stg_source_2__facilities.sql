@@ -42,7 +42,8 @@ us_states as (
 
 prepared as (
     {#-
-        `Type License` is `<license type> - <license number>` (`CHILD CARE FAMILY - K820055232`).
+        `Type License` is `<license type> - <license number>` (`CHILD CARE FAMILY - K820055232`);
+        the license number, the natural key, is cut out by the key rule in sources.yml.
         The day columns hold each day's hours; `Ages Accepted 1` and `AA2`..`AA4` one age group
         label each. `School Year Only` and `Evening Hours` are not read: in the agency's export
         their values are shifted (they hold the subsidy, year-round and daytime flags and
@@ -72,11 +73,8 @@ prepared as (
 split as (
     select
         *,
-        case
-            when {{ regex_full_match('license_text', '.* - [^ ]+') }}
-                then {{ regex_replace_all('license_text', '^.* - ', '') }}
-            when {{ regex_full_match('license_text', '[^ ]+') }} then license_text
-        end as license_number,
+        {#- the source's key rule (sources.yml), which the ingestion applies too -#}
+        {{ natural_key('source_2', 'type_license') }} as license_number,
         case
             when {{ regex_full_match('license_text', '.* - [^ ]+') }}
                 then {{ regex_replace_all('license_text', ' - [^ ]+$', '') }}

@@ -45,7 +45,7 @@ renamed as (
     select
         ---------- ids
         'source_3' as source,
-        {{ clean_text('prepared.operation') }} as natural_key,
+        {{ natural_key('source_3', 'prepared.operation') }} as natural_key,
         {{ clean_text('prepared.facility_id') }} as provider_id,
 
         ---------- license

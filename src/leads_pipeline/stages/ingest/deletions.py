@@ -21,7 +21,8 @@ from leads_pipeline.config import names
 from leads_pipeline.config.registry import SourceSpec
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.stages.ingest.csv_reader import sql_literal
-from leads_pipeline.stages.ingest.ledger import LOADED
+from leads_pipeline.stages.ingest.ledger import LOADED, previous_snapshot
+from leads_pipeline.stages.ingest.record_index import FileChanges
 from leads_pipeline.warehouse import Warehouse
 
 KEY_BATCH = 200_000
@@ -51,24 +52,13 @@ class DeletionGuard:
         self.settings = settings
         self.max_share = max_share
 
-    def previous_snapshot(self, warehouse: Warehouse, spec: SourceSpec, snapshot: date) -> date | None:
-        """The latest snapshot of the source loaded before `snapshot` (current file versions only)."""
-        if not warehouse.table_exists(names.RAW, names.LEDGER):
-            return None
-        rows = warehouse.query(
-            f"SELECT max(snapshot_date) FROM {names.RAW}.{names.LEDGER} "
-            f"WHERE source = {warehouse.mark} AND status = '{LOADED}' AND snapshot_date < {warehouse.mark}",
-            [spec.name, snapshot],
-        )
-        return rows[0][0] if rows and rows[0][0] else None
-
     def compare(self, spec: SourceSpec, snapshot: date | None, spool: Path, key_column: str) -> Deletions | None:
         """The previous snapshot, its record count and how many of its keys the file lacks; None
         when the source has no earlier snapshot."""
         if snapshot is None:
             return None
         with Warehouse.open(self.settings) as warehouse:
-            previous = self.previous_snapshot(warehouse, spec, snapshot)
+            previous = previous_snapshot(warehouse, spec.name, snapshot)
             if previous is None or not warehouse.table_exists(names.RAW, spec.table_name):
                 return None
             key = _quoted(spec.natural_key)
@@ -94,9 +84,22 @@ class DeletionGuard:
                 ).fetchone()
         return Deletions(previous, int(previous_records), int(missing))
 
-    def hold_reason(self, spec: SourceSpec, snapshot: date | None, spool: Path, key_column: str) -> str | None:
-        """Why the file must be held (it would delete too much of its source), else None."""
-        found = self.compare(spec, snapshot, spool, key_column)
+    def hold_reason(
+        self, spec: SourceSpec, snapshot: date | None, spool: Path, key_column: str, changes: FileChanges | None = None
+    ) -> str | None:
+        """Why the file must be held (it would delete too much of its source), else None.
+
+        `changes`, the file compared with the previous snapshot's record index, answers when
+        known; the raw key column is compared only for a previous snapshot loaded without an index.
+        """
+        if changes is not None:
+            found = (
+                Deletions(changes.previous_snapshot, changes.previous_records, changes.deleted)
+                if changes.previous_snapshot is not None
+                else None
+            )
+        else:
+            found = self.compare(spec, snapshot, spool, key_column)
         if found is None or found.share <= self.max_share:
             return None
         kept = found.previous_records - found.missing

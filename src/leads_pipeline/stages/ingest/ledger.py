@@ -20,7 +20,7 @@ Statuses:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 
@@ -49,6 +49,12 @@ LEDGER_SCHEMA = pa.schema(
         ("rows_malformed", pa.int64()),
         ("rows_rejected", pa.int64()),
         ("schema_drift", pa.string()),
+        # against the previous snapshot, as the file landed (ingest.record_index); NULL when unknown
+        ("compared_with", pa.date32()),
+        ("records_inserted", pa.int64()),
+        ("records_updated", pa.int64()),
+        ("records_unchanged", pa.int64()),
+        ("records_deleted", pa.int64()),
         ("load_id", pa.string()),
         ("ingested_at", pa.timestamp("us")),
     ]
@@ -131,6 +137,18 @@ class Ledger:
     def note_loaded(self, source: str, relative_path: str, fingerprint: str) -> None:
         """A file read in this run counts as loaded for the files listed after it."""
         self._copies.setdefault((source, fingerprint), relative_path)
+
+
+def previous_snapshot(warehouse: Warehouse, source: str, snapshot: date) -> date | None:
+    """The latest snapshot of the source loaded before `snapshot`."""
+    if not warehouse.table_exists(names.RAW, names.LEDGER):
+        return None
+    rows = warehouse.query(
+        f"SELECT max(snapshot_date) FROM {names.RAW}.{names.LEDGER} "
+        f"WHERE source = {warehouse.mark} AND status = '{LOADED}' AND snapshot_date < {warehouse.mark}",
+        [source, snapshot],
+    )
+    return rows[0][0] if rows and rows[0][0] else None
 
 
 def _when(row: LedgerRow) -> str:

@@ -242,6 +242,7 @@ def run_ingest(
         memory_limit=settings.memory_limit,
         guard=DeletionGuard(settings, settings.alerts.max_deleted_share),
         on_listed=on_listed,
+        settings=settings,
     )
     try:
         # pipeline.run() in three steps, so a crash test can stop between them

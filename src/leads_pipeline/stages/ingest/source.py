@@ -5,8 +5,11 @@ Each source is a `filesystem` listing of its folder piped into a transformer tha
 new file's bytes are scanned once (`ingest.content`: the hash of the whole content, the encoding),
 it is read with `CsvFileReader`, and dlt gets the finished Parquet spool as a file import: the rows
 are never turned into Python objects. The same load package carries the file's ledger row
-(`raw.ingested_files`) and its unreadable records (`raw.rejected_records`), so a file's rows, its
-ledger row and its rejects land together.
+(`raw.ingested_files`), its unreadable records (`raw.rejected_records`) and its record index
+(`raw.record_index`, `ingest.record_index`: each record's natural key and content hash), so a
+file's rows, its ledger row, its rejects and its index land together. The index is compared with
+the source's previous snapshot before the file is handed on: the ledger row and the report say how
+many records the file inserted, updated, left unchanged and deleted.
 
 One file's trouble stays with that file: a bad file is refused with its reason, a failure of ours
 (out of memory, an I/O error) is recorded as `failed` and tried again by the next run, and the
@@ -17,9 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -34,6 +38,7 @@ from dlt.sources.filesystem import filesystem
 from leads_pipeline.config import names
 from leads_pipeline.config.errors import FileRejected
 from leads_pipeline.config.registry import SnapshotDate, SourceSpec
+from leads_pipeline.config.settings import Settings
 from leads_pipeline.stages.ingest.content import Content, copy_and_scan, scan_file
 from leads_pipeline.stages.ingest.csv_reader import CsvFileReader, FileRead
 from leads_pipeline.stages.ingest.deletions import DeletionGuard
@@ -46,6 +51,8 @@ from leads_pipeline.stages.ingest.ledger import (
     Ledger,
     naive_utc,
 )
+from leads_pipeline.stages.ingest.record_index import FileChanges, RecordIndex
+from leads_pipeline.warehouse import Warehouse
 
 REFUSED_HINT = "Once fixed, put it in the bucket again: a changed file is read again"
 # A snapshot dated later than this past today is held: its records would become the newest
@@ -74,6 +81,7 @@ class FileOutcome:
     size_bytes: int = 0
     fingerprint: str | None = None
     flags: list[str] = field(default_factory=list)
+    changes: FileChanges | None = None  # against the previous snapshot; None when not known
 
 
 def hold_reason(snapshot: SnapshotDate, today: date) -> str | None:
@@ -118,6 +126,7 @@ class FileLoader:
         memory_limit: str = "1GB",
         guard: DeletionGuard | None = None,
         on_listed: Callable[[int], None] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.spec = spec
         self.spool_dir = spool_dir
@@ -129,6 +138,8 @@ class FileLoader:
         self.memory_limit = memory_limit
         self.guard = guard
         self.on_listed = on_listed
+        self.settings = settings  # where the previous snapshot's index is read; None: not compared
+        self.index = RecordIndex(spec, memory_limit)
 
     def __call__(self, items: list[FileItemDict]) -> Iterator[Any]:
         new = [
@@ -156,7 +167,7 @@ class FileLoader:
             snapshot_date=snapshot.value,
             size_bytes=int(item.get("size_in_bytes") or 0),
         )
-        produced: list[Any] = []
+        produced: Iterable[Any] = []
         try:
             held = hold_reason(snapshot, self.today)
             if held and item["relative_path"] not in self.ledger.accepted:
@@ -188,7 +199,7 @@ class FileLoader:
         yield dlt.mark.with_table_name(pa.Table.from_pylist(ledger, LEDGER_SCHEMA), names.LEDGER)
         self.on_outcome(outcome)
 
-    def _read(self, item: FileItemDict, outcome: FileOutcome, load_id: str) -> list[Any]:
+    def _read(self, item: FileItemDict, outcome: FileOutcome, load_id: str) -> Iterable[Any]:
         """Scan, decide and read one file; the dlt items it produces, or none when it is known."""
         path, downloaded = self._local_path(item)
         try:
@@ -210,8 +221,12 @@ class FileLoader:
         finally:
             if downloaded:
                 path.unlink(missing_ok=True)
+        index = self.index.write(read.spool_path, lineage) if read.records else None
+        outcome.changes = self._compare(outcome.snapshot_date, index)
         if self.guard is not None and item["relative_path"] not in self.ledger.accepted:
-            held = self.guard.hold_reason(self.spec, outcome.snapshot_date, read.spool_path, self.spec.natural_key)
+            held = self.guard.hold_reason(
+                self.spec, outcome.snapshot_date, read.spool_path, self.spec.natural_key, outcome.changes
+            )
             if held:
                 outcome.status, outcome.message = HELD, held
                 return []
@@ -234,7 +249,18 @@ class FileLoader:
                 for r in read.rejected
             ]
             produced.append(dlt.mark.with_table_name(pa.Table.from_pylist(rejects, REJECTS_SCHEMA), names.REJECTS))
-        return produced
+        # The index streams in bounded batches as dlt takes them: it is as long as the file.
+        return chain(produced, self._index_rows(index)) if index is not None else produced
+
+    def _index_rows(self, index: Path) -> Iterator[Any]:
+        for table in self.index.batches(index):
+            yield dlt.mark.with_table_name(table, names.RECORD_INDEX)
+
+    def _compare(self, snapshot: date | None, index: Path | None) -> FileChanges | None:
+        if self.settings is None or index is None:
+            return None
+        with Warehouse.open(self.settings) as warehouse:
+            return self.index.compare(warehouse, snapshot, index)
 
     def _local_path(self, item: FileItemDict) -> tuple[Path, bool]:
         """The listed file as a local path: the file itself when local, else a copy to stream into."""
@@ -291,10 +317,21 @@ class FileLoader:
             "rows_malformed": outcome.malformed,
             "rows_rejected": outcome.rejected,
             "schema_drift": json.dumps(outcome.drift, sort_keys=True) if outcome.drift else None,
+            **_change_counts(outcome.changes),
             "load_id": load_id,
             "ingested_at": datetime.now(UTC).replace(tzinfo=None),
         }
 
+
+def _change_counts(changes: FileChanges | None) -> dict[str, Any]:
+    """The ledger's columns of a file's comparison with the previous snapshot."""
+    if changes is None:
+        return dict.fromkeys(("compared_with", *CHANGE_COLUMNS))
+    counts = (changes.inserted, changes.updated, changes.unchanged, changes.deleted)
+    return {"compared_with": changes.previous_snapshot, **dict(zip(CHANGE_COLUMNS, counts, strict=True))}
+
+
+CHANGE_COLUMNS = ("records_inserted", "records_updated", "records_unchanged", "records_deleted")
 
 # Typed, so every column of the rejects table exists even when all NULL.
 REJECTS_SCHEMA = pa.schema(
@@ -322,6 +359,7 @@ def leads_source(
     memory_limit: str = "1GB",
     guard: DeletionGuard | None = None,
     on_listed: Callable[[int], None] | None = None,
+    settings: Settings | None = None,
 ) -> Any:
     """One listing + loader pair per registered source, all appending to `raw`."""
     parsed = urlparse(bucket_url)
@@ -344,6 +382,7 @@ def leads_source(
             memory_limit=memory_limit,
             guard=guard,
             on_listed=on_listed,
+            settings=settings,
         )
         resources.append(_raw_table(loader, listing, spec.table_name))
     return resources

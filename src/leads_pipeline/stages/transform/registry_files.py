@@ -4,7 +4,7 @@ dbt cannot read `sources.yml` itself, so two files of the dbt project are writte
 - `models/staging/_raw__sources.yml`: the `raw` dbt source, one table per registered source plus
   the ledger and the rejects, each source's role, state and staging model in its `meta`;
 - `macros/_registry.sql`: the macro `registry()`, the same facts for the models at parse time
-  (the lead sources in the contract's order, each source's staging model).
+  (the lead sources in the contract's order, each source's staging model and key rule).
 Both are committed, so a plain `dbt run` works on a fresh clone; every `leads` command that runs
 dbt rewrites them first when `sources.yml` changed (`sync`), and stops with one line when a source
 has no staging model or a staging model no source.
@@ -28,6 +28,8 @@ HEADER = "Written by `leads` from sources.yml (stages/transform/registry_files.p
 LEDGER_TABLES = {
     names.LEDGER: "One row per listed file version and what happened to it (see README, Safe re-runs).",
     names.REJECTS: "Records that could not be read at all, with file, record number and reason.",
+    names.RECORD_INDEX: "One row per landed record: its natural key and the hash of its canonical columns, "
+    "written as its file lands (stages/ingest/record_index.py).",
 }
 
 
@@ -65,7 +67,13 @@ def render_sources(registry: Registry) -> str:
 
 def render_macro(registry: Registry) -> str:
     sources = [
-        {"id": spec.name, "role": spec.role, "state": spec.state, "staging_model": staging_model(spec)}
+        {
+            "id": spec.name,
+            "role": spec.role,
+            "state": spec.state,
+            "staging_model": staging_model(spec),
+            "natural_key_pattern": spec.natural_key_pattern,
+        }
         for spec in registry
     ]
     listed = ",\n".join(f"        {_jinja_dict(source)}" for source in sources)

@@ -1,0 +1,107 @@
+"""The record index: each landed record's natural key and content hash, and each file's records
+classified against its source's previous snapshot before any model runs.
+
+A month delivered in another encoding, with its rows and columns in another order and a header
+spelled another way, changes nothing; a month with known edits changes exactly those records.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from leads_pipeline.config.registry import load_registry
+from leads_pipeline.stages.ingest.record_index import FileChanges
+from leads_pipeline.stages.ingest.runner import run_ingest
+from tests.conftest import REAL_FILES
+from tests.integration.test_ingest_real import read_records, write_records
+
+NEVADA = REAL_FILES["source_1"]
+NEVADA_LATER = "technical_exercise/source_1/source_1_20241201.csv"
+OKLAHOMA = REAL_FILES["source_2"]
+OKLAHOMA_LATER = "technical_exercise/source_2/source_2_20241201.csv"
+
+
+def land(settings) -> dict[str, object]:
+    """Ingest what is new (no lookups, no models); each loaded file's outcome by path."""
+    report = run_ingest(settings, load_registry(settings.sources_file))
+    return {outcome.relative_path: outcome for outcome in report.files}
+
+
+def query(settings, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(settings.database), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def rearranged(header: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """The same records, the rows reversed and the columns in reverse order."""
+    return header[::-1], [row[::-1] for row in reversed(rows)]
+
+
+def test_a_reencoded_reordered_month_with_no_change_leaves_every_record_unchanged(real_bucket, settings_for):
+    settings = settings_for(real_bucket)
+    first = land(settings)
+    nevada_keys, oklahoma_keys = first[NEVADA].changes.inserted, first[OKLAHOMA].changes.inserted
+    assert first[NEVADA].changes == FileChanges(None, 0, nevada_keys, 0, 0, 0)
+
+    header, rows = read_records(real_bucket / NEVADA)
+    assert any(not value.isascii() for row in rows for value in row)  # cp1252 writes them otherwise
+    header = ["Facility Name" if h == "Name" else h for h in header]  # another spelling of the column
+    write_records(real_bucket / NEVADA_LATER, *rearranged(header, rows), encoding="cp1252")
+    header, rows = read_records(real_bucket / OKLAHOMA)
+    write_records(real_bucket / OKLAHOMA_LATER, *rearranged(header, rows), encoding="utf-8-sig")
+
+    later = land(settings)
+    assert later[NEVADA_LATER].encoding == "cp1252"
+    november = first[NEVADA].snapshot_date
+    assert later[NEVADA_LATER].changes == FileChanges(november, nevada_keys, 0, 0, nevada_keys, 0)
+    assert later[OKLAHOMA_LATER].changes == FileChanges(november, oklahoma_keys, 0, 0, oklahoma_keys, 0)
+    # Oklahoma's key is the license number inside `Type License` (its key rule in sources.yml).
+    keys = {key for (key,) in query(settings, "SELECT natural_key FROM raw.record_index WHERE source = 'source_2'")}
+    assert len(keys) == oklahoma_keys and all(key.startswith("K") and " " not in key for key in keys)
+
+
+def test_a_month_with_known_edits_classifies_exactly_those_records(real_bucket, settings_for):
+    settings = settings_for(real_bucket)
+    first = land(settings)[OKLAHOMA]
+    header, rows = read_records(real_bucket / OKLAHOMA)
+    company = header.index("Company")
+    edited = [list(row) for row in rows]
+    # the license type changes, the number (the key) stays: an update of the same record
+    kind, number = edited[0][0].rsplit(" - ", 1)
+    edited[0][0] = f"{'CHILD CARE CENTER' if kind != 'CHILD CARE CENTER' else 'CHILD CARE FAMILY'} - {number}"
+    edited[1][company] += " ANNEX"  # renamed: updated
+    # a cell's whitespace is part of the raw record: updated at landing
+    edited[2][company] = edited[2][company].replace(" ", "  ", 1)
+    del edited[3]  # gone: deleted
+    newcomer = list(rows[4])
+    newcomer[0] = "CHILD CARE FAMILY - K899999999"  # a new license number: inserted
+    write_records(real_bucket / OKLAHOMA_LATER, header, [*edited, newcomer])
+
+    later = land(settings)[OKLAHOMA_LATER]
+    keys = first.changes.inserted
+    assert later.changes == FileChanges(first.snapshot_date, keys, 1, 3, keys - 4, 1)
+    ledger = query(
+        settings,
+        "SELECT compared_with, records_inserted, records_updated, records_unchanged, records_deleted "
+        "FROM raw.ingested_files WHERE relative_path = ?",
+        [OKLAHOMA_LATER],
+    )
+    assert ledger == [(first.snapshot_date, 1, 3, keys - 4, 1)]
+    assert query(settings, "SELECT count(*) FROM raw.record_index WHERE relative_path = ?", [OKLAHOMA_LATER]) == [
+        (later.rows,)
+    ]
+
+
+def test_a_file_whose_previous_snapshot_has_no_index_is_not_classified(real_bucket, settings_for):
+    """A warehouse loaded before the index existed: the comparison says it does not know."""
+    settings = settings_for(real_bucket)
+    land(settings)
+    with duckdb.connect(str(settings.database)) as con:
+        con.execute("DELETE FROM raw.record_index WHERE source = 'source_2'")
+    header, rows = read_records(real_bucket / OKLAHOMA)
+    write_records(real_bucket / OKLAHOMA_LATER, header, rows)
+    later = land(settings)[OKLAHOMA_LATER]
+    assert later.status == "loaded" and later.changes is None
+    assert query(
+        settings, "SELECT records_unchanged FROM raw.ingested_files WHERE relative_path = ?", [OKLAHOMA_LATER]
+    ) == [(None,)]
