@@ -44,8 +44,12 @@ def test_an_edited_seed_mapping_reaches_the_rows_staged_before_it(real_bucket, t
     settings = Settings.load(bucket_url=str(real_bucket), database=tmp_path / "leads.duckdb", target="duckdb")
     execute(settings, "leads run", do_ingest=True, do_transform=True)
 
-    staged = "SELECT upper(license_type), facility_type, count(*) FROM main_staging.stg_source_3__facilities GROUP BY ALL"
-    before = {license_type: (facility_type, rows) for license_type, facility_type, rows in query(settings.database, staged)}
+    staged = (
+        "SELECT upper(license_type), facility_type, count(*) FROM main_staging.stg_source_3__facilities GROUP BY ALL"
+    )
+    before = {
+        license_type: (facility_type, rows) for license_type, facility_type, rows in query(settings.database, staged)
+    }
     # The license type most Texas records have, given another facility type than it has today.
     license_type = max(before, key=lambda name: before[name][1])
     old_type = before[license_type][0]
@@ -55,7 +59,9 @@ def test_an_edited_seed_mapping_reaches_the_rows_staged_before_it(real_bucket, t
     # `leads run` with no new file: the changed seed alone must restage and rebuild.
     execute(settings, "leads run", do_ingest=True, do_transform=True)
 
-    after = {license_type: (facility_type, rows) for license_type, facility_type, rows in query(settings.database, staged)}
+    after = {
+        license_type: (facility_type, rows) for license_type, facility_type, rows in query(settings.database, staged)
+    }
     assert after[license_type] == (new_type, before[license_type][1])
     leads = query(
         settings.database,
