@@ -40,7 +40,8 @@ def arizona_records(count: int) -> list[dict[str, str]]:
             {
                 "License Number": f"CDC-{4100 + i}",
                 "Operation/Caregiver Name": f"Saguaro Kids Academy {i + 1}",
-                "Facility Phone": f"(480) {320 + i}-{1000 + 7 * i:04d}",  # exchanges 320-331: no N11
+                # exchanges 320-331: no N11; every third phone with an extension
+                "Facility Phone": f"(480) {320 + i}-{1000 + 7 * i:04d}" + (f" ext {i + 10}" if i % 3 == 0 else ""),
                 "Street Address": f"{100 + 10 * i} {STREETS[i % len(STREETS)]}",
                 "City": city,
                 "Zip": f"{zip_prefix}{i:02d}",
@@ -75,18 +76,21 @@ def test_a_source_added_from_a_sample_gives_leads(real_bucket: Path, tmp_path: P
 
     with duckdb.connect(str(settings.database)) as con:
         leads = con.execute(
-            "SELECT license_number, company, phone, address1, city, zip, state FROM main_gold.leads "
+            "SELECT license_number, company, phone, phone_extension, address1, city, zip, state, licenses "
+            "FROM main_gold.leads "
             "WHERE sources = 'arizona' ORDER BY license_number"
         ).fetchall()
     expected = [
         (
             r["License Number"],
             r["Operation/Caregiver Name"],
-            "+1" + "".join(ch for ch in r["Facility Phone"] if ch.isdigit()),
+            "+1" + "".join(ch for ch in r["Facility Phone"].partition(" ext ")[0] if ch.isdigit()),
+            r["Facility Phone"].partition(" ext ")[2] or None,
             r["Street Address"],
             r["City"].upper(),
             r["Zip"],
             "AZ",
+            f"arizona:{r['License Number']}",
         )
         for r in records
     ]

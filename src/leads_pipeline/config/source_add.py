@@ -274,6 +274,10 @@ def render_model(proposal: Proposal, dbt_project: Path) -> str:
         else None,
         "street_number": "street_lines.street_number" if "address1" in mapped else None,
         "name_key": "facility_names.name_key" if "company" in mapped else None,
+        "company": "coalesce(facility_names.repaired, {{ clean_text('source.company') }})"
+        if "company" in mapped
+        else None,
+        "phone_extension": "phones.extension" if "phone" in mapped else None,
         **{column: f"source.{raw_column}" for column, raw_column in _LINEAGE.items()},
     }
     if "state" not in mapped:
@@ -321,6 +325,11 @@ def _checked_columns(mapped: set[str], lookups: dict[str, str]) -> list[str]:
             "source.license_number as license_number__raw",
             "case when {{ clean_text('source.license_number') }} is null then 'missing_license_number' end"
             " as license_number__problem",
+        ]
+    if "company" in mapped:
+        lines += [
+            "source.company as company__raw",
+            "case when facility_names.repaired is not null then 'text_repaired' end as company__problem",
         ]
     problem_of = {"phones": "phone", "street_lines": "address1", "facility_names": "name_key"}
     for lookup, column in lookups.items():
