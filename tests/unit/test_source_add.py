@@ -119,6 +119,17 @@ def test_a_taken_name_or_an_unreadable_sample_is_refused_in_one_line(project, tm
     (tmp_path / "binary.csv").write_bytes(b"PK\x03\x04\x00\x00\x00binary")
     before = (project / "sources.yml").read_bytes()
     result = leads(["source", "add", name, "--sample", str(tmp_path / sample_name)])
+    assert_refused(project, result, before, expected)
+
+
+def test_a_glob_outside_the_bucket_is_refused_before_anything_is_written(project, tmp_path):
+    before = (project / "sources.yml").read_bytes()
+    az = sample(tmp_path / "az.csv", ARIZONA_HEADERS)
+    result = leads(["source", "add", "arizona", "--sample", str(az), "--glob", "../elsewhere/*.csv"])
+    assert_refused(project, result, before, "must stay inside the bucket")
+
+
+def assert_refused(project: Path, result, before: bytes, expected: str) -> None:
     assert result.exit_code == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0]

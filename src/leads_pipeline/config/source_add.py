@@ -23,7 +23,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from leads_pipeline.config.errors import ConfigError, FileRejected
-from leads_pipeline.config.registry import Registry, load_registry
+from leads_pipeline.config.registry import Registry, SourceSpec, load_registry
 from leads_pipeline.stages.ingest.content import scan_file, transcode_to_utf8
 from leads_pipeline.stages.ingest.csv_reader import read_header
 from leads_pipeline.stages.ingest.headers import closest_column, snake_name
@@ -198,6 +198,14 @@ def propose(
     entry["parse"] = CommentedMap((lookup, _flow(parsed)) for lookup, parsed in parse.items())
     entry["columns"] = CommentedMap((column, _flow([header])) for header, column in headers.items())
 
+    # Checked as sources.yml will read it (the glob stays inside the bucket, ...) before anything is written.
+    SourceSpec(
+        name=name,
+        glob=entry["glob"],
+        natural_key=natural_key,
+        columns={column: (header,) for header, column in headers.items()},
+        parse={lookup: tuple(parsed) for lookup, parsed in parse.items()},
+    )
     model_path = dbt_project / "models" / "staging" / name / f"stg_{name}__facilities.sql"
     proposal = Proposal(name, headers, natural_key, entry, model_path)
     proposal.to_decide = _to_decide(proposal, registry)
