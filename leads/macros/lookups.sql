@@ -15,7 +15,7 @@
         'people': ['raw_value', 'first_name', 'last_name', 'full_name', 'problem'],
         'caregivers': ['raw_value', 'first_name', 'last_name', 'title', 'problem'],
         'licensees': ['raw_value', 'licensee_name', 'company', 'first_name', 'last_name', 'problem'],
-        'facility_names': ['raw_value', 'name_key', 'problem'],
+        'facility_names': ['raw_value', 'name_key', 'repaired', 'problem'],
     }) }}
 {%- endmacro %}
 

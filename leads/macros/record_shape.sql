@@ -25,6 +25,7 @@
         ('address2', dbt.type_string()),
         ('company', dbt.type_string()),
         ('phone', dbt.type_string()),
+        ('phone_extension', dbt.type_string()),
         ('county', dbt.type_string()),
         ('curriculum_type', dbt.type_string()),
         ('email', dbt.type_string()),

@@ -132,6 +132,8 @@ demo_app = typer.Typer(help="The project's own demo data.", no_args_is_help=True
 app.add_typer(demo_app, name="demo")
 alerts_app = typer.Typer(help="Open alerts: list them, acknowledge them.", invoke_without_command=True)
 app.add_typer(alerts_app, name="alerts")
+source_app = typer.Typer(help="The sources in sources.yml: add one from a sample file.", no_args_is_help=True)
+app.add_typer(source_app, name="source")
 
 
 def _print_version(wanted: bool) -> None:
@@ -655,3 +657,28 @@ def main() -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+@source_app.command("add")
+def source_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The new source's id (lower snake_case), e.g. arizona")],
+    sample: Annotated[Path, typer.Option("--sample", help="One of the source's CSV files")],
+    state: Annotated[str | None, typer.Option("--state", help="Two-letter state of the agency")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help="The agency's name")] = None,
+    glob: Annotated[str | None, typer.Option("--glob", help="Its files in the bucket [default <name>/*.csv]")] = None,
+) -> None:
+    """Add a source to sources.yml and a staging model for it, mapped from a sample's headers."""
+    from leads_pipeline.config import source_add as scaffold
+    from leads_pipeline.config.registry import load_registry
+
+    settings = _settings(ctx, None, None, None)
+    registry = load_registry(settings.sources_file)
+    proposal = scaffold.propose(registry, name, sample, settings.dbt_project_dir, state, agency, glob)
+    for path in scaffold.write(proposal, settings.sources_file, settings.dbt_project_dir):
+        out.print(f"wrote {escape(str(path))}")
+    for header, column in proposal.headers.items():
+        out.print(f"  {escape(header)!s:<32} -> {column}")
+    out.print(f"files: put them under {escape(str(proposal.entry['glob']))} in the bucket. Left to decide:")
+    for note in proposal.to_decide:
+        out.print(f"  - {escape(note)}")

@@ -59,6 +59,8 @@ CONTRACT_COLUMNS = [
     "salesforce_last_activity_date",
     "salesforce_is_converted",
     "is_net_new",
+    "phone_extension",
+    "licenses",
 ]
 
 
@@ -111,6 +113,13 @@ def test_leads_run_on_the_demo_bucket(tmp_path):
         # records were merged, and facilities dropped from every source stay as inactive leads
         assert con.execute("SELECT count(*) FROM main_gold.leads WHERE source_record_count > 1").fetchone()[0] > 0
         assert con.execute("SELECT count(*) FROM main_gold.leads WHERE NOT is_active").fetchone()[0] > 0
+        # a merged lead lists the licence of each of its records (the natural key is the licence number)
+        assert (
+            con.execute(
+                "SELECT count(*) FROM main_gold.leads WHERE len(string_split(licenses, ',')) <> source_record_count"
+            ).fetchone()[0]
+            == 0
+        )
 
     status = leads("status", env=env)
     assert status.returncode == 0

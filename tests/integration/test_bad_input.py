@@ -202,6 +202,21 @@ def test_unknown_headers_are_kept_under_their_names_and_reported(real_dir, real_
     assert "missing columns capacity (NULL for this file)" in drift.message
 
 
+def test_an_unknown_header_close_to_a_known_column_is_reported_with_the_spelling_to_add(
+    real_dir, real_bucket, settings_for
+):
+    header, rows = texas(real_dir)
+    drifted = [("Phone Numbr" if h == "Phone" else h) for h in header]
+    _settings, outcome, raised = run_with(real_bucket, settings_for, csv_bytes(drifted, rows).encode())
+    assert outcome.status == "loaded"
+    assert outcome.drift["new_columns"] == ["phone_numbr"] and outcome.drift["suggested_columns"] == {
+        "Phone Numbr": "phone"
+    }
+    drift = alert_for(raised, BAD)
+    assert drift.kind == "schema_drift"
+    assert "'Phone Numbr': did you mean phone? add it to sources.yml: columns.phone" in drift.message
+
+
 def test_a_file_without_its_required_column_is_refused(real_dir, real_bucket, settings_for):
     header, rows = texas(real_dir)
     keep = [i for i, h in enumerate(header) if h != "Operation"]

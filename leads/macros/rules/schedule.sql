@@ -1,15 +1,45 @@
 {#-
     Opening hours of one day as the schedule writes them: `7:30AM - 5:30PM` -> `7:30AM-5:30PM`
     (spaces dropped, AM/PM upper case), `CLOSED` -> `Closed`. NULL for blank and for anything that
-    is not a time range of the form H[:MM]AM|PM-H[:MM]AM|PM.
+    is not a time range of the form H[:MM]AM|PM-H[:MM]AM|PM, and for a range that ends where it
+    starts (`12:00AM - 12:00AM`): open around the clock, or no hours given, the export cannot tell
+    (`hours_problem` says which rule a NULL broke).
 -#}
 {% macro opening_hours(expression) -%}
-    {%- set text = 'upper(' ~ regex_replace_all(expression, '[[:space:]]+', '') ~ ')' -%}
-    {%- set time = '(1[0-2]|0?[1-9])(:[0-5][0-9])?(AM|PM)' -%}
+    {%- set text = hours_text(expression) -%}
     case
         when {{ text }} = 'CLOSED' then 'Closed'
-        when {{ regex_full_match(text, time ~ '-' ~ time) }} then {{ text }}
+        when {{ regex_full_match(text, hours_range()) }} and not {{ same_start_and_end(text) }} then {{ text }}
     end
+{%- endmacro %}
+
+
+{#- The problem of a day's hours `opening_hours` gave NULL for: `ambiguous_schedule` for a range
+    ending where it starts, else `invalid_hours`. -#}
+{% macro hours_problem(expression) -%}
+    {%- set text = hours_text(expression) -%}
+    case
+        when {{ regex_full_match(text, hours_range()) }} and {{ same_start_and_end(text) }} then 'ambiguous_schedule'
+        else 'invalid_hours'
+    end
+{%- endmacro %}
+
+
+{#- A day's hours with the spaces dropped, upper case. -#}
+{% macro hours_text(expression) -%}
+    upper({{ regex_replace_all(expression, '[[:space:]]+', '') }})
+{%- endmacro %}
+
+
+{% macro hours_range() -%}
+    {%- set time = '(1[0-2]|0?[1-9])(:[0-5][0-9])?(AM|PM)' -%}
+    {{ return(time ~ '-' ~ time) }}
+{%- endmacro %}
+
+
+{#- Both ends of a range are one time (`12:00AM-12AM` too: `:00` dropped before comparing). -#}
+{% macro same_start_and_end(text) -%}
+    (replace({{ dbt.split_part(text, "'-'", 1) }}, ':00', '') = replace({{ dbt.split_part(text, "'-'", 2) }}, ':00', ''))
 {%- endmacro %}
 
 

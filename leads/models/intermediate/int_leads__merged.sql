@@ -1,7 +1,8 @@
 {#-
     One row per lead of more than one source record: each column from the most recent snapshot
     that has a value (the members' recency rank: last seen first, ties in the contract's source
-    order, then natural key), the next differing phone, the sources, and the lead's activity.
+    order, then natural key), the extension written with the chosen phone, the next differing
+    phone, the sources, and the lead's activity.
     Leads of one record take their record's values as they are (`leads`), so only these are
     aggregated. Each part reads the tables it needs instead of a shared wide CTE, which the
     warehouse would otherwise materialize whole.
@@ -28,6 +29,7 @@ members as (
         records.address2,
         records.company,
         records.phone,
+        records.phone_extension,
         records.county,
         records.curriculum_type,
         records.email,
@@ -106,7 +108,7 @@ survived as (
 ),
 
 member_phones as (
-    select clustered.lead_id, clustered.member_recency, records.phone
+    select clustered.lead_id, clustered.member_recency, records.phone, records.phone_extension
     from {{ ref('int_source_records__clustered') }} as clustered
     inner join {{ ref('int_source_records__current') }} as records
         on clustered.record_index = records.record_index
@@ -127,6 +129,18 @@ second_phones as (
     from member_phones
     inner join lead_phones on member_phones.lead_id = lead_phones.lead_id
     where member_phones.phone <> lead_phones.phone
+    group by member_phones.lead_id
+),
+
+phone_extensions as (
+    {#- The extension written with the lead's phone: the most recent member's with that phone. -#}
+    select
+        member_phones.lead_id,
+        {{ first_present('member_phones.phone_extension', 'member_phones.member_recency') }} as phone_extension
+    from member_phones
+    inner join lead_phones
+        on member_phones.lead_id = lead_phones.lead_id
+        and member_phones.phone = lead_phones.phone
     group by member_phones.lead_id
 ),
 
@@ -155,6 +169,7 @@ merged_leads as (
         survived.address2,
         survived.company,
         survived.phone,
+        phone_extensions.phone_extension,
         survived.county,
         survived.curriculum_type,
         survived.email,
@@ -190,6 +205,7 @@ merged_leads as (
     from survived
     inner join lead_sources on survived.lead_id = lead_sources.lead_id
     left join second_phones on survived.lead_id = second_phones.lead_id
+    left join phone_extensions on survived.lead_id = phone_extensions.lead_id
 )
 
 select * from merged_leads

@@ -79,6 +79,7 @@ current_records as (
         address2,
         company,
         phone,
+        phone_extension,
         county,
         curriculum_type,
         email,

@@ -46,6 +46,7 @@ versions as (
         address2,
         company,
         phone,
+        phone_extension,
         county,
         curriculum_type,
         email,

@@ -41,6 +41,7 @@ current_records as (
         unioned.address2,
         unioned.company,
         unioned.phone,
+        unioned.phone_extension,
         unioned.county,
         unioned.curriculum_type,
         unioned.email,

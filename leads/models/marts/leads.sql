@@ -18,6 +18,18 @@ merged_leads as (
     select * from {{ ref('int_leads__merged') }}
 ),
 
+lead_licenses as (
+    {#- Every agency licence behind the lead, merged or not: `source:license_number`, sorted. -#}
+    select lead_id, {{ dbt.listagg('license', "','", 'order by license') }} as licenses
+    from (
+        select distinct clustered.lead_id, clustered.source || ':' || records.license_number as license
+        from clustered
+        inner join records on clustered.record_index = records.record_index
+        where records.license_number is not null
+    ) as distinct_licenses
+    group by lead_id
+),
+
 crm_matches as (
     select * from {{ ref('int_crm_leads__matched') }}
 ),
@@ -37,6 +49,7 @@ single_record_leads as (
         records.address2,
         records.company,
         records.phone,
+        records.phone_extension,
         cast(null as {{ dbt.type_string() }}) as phone2,
         records.county,
         records.curriculum_type,
@@ -89,6 +102,7 @@ multi_record_leads as (
         address2,
         company,
         phone,
+        phone_extension,
         phone2,
         county,
         curriculum_type,
@@ -183,10 +197,15 @@ leads as (
         cast(crm_matches.salesforce_created_date as date) as salesforce_created_date,
         cast(crm_matches.salesforce_last_activity_date as date) as salesforce_last_activity_date,
         cast(crm_matches.salesforce_is_converted as {{ dbt.type_boolean() }}) as salesforce_is_converted,
-        crm_matches.salesforce_lead_id is null as is_net_new
+        crm_matches.salesforce_lead_id is null as is_net_new,
+
+        ---------- sales details
+        cast(survived.phone_extension as {{ dbt.type_string() }}) as phone_extension,
+        cast(lead_licenses.licenses as {{ dbt.type_string() }}) as licenses
 
     from survived
     left join crm_matches on survived.lead_id = crm_matches.lead_id
+    left join lead_licenses on survived.lead_id = lead_licenses.lead_id
 )
 
 select * from leads

@@ -14,8 +14,8 @@ from tests.integration.identity.test_load_order import contents
 pytestmark = pytest.mark.slow  # builds the dbt project
 
 RULE_FILE = Path("leads/models/staging/source_1/stg_source_1__facilities.sql")
-OLD_RULE = "{{ clean_text('source.name') }} as company,"
-NEW_RULE = "upper({{ clean_text('source.name') }}) as company,"
+OLD_RULE = "coalesce(facility_names.repaired, {{ clean_text('source.name') }}) as company,"
+NEW_RULE = "upper(coalesce(facility_names.repaired, {{ clean_text('source.name') }})) as company,"
 
 
 def test_a_changed_staging_rule_recomputes_what_it_computed(tmp_path, monkeypatch):

@@ -36,7 +36,7 @@ from leads_pipeline.stages.lookups.parsers.names import (
             "CHILDREN'S LEARNING ADVENTURE - ROBINDALE",
             "childrens learning adventure robindale",
         ),
-        ("MY LITTLE ANGELíS HOME DAYCARE LLC", "my little angelis home daycare"),
+        ("MY LITTLE ANGELíS HOME DAYCARE LLC", "my little angels home daycare"),  # the apostrophe repaired
         ('K" Street Learning Center LLC"', "k street learning center"),
         ("  EOS   FITNESS -RUSSELL ", "eos fitness russell"),
         ("BRIGGS, DASHESHIA DBA DEELIGHTFUL LEARNING STATION, LLC", "deelightful learning station"),
@@ -122,13 +122,14 @@ def test_threshold_is_a_parameter() -> None:
 def test_name_keys_table() -> None:
     raws = ["A & B Nursery School", None, "", "---", "A & B Nursery School"]
     table = name_keys_table(pa.array(raws))
-    assert table.column_names == ["raw_value", "name_key", "problem"]
+    assert table.column_names == ["raw_value", "name_key", "repaired", "problem"]
     assert table.to_pylist() == [
         {
             "raw_value": "A & B Nursery School",
             "name_key": "a and b nursery school",
+            "repaired": None,
             "problem": None,
         },
-        {"raw_value": "", "name_key": None, "problem": None},
-        {"raw_value": "---", "name_key": None, "problem": "empty_name"},
+        {"raw_value": "", "name_key": None, "repaired": None, "problem": None},
+        {"raw_value": "---", "name_key": None, "repaired": None, "problem": "empty_name"},
     ]

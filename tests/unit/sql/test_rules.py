@@ -149,7 +149,8 @@ def test_opening_hours(evaluate):
     cases = {
         "7:30AM - 5:30PM": "7:30AM-5:30PM",
         "6:00am-6:00pm": "6:00AM-6:00PM",
-        "12:00AM - 12:00AM": "12:00AM-12:00AM",
+        "12:00AM - 12:00AM": None,  # ends where it starts: around the clock, or no hours given?
+        "7AM-7:00am": None,
         "5:30AM - 11:59PM": "5:30AM-11:59PM",
         "7 AM - 5 PM": "7AM-5PM",
         "CLOSED": "Closed",
@@ -164,6 +165,18 @@ def test_opening_hours(evaluate):
     assert dict(zip(cases, results, strict=True)) == cases
 
 
+def test_the_problem_of_hours_that_are_no_opening_hours(evaluate):
+    cases = {
+        "12:00AM - 12:00AM": "ambiguous_schedule",
+        "12am-12:00AM": "ambiguous_schedule",
+        "7:30 - 5:30": "invalid_hours",
+        "24 hours": "invalid_hours",
+        "13:00PM - 5:00PM": "invalid_hours",
+    }
+    results = evaluate(["raw"], [(raw,) for raw in cases], "{{ hours_problem('raw') }}")
+    assert dict(zip(cases, results, strict=True)) == cases
+
+
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAY = "7:30AM - 5:30PM"
 SCHEDULES = [
@@ -172,7 +185,7 @@ SCHEDULES = [
         [WEEKDAY] * 4 + ["7:30AM - 5:15PM", "CLOSED", "CLOSED"],
         "Mon-Thu 7:30AM-5:30PM; Fri 7:30AM-5:15PM; Sat-Sun Closed",
     ),
-    (["12:00AM - 12:00AM"] * 7, "Mon-Sun 12:00AM-12:00AM"),
+    (["12:00AM - 12:00AM"] * 7, None),  # ambiguous hours are left out (and reported by staging)
     (["CLOSED"] * 5 + ["6:00AM - 6:00PM"] * 2, "Mon-Fri Closed; Sat-Sun 6:00AM-6:00PM"),
     (
         [WEEKDAY, "CLOSED", WEEKDAY, WEEKDAY, "CLOSED", "CLOSED", WEEKDAY],

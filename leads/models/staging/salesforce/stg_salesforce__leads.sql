@@ -33,7 +33,7 @@ renamed as (
         {{ natural_key('salesforce', 'source.id') }} as salesforce_lead_id,
 
         ---------- lead
-        {{ clean_text('source.company') }} as company,
+        coalesce(facility_names.repaired, {{ clean_text('source.company') }}) as company,
         {{ clean_text('source.first_name') }} as first_name,
         {{ clean_text('source.last_name') }} as last_name,
         {{ clean_text('source.title') }} as title,
@@ -103,6 +103,8 @@ renamed as (
         source.created_date as created_date__raw,
         source.last_modified_date as last_modified_date__raw,
         source.last_activity_date as last_activity_date__raw,
+        source.company as company__raw,
+        case when facility_names.repaired is not null then 'text_repaired' end as company__problem,
         source.company as name_key__raw,
         {{ lookup_problem('source.company', 'facility_names') }} as name_key__problem
 

@@ -49,8 +49,9 @@ renamed as (
         coalesce(facility_types.facility_type, 'other') as facility_type,
 
         ---------- facility
-        {{ clean_text('source.name') }} as company,
+        coalesce(facility_names.repaired, {{ clean_text('source.name') }}) as company,
         phones.e164 as phone,
+        phones.extension as phone_extension,
 
         ---------- address: `Address` is one string, split by the one_line_addresses lookup
         addresses.address1,
@@ -102,6 +103,8 @@ renamed as (
         end as state__problem,
         source.primary_contact_name as first_name__raw,
         {{ lookup_problem('source.primary_contact_name', 'people') }} as first_name__problem,
+        source.name as company__raw,
+        case when facility_names.repaired is not null then 'text_repaired' end as company__problem,
         source.name as name_key__raw,
         {{ lookup_problem('source.name', 'facility_names') }} as name_key__problem
 

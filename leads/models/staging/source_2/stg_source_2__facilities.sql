@@ -101,6 +101,7 @@ renamed as (
         licensees.company,
         licensees.licensee_name,
         phones.e164 as phone,
+        phones.extension as phone_extension,
         {{ email_address('split.email') }} as email,
         {{ positive_integer('split.total_cap') }} as capacity,
         case
@@ -187,11 +188,22 @@ renamed as (
             {%- endfor %}
         end as schedule__raw,
         case
+            {%- for column, day in [
+                ('mon', 'Mon'), ('tues', 'Tue'), ('wed', 'Wed'), ('thurs', 'Thu'), ('friday', 'Fri'),
+                ('saturday', 'Sat'), ('sunday', 'Sun'),
+            ] %}
+            when {{ clean_text('split.' ~ column) }} is not null and split.{{ day | lower }}_hours is null
+                then {{ hours_problem('split.' ~ column) }}
+            {%- endfor %}
+        end as schedule__problem,
+        case
             {%- for number, column in [(1, 'ages_accepted_1'), (2, 'aa2'), (3, 'aa3'), (4, 'aa4')] %}
             when {{ clean_text('split.' ~ column) }} is not null and split.age_group_{{ number }} is null
                 then {{ clean_text('split.' ~ column) }}
             {%- endfor %}
         end as ages_served__raw,
+        split.company as company__raw,
+        case when facility_names.repaired is not null then 'text_repaired' end as company__problem,
         split.company as name_key__raw,
         {{ lookup_problem('split.company', 'facility_names') }} as name_key__problem
 
@@ -213,7 +225,6 @@ checked as (
         {{ rejected_if_null('capacity', 'invalid_capacity') }},
         {{ rejected_if_null('accepts_financial_aid', 'invalid_flag') }},
         {{ rejected_if_null('zip', 'invalid_zip') }},
-        case when schedule__raw is not null then 'invalid_hours' end as schedule__problem,
         case when ages_served__raw is not null then 'unknown_age_group' end as ages_served__problem
     from renamed
 )

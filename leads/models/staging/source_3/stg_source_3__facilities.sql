@@ -56,8 +56,9 @@ renamed as (
         coalesce(facility_types.facility_type, 'other') as facility_type,
 
         ---------- facility
-        {{ clean_text('prepared.operation_name') }} as company,
+        coalesce(facility_names.repaired, {{ clean_text('prepared.operation_name') }}) as company,
         phones.e164 as phone,
+        phones.extension as phone_extension,
         {{ email_address('prepared.email_address') }} as email,
         {{ positive_integer('prepared.capacity') }} as capacity,
 
@@ -120,6 +121,8 @@ renamed as (
                 then '{{ column }}: ' || {{ clean_text('prepared.' ~ column) }}
             {%- endfor %}
         end as ages_served__raw,
+        prepared.operation_name as company__raw,
+        case when facility_names.repaired is not null then 'text_repaired' end as company__problem,
         prepared.operation_name as name_key__raw,
         {{ lookup_problem('prepared.operation_name', 'facility_names') }} as name_key__problem
 

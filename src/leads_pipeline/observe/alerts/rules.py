@@ -68,6 +68,8 @@ def drift_alert(source: str, file: str, drift: dict[str, Any]) -> Alert:
     parts = []
     if drift.get("new_columns"):
         parts.append(f"new columns {', '.join(drift['new_columns'])} (kept under these names)")
+    for header, canonical in (drift.get("suggested_columns") or {}).items():
+        parts.append(f"{header!r}: did you mean {canonical}? add it to sources.yml: columns.{canonical}")
     if drift.get("renamed_columns"):
         renamed = ", ".join(f"{header!r} -> {column}" for header, column in drift["renamed_columns"].items())
         parts.append(f"renamed headers matched by alias: {renamed}")

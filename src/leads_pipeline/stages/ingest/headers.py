@@ -1,13 +1,24 @@
-"""Match a file's header row to the source's canonical columns through the registry's aliases."""
+"""Match a file's header row to the source's canonical columns through the registry's aliases.
+
+A header no alias claims is kept under its own name; when it is close to a known spelling
+(`Phone Numbr`, `Facility Phone`), the column it most likely is is suggested, never applied: a
+person decides by adding the spelling to sources.yml.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
 
 from leads_pipeline.config.registry import SourceSpec
 
 BLANK_PREFIX = "_blank_column_"
+# rapidfuzz's WRatio of two folded headers: typos (`Phone Numbr`) and added words (`Facility
+# Phone`) score 85 and more; unrelated columns sharing a word (`License Type`, `License Number`) less.
+SUGGESTION_THRESHOLD = 85.0
 
 
 def snake_name(header: str) -> str:
@@ -16,6 +27,24 @@ def snake_name(header: str) -> str:
     if not name:
         return ""
     return name if name[0].isalpha() else f"col_{name}"
+
+
+def _folded(header: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", header.lower()).split())
+
+
+def closest_column(
+    header: str, spellings: Mapping[str, Iterable[str]], threshold: float = SUGGESTION_THRESHOLD
+) -> str | None:
+    """The column whose name or a listed spelling is closest to `header`, if close enough."""
+    choices = {
+        (column, spelling): _folded(spelling)
+        for column, listed in spellings.items()
+        for spelling in (column, *listed)
+        if _folded(spelling)
+    }
+    best = process.extractOne(_folded(header), choices, scorer=fuzz.WRatio, score_cutoff=threshold)
+    return best[2][0] if best else None
 
 
 @dataclass
@@ -30,6 +59,7 @@ class HeaderMapping:
     duplicated: list[str] = field(default_factory=list)
     blank_columns: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    suggested: dict[str, str] = field(default_factory=dict)  # unknown header -> the missing column it resembles
 
     @property
     def drift(self) -> dict[str, object]:
@@ -37,6 +67,8 @@ class HeaderMapping:
         out: dict[str, object] = {}
         if self.unknown:
             out["new_columns"] = self.unknown
+        if self.suggested:
+            out["suggested_columns"] = self.suggested
         if self.renamed:
             out["renamed_columns"] = self.renamed
         if self.missing:
@@ -60,6 +92,9 @@ def map_headers(headers: list[str], spec: SourceSpec) -> HeaderMapping:
                 mapping.blank_columns.append(own)
             else:
                 mapping.unknown.append(own)
+                suggestion = closest_column(header, spec.columns)
+                if suggestion is not None:
+                    mapping.suggested[header.strip()] = suggestion
             name = own
         else:
             name = canonical
@@ -71,4 +106,6 @@ def map_headers(headers: list[str], spec: SourceSpec) -> HeaderMapping:
         names.append(name)
     present = set(names)
     mapping.missing = [c for c in spec.columns if c not in present]
+    # A column the file has under a known spelling needs no other header.
+    mapping.suggested = {h: c for h, c in mapping.suggested.items() if c in mapping.missing}
     return mapping

@@ -45,7 +45,7 @@ VERSIONS_SCHEMA = pa.schema([("lookup", pa.string()), ("version", pa.string()), 
 PARSERS_DIR = Path(normalize.__file__).parent
 SHARED_MODULES = ("_batch.py", "_text.py")
 ADDRESS = (("address.py", "_address_tagger.py", "_usps.py"), ("usaddress", "python-crfsuite", "numpy"))
-PERSON = (("person.py", "names.py"), ("nameparser",))
+PERSON = (("person.py", "names.py"), ("nameparser", "ftfy"))
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ LOOKUPS = {
         Lookup("people", normalize.people_table, SLOW_PARALLEL_MIN_VALUES, *PERSON),
         Lookup("caregivers", normalize.caregivers_table, SLOW_PARALLEL_MIN_VALUES, *PERSON),
         Lookup("licensees", normalize.licensees_table, SLOW_PARALLEL_MIN_VALUES, *PERSON),
-        Lookup("facility_names", normalize.name_keys_table, modules=("names.py",), libraries=("rapidfuzz",)),
+        Lookup("facility_names", normalize.name_keys_table, modules=("names.py",), libraries=("rapidfuzz", "ftfy")),
     )
 }
 

@@ -2,8 +2,8 @@
 
 A transform is these phases, in order; `leads transform` (`run_transform`) and the Dagster assets
 (`orchestration.dbt`, `orchestration.identity`) call the same functions for each:
-  1. `begin`            forget the last build's stamp; after a change of the dbt project, stage
-                        every raw row again (staging appends new loads only)
+  1. `begin`            forget the last build's stamp; after a change of the dbt project, load the
+                        seeds and stage every raw row again (staging appends new loads only)
   2. dbt `build` of the `before_identity` selector (leads/selectors.yml): seeds, staging and
                         intermediate up to the candidate pairs, with their tests
   3. `staging_built`    stamp staging with the project it was built by
@@ -48,6 +48,8 @@ def begin(
     """Phase 1: until this transform succeeds nothing may be skipped; after a change of the dbt
     project, every raw row is staged again (staging appends new loads only), so a changed rule
     reaches rows staged before it and the history, stamped with the new rules, is computed from them.
+    The seeds are loaded in the same build, before the staging models that join them: an edited
+    reference table (a license type's facility type) is a changed rule too.
     """
     from leads_pipeline.stages.transform import state as transform_state
 
@@ -55,8 +57,8 @@ def begin(
         transform_state.forget_build(warehouse)
         refresh = transform_state.staging_outdated(warehouse, settings)
     if refresh and not full_refresh:  # a full refresh rebuilds staging in its first build anyway
-        command = ["run", "--full-refresh", "--select", transform_state.STAGING_SELECTOR]
-        run_dbt(settings, command, on_node=on_node, on_plan=on_plan)
+        restage = [*transform_state.RULE_SELECTORS, "--exclude-resource-type", "test", "unit_test"]
+        run_dbt(settings, ["build", "--full-refresh", "--select", *restage], on_node=on_node, on_plan=on_plan)
 
 
 def staging_built(settings: Settings) -> None:

@@ -25,6 +25,8 @@ from leads_pipeline.stages.transform.dbt import rules_version
 from leads_pipeline.warehouse import Warehouse
 
 STAGING_SELECTOR = "path:models/staging"
+# What staging is rebuilt with after a change of the rules: the seeds it joins, then staging.
+RULE_SELECTORS = ("path:seeds", STAGING_SELECTOR)
 STATE_SCHEMA = pa.schema([("state_key", pa.string()), ("run_id", pa.string()), ("built_at", pa.timestamp("us"))])
 STAGING_BUILD_SCHEMA = pa.schema([("rules_version", pa.string()), ("built_at", pa.timestamp("us"))])
 PROJECT_PARTS = ("models", "macros", "tests", "snapshots", "seeds", "analyses", "dbt_project.yml", "profiles.yml")

@@ -21,7 +21,7 @@ import pyarrow as pa
 from rapidfuzz import fuzz
 
 from leads_pipeline.stages.lookups.parsers._batch import RawValues, lookup_table
-from leads_pipeline.stages.lookups.parsers._text import clean, fold_accents, split_dba
+from leads_pipeline.stages.lookups.parsers._text import clean, fold_accents, repair, split_dba
 
 DEFAULT_THRESHOLD = 90.0
 EMPTY_NAME = "empty_name"
@@ -80,6 +80,7 @@ def name_key(name: str | None) -> str:
     text = clean(name)
     if text is None:
         return ""
+    text = repair(text)
     parts = split_dba(text)
     if parts is not None:
         text = parts[1]
@@ -112,17 +113,25 @@ def names_similar(a: str | None, b: str | None, threshold: float = DEFAULT_THRES
 @dataclass(frozen=True, slots=True)
 class NameKey:
     name_key: str | None
+    repaired: str | None  # the name, trimmed, with mis-encoded characters repaired; NULL when none were
     problem: str | None
 
 
 def _key_row(raw: str) -> NameKey:
+    text = clean(raw)
+    fixed = repair(text) if text is not None else None
+    repaired = fixed if fixed != text else None
     key = name_key(raw)
     if key:
-        return NameKey(key, None)
+        return NameKey(key, repaired, None)
     # Blank is simply missing; punctuation-only text is a rejected value.
-    return NameKey(None, None if clean(raw) is None else EMPTY_NAME)
+    return NameKey(None, repaired, None if text is None else EMPTY_NAME)
 
 
 def name_keys_table(values: RawValues) -> pa.Table:
-    """Lookup table: `raw_value, name_key, problem` (text), one row per distinct value."""
-    return lookup_table(values, _key_row, ("name_key", "problem"))
+    """Lookup table: `raw_value, name_key, repaired, problem` (text), one row per distinct value.
+
+    Staging shows `repaired` as the facility's name when it is set, and reports the raw value
+    with the rule `text_repaired`.
+    """
+    return lookup_table(values, _key_row, ("name_key", "repaired", "problem"))

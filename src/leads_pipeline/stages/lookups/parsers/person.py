@@ -20,7 +20,7 @@ import pyarrow as pa
 from nameparser import HumanName
 
 from leads_pipeline.stages.lookups.parsers._batch import RawValues, lookup_table
-from leads_pipeline.stages.lookups.parsers._text import DBA, clean, split_dba
+from leads_pipeline.stages.lookups.parsers._text import DBA, clean, repair, split_dba
 from leads_pipeline.stages.lookups.parsers.names import LEGAL_SUFFIXES
 
 UNPARSED_NAME = "unparsed_name"
@@ -175,6 +175,7 @@ def parse_licensee(company: str | None) -> Licensee:
     text = clean(company)
     if text is None:
         return Licensee(None, None, None, None)
+    text = repair(text)  # counted where the same cell is keyed (facility_names' `repaired`)
     problem = None
     holder, business = text, text
     parts = split_dba(text)
