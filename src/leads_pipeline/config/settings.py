@@ -13,8 +13,16 @@ from urllib.parse import unquote, urlparse
 from leads_pipeline.config.errors import ConfigError
 from leads_pipeline.observe.redact import Redactor
 
-Target = Literal["duckdb", "postgres"]
+Target = Literal["duckdb", "postgres", "spark"]
+TARGETS = ("duckdb", "postgres", "spark")
 DEFAULT_POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+DEFAULT_SPARK_MASTER = "local[*]"
+# Modest defaults for a Spark session on one machine; LEADS_SPARK_CONF overrides any of them.
+DEFAULT_SPARK_CONF = (
+    ("spark.driver.memory", "2g"),
+    ("spark.sql.shuffle.partitions", "4"),
+    ("spark.ui.enabled", "false"),
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -30,6 +38,22 @@ def _find_project_dir() -> Path:
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
+
+
+def spark_conf_setting(raw: str | None) -> tuple[tuple[str, str], ...]:
+    """LEADS_SPARK_CONF (`key=value` pairs separated by commas) over the defaults, as (key, value) pairs."""
+    conf = dict(DEFAULT_SPARK_CONF)
+    for item in (raw or "").split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip().startswith("spark."):
+            raise ConfigError(
+                f"LEADS_SPARK_CONF item {item.strip()!r} is not a Spark setting: write spark.key=value pairs "
+                "separated by commas, like spark.driver.memory=4g,spark.sql.shuffle.partitions=8"
+            )
+        conf[key.strip()] = value.strip()
+    return tuple(conf.items())
 
 
 def _env_float(name: str, default: float) -> float:
@@ -113,6 +137,10 @@ class Settings:
     memory_limit: str = field(default_factory=default_memory_limit)
     # Records one phone or address may pair all-with-all; None: the dbt project's `max_block_size`.
     max_block_size: int | None = None
+    # Spark (target `spark`): the master URL, the lake folder holding the tables, extra conf.
+    spark_master: str = DEFAULT_SPARK_MASTER
+    spark_warehouse: str = ""
+    spark_conf: tuple[tuple[str, str], ...] = DEFAULT_SPARK_CONF
 
     @classmethod
     def load(
@@ -126,8 +154,8 @@ class Settings:
         bucket = bucket_url or _env("LEADS_BUCKET_URL") or str(project_dir / "data" / "landing")
         db = Path(database or _env("LEADS_DATABASE") or "leads.duckdb").expanduser()
         tgt = (target or _env("LEADS_TARGET") or "duckdb").lower()
-        if tgt not in ("duckdb", "postgres"):
-            raise ConfigError(f"unknown target {tgt!r}: use duckdb or postgres (LEADS_TARGET)")
+        if tgt not in TARGETS:
+            raise ConfigError(f"unknown target {tgt!r}: use {', '.join(TARGETS)} (LEADS_TARGET)")
         registry_path = Path(sources_file or _env("LEADS_SOURCES") or project_dir / "sources.yml")
         alerts = AlertSettings(
             slack_webhook_url=_env("LEADS_SLACK_WEBHOOK_URL"),
@@ -159,6 +187,9 @@ class Settings:
             schedule=schedule,
             memory_limit=memory_limit_setting(_env("LEADS_MEMORY_LIMIT")),
             max_block_size=_env_positive_int("LEADS_MAX_BLOCK_SIZE"),
+            spark_master=_env("LEADS_SPARK_MASTER", DEFAULT_SPARK_MASTER) or DEFAULT_SPARK_MASTER,
+            spark_warehouse=lake_url(_env("LEADS_SPARK_WAREHOUSE") or str(db.resolve().with_suffix(".spark"))),
+            spark_conf=spark_conf_setting(_env("LEADS_SPARK_CONF")),
         )
 
     def with_overrides(self, **changes) -> Settings:
@@ -174,6 +205,8 @@ class Settings:
         if self.target == "postgres":
             parts = postgres_parts(self.postgres_dsn)
             return f"postgres {parts['host']}:{parts['port']}/{parts['dbname']}"
+        if self.target == "spark":
+            return f"spark {self.spark_warehouse}"
         return str(self.database)
 
     @property
@@ -186,19 +219,22 @@ class Settings:
         """
         if self.target == "postgres":
             return self.database.parent / ".leads" / f"postgres-{self._postgres_id}"
+        if self.target == "spark":
+            lake = self.spark_warehouse
+            return self.database.parent / ".leads" / f"spark-{hashlib.sha1(lake.encode()).hexdigest()[:8]}"
         return self.database.parent / ".leads" / self.database.name
 
     @property
     def report_path(self) -> Path:
         """Where `leads report` and `leads run` write the HTML report: beside the DuckDB file
         (`leads.duckdb` -> `leads.report.html`); for PostgreSQL, in the database's state folder."""
-        if self.target == "postgres":
+        if self.target in ("postgres", "spark"):
             return self.state_dir / "report.html"
         return self.database.with_name(f"{self.database.stem}.report.html")
 
     @property
     def lock_path(self) -> Path:
-        if self.target == "postgres":
+        if self.target in ("postgres", "spark"):
             return self.state_dir.with_name(self.state_dir.name + ".lock")
         return self.database.with_name(self.database.name + ".lock")
 
@@ -230,6 +266,11 @@ class Settings:
             )
         return env
 
+    @property
+    def spark_raw_url(self) -> str:
+        """Where dlt lands the raw tables on the lake: one Parquet folder per table."""
+        return f"{self.spark_warehouse}/{RAW_FOLDER}"
+
 
 def postgres_parts(dsn: str) -> dict[str, str]:
     """host, port, user, password and dbname of a `postgresql://user:password@host:port/dbname` DSN."""
@@ -255,6 +296,17 @@ def postgres_parts(dsn: str) -> dict[str, str]:
 def _without_password(dsn: str) -> str:
     """The DSN with its password masked, even when it is too malformed to parse."""
     return Redactor()(dsn) or dsn
+
+
+RAW_FOLDER = "raw_landing"  # under the Spark warehouse, beside the tables Spark manages
+
+
+def lake_url(url: str) -> str:
+    """LEADS_SPARK_WAREHOUSE as Spark and dlt both take it: a lake URL (`s3://`, `gs://`) as it is,
+    a local folder as an absolute `file:` URL."""
+    if urlparse(url).scheme in ("gs", "gcs", "s3", "s3a", "abfs", "abfss", "hdfs", "dbfs", "file"):
+        return url.rstrip("/")
+    return Path(url).expanduser().resolve().as_uri()
 
 
 def normalize_bucket_url(url: str) -> str:
