@@ -108,7 +108,7 @@ DatabaseOption = Annotated[
     Path | None, typer.Option("--database", help="DuckDB file [env LEADS_DATABASE; default leads.duckdb]")
 ]
 TargetOption = Annotated[
-    str | None, typer.Option("--target", help="duckdb or postgres [env LEADS_TARGET; default duckdb]")
+    str | None, typer.Option("--target", help="duckdb, postgres or spark [env LEADS_TARGET; default duckdb]")
 ]
 SourceOption = Annotated[
     list[str] | None, typer.Option("--source", help="Ingest only this source (repeatable); default all in sources.yml")

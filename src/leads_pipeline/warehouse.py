@@ -228,6 +228,14 @@ class Warehouse:
         )
         return bool(rows and rows[0][0])
 
+    def tables(self, schema: str) -> list[str]:
+        """The tables and views of a schema (none when it does not exist)."""
+        rows = self.query(
+            f"SELECT table_name FROM information_schema.tables WHERE table_schema = {self.mark} ORDER BY table_name",
+            [schema],
+        )
+        return [r[0] for r in rows]
+
     def columns(self, schema: str, table: str) -> list[str]:
         rows = self.query(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = "

@@ -64,6 +64,13 @@ def spark_session(settings: Settings) -> SparkSession:
 
     active = SparkSession.getActiveSession()
     if active is not None:
+        # A session's warehouse and metastore are fixed when it starts: one lake per process.
+        in_use = active.conf.get("spark.sql.warehouse.dir")
+        if in_use.rstrip("/") != settings.spark_warehouse.rstrip("/"):
+            raise ConfigError(
+                f"this process's Spark session uses the warehouse {in_use}, not {settings.spark_warehouse}: "
+                "run each warehouse in a process of its own"
+            )
         return active
     builder = SparkSession.builder.master(settings.spark_master).appName("leads").enableHiveSupport()
     conf = {"spark.sql.warehouse.dir": settings.spark_warehouse, **dict(FIXED_CONF)}
@@ -89,8 +96,12 @@ def spark_session(settings: Settings) -> SparkSession:
     return session
 
 
-def raw_table_folders(settings: Settings) -> dict[str, str]:
-    """Each raw table dlt has landed: its name and the URL of its Parquet folder."""
+# dlt writes the data as Parquet and its bookkeeping (`_dlt_loads`, ...) as JSON lines.
+FORMATS = {"parquet": "parquet", "jsonl": "json"}
+
+
+def raw_table_folders(settings: Settings) -> dict[str, tuple[str, str]]:
+    """Each raw table dlt has landed: its name, the URL of its folder and the files' format."""
     from dlt.common.storages import FilesystemConfiguration, fsspec_from_config
 
     root = f"{settings.spark_raw_url}/{names.RAW}"
@@ -100,9 +111,12 @@ def raw_table_folders(settings: Settings) -> dict[str, str]:
     folders = {}
     for entry in fs.ls(path, detail=True):
         name = entry["name"].rstrip("/").rsplit("/", 1)[-1]
-        parquet = entry["type"] == "directory" and fs.glob(f"{entry['name'].rstrip('/')}/*.parquet")
-        if parquet:
-            folders[name] = f"{root}/{name}"
+        if entry["type"] != "directory":
+            continue
+        for extension, file_format in FORMATS.items():
+            if fs.glob(f"{entry['name'].rstrip('/')}/*.{extension}"):
+                folders[name] = (f"{root}/{name}", file_format)
+                break
     return folders
 
 
@@ -111,14 +125,15 @@ def register_new_raw_tables(session: SparkSession, settings: Settings) -> list[s
     session.sql(f"CREATE DATABASE IF NOT EXISTS {names.RAW}")
     known = {t.name for t in session.catalog.listTables(names.RAW)}
     new = {t: url for t, url in raw_table_folders(settings).items() if t not in known}
-    for table, url in sorted(new.items()):
-        _register(session, table, url)
+    for table, (url, file_format) in sorted(new.items()):
+        _register(session, table, url, file_format)
     return sorted(new)
 
 
-def _register(session: SparkSession, table: str, url: str) -> None:
+def _register(session: SparkSession, table: str, url: str, file_format: str) -> None:
+    merge = " OPTIONS (mergeSchema 'true')" if file_format == "parquet" else ""
     session.sql(f"DROP TABLE IF EXISTS {names.RAW}.`{table}`")
-    session.sql(f"CREATE TABLE {names.RAW}.`{table}` USING parquet OPTIONS (mergeSchema 'true') LOCATION '{url}'")
+    session.sql(f"CREATE TABLE {names.RAW}.`{table}` USING {file_format}{merge} LOCATION '{url}'")
 
 
 def register_raw_tables(session: SparkSession, settings: Settings) -> list[str]:
@@ -129,6 +144,6 @@ def register_raw_tables(session: SparkSession, settings: Settings) -> list[str]:
     """
     session.sql(f"CREATE DATABASE IF NOT EXISTS {names.RAW}")
     tables = raw_table_folders(settings)
-    for table, url in sorted(tables.items()):
-        _register(session, table, url)
+    for table, (url, file_format) in sorted(tables.items()):
+        _register(session, table, url, file_format)
     return sorted(tables)

@@ -176,6 +176,11 @@ class SparkWarehouse:
     def table_exists(self, schema: str, table: str) -> bool:
         return self.session.catalog.tableExists(f"{schema}.{table}")
 
+    def tables(self, schema: str) -> list[str]:
+        if not self.session.catalog.databaseExists(schema):
+            return []
+        return sorted(t.name for t in self.session.catalog.listTables(schema))
+
     def columns(self, schema: str, table: str) -> list[str]:
         if not self.table_exists(schema, table):
             return []
