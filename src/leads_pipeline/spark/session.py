@@ -57,6 +57,11 @@ def local_path(url: str) -> Path | None:
     return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
 
 
+def _location(url: str) -> Path | str:
+    """A lake URL to compare: Spark writes `file:///x` as `file:/x`."""
+    return local_path(url) or url.rstrip("/")
+
+
 def spark_session(settings: Settings) -> SparkSession:
     """The active session, or a new one from the settings."""
     require_spark()
@@ -66,7 +71,7 @@ def spark_session(settings: Settings) -> SparkSession:
     if active is not None:
         # A session's warehouse and metastore are fixed when it starts: one lake per process.
         in_use = active.conf.get("spark.sql.warehouse.dir")
-        if in_use.rstrip("/") != settings.spark_warehouse.rstrip("/"):
+        if _location(in_use) != _location(settings.spark_warehouse):
             raise ConfigError(
                 f"this process's Spark session uses the warehouse {in_use}, not {settings.spark_warehouse}: "
                 "run each warehouse in a process of its own"
