@@ -17,6 +17,7 @@ from leads_pipeline.config.errors import ConfigError
 from leads_pipeline.config.registry import load_registry
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.stages.ingest.runner import run_ingest
+from leads_pipeline.stages.lookups.refresh import LOOKUPS, refresh_lookups
 from leads_pipeline.warehouse import Warehouse
 from tests.e2e.test_postgres_matches_duckdb import RAW_TABLES, table_as_text
 
@@ -74,6 +75,19 @@ def test_a_file_lands_once(lake):
     with Warehouse.open(on_spark) as warehouse:
         loaded = warehouse.query("SELECT count(*) FROM raw.ingested_files WHERE status = ?", ["loaded"])[0][0]
     assert loaded == len(RAW_TABLES)
+
+
+def test_lookups_parsed_in_spark_equal_duckdbs(lake):
+    on_duckdb, on_spark = lake
+    registry = load_registry(on_spark.sources_file)
+    with Warehouse.open(on_duckdb) as warehouse:
+        duck_added = refresh_lookups(warehouse, registry)
+    with Warehouse.open(on_spark) as warehouse:
+        spark_added = refresh_lookups(warehouse, registry)
+        assert refresh_lookups(warehouse, registry) == dict.fromkeys(LOOKUPS, 0)  # nothing new the second time
+    assert spark_added == duck_added and sum(spark_added.values()) > 0
+    for name in LOOKUPS:
+        assert table_as_text(on_spark, "lookup", name) == table_as_text(on_duckdb, "lookup", name), name
 
 
 def test_the_python_steps_sql_runs_on_spark(lake):
