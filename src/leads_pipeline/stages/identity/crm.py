@@ -75,7 +75,7 @@ def match_crm(
     per_lead: dict[int, CrmMatch] = {}
     for match in per_crm.values():
         best = per_lead.get(match.anchor)
-        if best is None or _crm_key(match, crm_leads) < _crm_key(best, crm_leads):
+        if best is None or crm_preference(match, crm_leads) < crm_preference(best, crm_leads):
             per_lead[match.anchor] = match
     return sorted(per_lead.values(), key=lambda m: anchor_rank[m.anchor])
 
@@ -84,7 +84,8 @@ def _lead_key(match: CrmMatch, anchor_rank: dict[int, int]) -> tuple[int, float,
     return (match.rule.rank, -match.score, anchor_rank[match.anchor])
 
 
-def _crm_key(match: CrmMatch, crm_leads: Sequence[CrmLead]) -> tuple[int, float, int, str]:
+def crm_preference(match: CrmMatch, crm_leads: Sequence[CrmLead]) -> tuple[int, float, int, str]:
+    """Which CRM lead a lead keeps of those matched to it: the smallest key."""
     crm = crm_leads[match.crm]
     created = -crm.created_date.toordinal() if crm.created_date else 0
     return (match.rule.rank, -match.score, created, crm.salesforce_lead_id)

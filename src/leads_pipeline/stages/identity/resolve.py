@@ -1,18 +1,17 @@
-"""The resolve step between dbt's two phases: candidate pairs in, record clusters out.
+"""The resolve step's parts on plain columns, and the writing of the `identity` tables.
 
-Reads what the first phase built in `main_intermediate` (the candidate pairs that share a phone or
-an address, the current version and name keys of the records they hold, the CRM leads in a pair
-and their candidate pairs), applies the identity rules, clusters, matches the CRM, and replaces
-the tables of the `identity` schema in one transaction; records no pair holds are leads of their
-own, written in SQL. The second dbt phase builds the marts from them.
+`rule_edges` applies the identity rules to candidate pairs, `resolve` clusters and matches the CRM
+over a whole graph held in memory, and `write_tables` replaces the tables of the `identity` schema
+in one transaction; records no pair holds are leads of their own, written in SQL. The step itself
+(`by_component.resolve_identities`) runs these rules one connected component at a time;
+`read_inputs` with `resolve` is the whole graph at once, which the tests and the benchmark
+compare it with.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import numpy as np
 import pyarrow as pa
@@ -77,6 +76,8 @@ CRM_PAIRS_SQL = """
     SELECT crm_index, record_index, shares_phone, shares_address, shares_email
     FROM {schema}.int_crm_pairs__blocked
 """
+# Where the next record clusters are written before they replace the current ones.
+STAGED = "record_clusters__next"
 # The records the paired ones written so far leave out: each is the anchor of its own lead.
 SINGLETONS_SQL = """
     INSERT INTO {identity}.{table} (source, natural_key, lead_id, own_lead_id, is_anchor, match_rule, resolved_at)
@@ -110,6 +111,17 @@ RETIRED_SQL = """
     WHERE chosen.pick = 1
     ORDER BY chosen.lead_id
 """
+RECORD_CLUSTERS_SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("natural_key", pa.string()),
+        ("lead_id", pa.string()),
+        ("own_lead_id", pa.string()),
+        ("is_anchor", pa.bool_()),
+        ("match_rule", pa.string()),
+        ("resolved_at", pa.timestamp("us")),
+    ]
+)
 RETIRED_SCHEMA = pa.schema(
     [
         ("lead_id", pa.string()),
@@ -132,6 +144,12 @@ class ResolveReport:
     refused_merges: int = 0
     crm_matches: int = 0
     retired_ids: int = 0
+    # Connected components of the candidate pairs: settled in SQL, or read into Python in batches
+    # of whole components (the most records one batch held); the largest one's records.
+    components_in_sql: int = 0
+    components_in_python: int = 0
+    largest_component: int = 0
+    python_records_peak: int = 0
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -139,7 +157,9 @@ class ResolveReport:
             f"{self.records:,} records, {self.pairs:,} candidate pairs -> {self.leads:,} leads "
             f"({self.merged_records:,} records merged; {self.contradicting_pairs:,} pairs and "
             f"{self.refused_merges:,} merges kept apart by contradicting addresses), "
-            f"{self.crm_matches:,} CRM matches, {self.retired_ids:,} lead ids retired"
+            f"{self.crm_matches:,} CRM matches, {self.retired_ids:,} lead ids retired; "
+            f"components: {self.components_in_sql:,} settled in SQL, {self.components_in_python:,} in Python, "
+            f"the largest {self.largest_component:,} records"
         )
 
 
@@ -156,15 +176,15 @@ class Resolution:
         return [self.records[anchor].own_lead_id for anchor in self.clusters.anchor_of]
 
 
-def _columns(table: pa.Table) -> dict[str, list]:
+def columns_of(table: pa.Table) -> dict[str, list]:
     return {name: table.column(name).to_pylist() for name in table.column_names}
 
 
-def _text(value: object) -> str | None:
+def text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _day(value: object) -> date:
+def day(value: object) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -211,9 +231,9 @@ def crm_leads_of(crm: dict[str, list]) -> list[CrmLead]:
     return [
         CrmLead(
             salesforce_lead_id=str(crm_id),
-            site=Site(_text(zip_code), _text(number)),
+            site=Site(text(zip_code), text(number)),
             name_keys=(name,) if name else (),
-            created_date=_day(created) if created is not None else None,
+            created_date=day(created) if created is not None else None,
         )
         for crm_id, zip_code, number, name, created in zip(
             crm["salesforce_lead_id"],
@@ -316,9 +336,8 @@ class _Shared:
         return self._values.setdefault(value, value)
 
 
-def read_inputs(warehouse: Warehouse, schema: str = names.INTERMEDIATE) -> Inputs:
-    """The resolve step's inputs from the first dbt phase's tables: paired records, their name keys,
-    candidate pairs, paired CRM leads and CRM pairs (the last three as columns)."""
+def check_inputs(warehouse: Warehouse, schema: str = names.INTERMEDIATE) -> int:
+    """The number of source records, once the first dbt phase's tables are there and number them 1..n."""
     for table in RESOLVE_INPUTS:
         if not warehouse.table_exists(schema, table):
             raise LeadsError(
@@ -328,48 +347,73 @@ def read_inputs(warehouse: Warehouse, schema: str = names.INTERMEDIATE) -> Input
     total, low, high, distinct = warehouse.query(NUMBERING_SQL.format(schema=schema))[0]
     if total and (low, high, distinct) != (1, total, total):
         raise LeadsError(f"{schema}.int_source_records__current: record_index must number the records 1..n")
-    paired = PAIRED_SQL.format(schema=schema)
+    return int(total)
 
-    table = warehouse.arrow(RECORDS_SQL.format(schema=schema, paired=paired))
-    record_indexes = table.column("record_index").to_numpy(zero_copy_only=False).astype(np.int64)
+
+def record_infos(table: pa.Table) -> list[RecordInfo]:
+    """Records from rows of (record_index, source, source_rank, natural_key, first_seen_date, zip,
+    street_number, own_lead_id), in row order."""
     shared = _Shared()
-    records = [
+    return [
         RecordInfo(
             source=shared(str(source)),
             natural_key=str(key),
             source_rank=int(rank),
-            first_seen_date=shared(_day(first_seen)),
-            site=shared(Site(shared(_text(zip_code)), shared(_text(number)))),
+            first_seen_date=shared(day(first_seen)),
+            site=shared(Site(shared(text(zip_code)), shared(text(number)))),
             own_lead_id=str(own_id),
         )
         for source, rank, key, first_seen, zip_code, number, own_id in zip(
             *(table.column(name).to_pylist() for name in table.column_names[1:]), strict=True
         )
     ]
-    del table
 
-    names: list[list[str]] = [[] for _ in records]
-    name_rows = warehouse.arrow(NAMES_SQL.format(schema=schema, paired=paired))
+
+def names_by_position(name_rows: pa.Table, record_indexes: np.ndarray, count: int) -> list[tuple[str, ...]]:
+    """Each record's name keys, sorted, from (record_index, name_key) rows; `record_indexes` are
+    the records' warehouse indexes in order."""
+    keys: list[list[str]] = [[] for _ in range(count)]
     positions = _renumber(name_rows.column("record_index"), record_indexes)
     for position, key in zip(positions, name_rows.column("name_key").to_pylist(), strict=True):
-        names[position - 1].append(key)
-    sorted_names = [tuple(sorted(keys)) for keys in names]
-    del names, name_rows
+        keys[position - 1].append(key)
+    return [tuple(sorted(found)) for found in keys]
 
-    pairs_table = warehouse.arrow(PAIRS_SQL.format(schema=schema))
-    pairs = _columns(pairs_table.drop_columns(["left_index", "right_index"]))
+
+def renumbered_pairs(pairs_table: pa.Table, record_indexes: np.ndarray) -> dict[str, list]:
+    """Candidate pairs as columns, their records renumbered 1..n as in `record_indexes`."""
+    pairs = columns_of(pairs_table.drop_columns(["left_index", "right_index"]))
     pairs["left_index"] = _renumber(pairs_table.column("left_index"), record_indexes)
     pairs["right_index"] = _renumber(pairs_table.column("right_index"), record_indexes)
+    return pairs
+
+
+def read_inputs(warehouse: Warehouse, schema: str = names.INTERMEDIATE) -> Inputs:
+    """The whole graph's inputs from the first dbt phase's tables: paired records, their name keys,
+    candidate pairs, paired CRM leads and CRM pairs (the last three as columns)."""
+    total = check_inputs(warehouse, schema)
+    paired = PAIRED_SQL.format(schema=schema)
+
+    table = warehouse.arrow(RECORDS_SQL.format(schema=schema, paired=paired))
+    record_indexes = table.column("record_index").to_numpy(zero_copy_only=False).astype(np.int64)
+    records = record_infos(table)
+    del table
+
+    name_rows = warehouse.arrow(NAMES_SQL.format(schema=schema, paired=paired))
+    sorted_names = names_by_position(name_rows, record_indexes, len(records))
+    del name_rows
+
+    pairs_table = warehouse.arrow(PAIRS_SQL.format(schema=schema))
+    pairs = renumbered_pairs(pairs_table, record_indexes)
     del pairs_table
 
     crm_table = warehouse.arrow(CRM_SQL.format(schema=schema))
     crm_indexes = crm_table.column("crm_index").to_numpy(zero_copy_only=False).astype(np.int64)
-    crm = _columns(crm_table)
+    crm = columns_of(crm_table)
     crm_pairs_table = warehouse.arrow(CRM_PAIRS_SQL.format(schema=schema))
-    crm_pairs = _columns(crm_pairs_table.drop_columns(["crm_index", "record_index"]))
+    crm_pairs = columns_of(crm_pairs_table.drop_columns(["crm_index", "record_index"]))
     crm_pairs["crm_index"] = _renumber(crm_pairs_table.column("crm_index"), crm_indexes)
     crm_pairs["record_index"] = _renumber(crm_pairs_table.column("record_index"), record_indexes)
-    return Inputs(records, sorted_names, pairs, crm, crm_pairs, int(total))
+    return Inputs(records, sorted_names, pairs, crm, crm_pairs, total)
 
 
 def identity_tables(resolution: Resolution, now: datetime) -> dict[str, pa.Table]:
@@ -400,7 +444,7 @@ def identity_tables(resolution: Resolution, now: datetime) -> dict[str, pa.Table
     return {"record_clusters": record_clusters, "crm_matches": crm_matches}
 
 
-def _timestamp_literal(now: datetime) -> str:
+def timestamp_literal(now: datetime) -> str:
     return now.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
@@ -412,7 +456,7 @@ def retired_lead_ids(warehouse: Warehouse, clusters_table: str, now: datetime) -
         candidates.append(f"SELECT lead_id, retired_at, 0 AS precedence FROM {names.IDENTITY}.retired_lead_ids")
     if warehouse.table_exists(names.IDENTITY, "record_clusters"):
         candidates.append(
-            f"SELECT DISTINCT lead_id, CAST('{_timestamp_literal(now)}' AS TIMESTAMP) AS retired_at, "
+            f"SELECT DISTINCT lead_id, CAST('{timestamp_literal(now)}' AS TIMESTAMP) AS retired_at, "
             f"1 AS precedence FROM {names.IDENTITY}.record_clusters"
         )
     if not candidates:
@@ -421,43 +465,42 @@ def retired_lead_ids(warehouse: Warehouse, clusters_table: str, now: datetime) -
     return warehouse.arrow(sql).select(RETIRED_SCHEMA.names).cast(RETIRED_SCHEMA)
 
 
-def write_tables(
-    warehouse: Warehouse, tables: dict[str, pa.Table], now: datetime, schema: str = names.INTERMEDIATE
-) -> int:
-    """Write the resolution and replace the identity tables together: readers see the old set or
-    the new one. The record clusters gain a row for every record no pair holds, and the retired
-    ids are found against the tables being replaced. Returns the number of retired ids."""
-    staged = "record_clusters__next"
+def start_staging(warehouse: Warehouse, schema: pa.Schema) -> str:
+    """An empty `identity` table for the next record clusters, beside the current ones; its name."""
     warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {names.IDENTITY}")
-    warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{staged}")
-    warehouse.create_table_like(names.IDENTITY, staged, tables["record_clusters"].schema)
-    warehouse.append_arrow(names.IDENTITY, staged, tables["record_clusters"])
+    warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{STAGED}")
+    warehouse.create_table_like(names.IDENTITY, STAGED, schema)
+    return STAGED
+
+
+def add_singletons(warehouse: Warehouse, now: datetime, schema: str = names.INTERMEDIATE) -> None:
+    """Give every record the staged clusters leave out a lead of its own."""
     warehouse.execute(
-        SINGLETONS_SQL.format(identity=names.IDENTITY, table=staged, schema=schema, now=_timestamp_literal(now))
+        SINGLETONS_SQL.format(identity=names.IDENTITY, table=STAGED, schema=schema, now=timestamp_literal(now))
     )
-    retired = retired_lead_ids(warehouse, staged, now)
+
+
+def publish(warehouse: Warehouse, crm_matches: pa.Table, now: datetime) -> int:
+    """Replace the identity tables with the staged clusters, the CRM matches and the retired ids
+    together: readers see the old set or the new one. The retired ids are found against the
+    tables being replaced. Returns their number."""
+    retired = retired_lead_ids(warehouse, STAGED, now)
     with warehouse.transaction():
         warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.record_clusters")
-        warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{staged} RENAME TO record_clusters")
-        for name, data in (("crm_matches", tables["crm_matches"]), ("retired_lead_ids", retired)):
+        warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{STAGED} RENAME TO record_clusters")
+        for name, data in (("crm_matches", crm_matches), ("retired_lead_ids", retired)):
             warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{name}")
             warehouse.create_table_like(names.IDENTITY, name, data.schema)
             warehouse.append_arrow(names.IDENTITY, name, data)
     return retired.num_rows
 
 
-def resolve_identities(warehouse: Warehouse, progress: Callable[[str], None] | None = None) -> ResolveReport:
-    """Read the candidate pairs, cluster, match the CRM and write the `identity` tables."""
-    began = time.monotonic()
-    report = ResolveReport()
-    inputs = read_inputs(warehouse)
-    resolution = resolve(*inputs.columns(), report)
-    # Records no pair holds are leads of their own.
-    singletons = inputs.total_records - len(inputs.records)
-    report.records, report.leads = inputs.total_records, report.leads + singletons
-    now = datetime.now(UTC).replace(tzinfo=None)
-    report.retired_ids = write_tables(warehouse, identity_tables(resolution, now), now)
-    report.seconds = time.monotonic() - began
-    if progress:
-        progress(f"identity: {report.summary()} in {report.seconds:.1f}s")
-    return report
+def write_tables(
+    warehouse: Warehouse, tables: dict[str, pa.Table], now: datetime, schema: str = names.INTERMEDIATE
+) -> int:
+    """Write a whole-graph resolution (`identity_tables`) as the identity tables, with a row for
+    every record no pair holds. Returns the number of retired ids."""
+    start_staging(warehouse, tables["record_clusters"].schema)
+    warehouse.append_arrow(names.IDENTITY, STAGED, tables["record_clusters"])
+    add_singletons(warehouse, now, schema)
+    return publish(warehouse, tables["crm_matches"], now)
