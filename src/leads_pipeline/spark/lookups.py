@@ -20,15 +20,16 @@ if TYPE_CHECKING:
 
 
 def parse_batches(
-    parse: Callable[[list[str]], pa.Table],
+    parse: Callable[[list[str]], pa.Table], schema: pa.Schema
 ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """A `mapInArrow` function: each batch of raw values becomes the batches of its parsed rows."""
+    """A `mapInArrow` function: each batch of raw values becomes the batches of its parsed rows,
+    in the lookup table's column order and types (Spark takes exactly its schema's Arrow types)."""
 
     def parsed(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
             values = batch.column(0).to_pylist()
             if values:
-                yield from parse(values).to_batches()
+                yield from parse(values).select(schema.names).cast(schema).to_batches()
 
     return parsed
 
