@@ -89,6 +89,7 @@ def spark_session(settings: Settings) -> SparkSession:
         conf["spark.driver.extraJavaOptions"] = f"-Dderby.system.home={local}"
     if settings.spark_master.startswith("local"):
         conf["spark.driver.host"] = conf["spark.driver.bindAddress"] = "127.0.0.1"
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # read by the JVM as it starts
     conf.update(settings.spark_conf)
     for key, value in conf.items():
         builder = builder.config(key, value)
