@@ -17,6 +17,10 @@ def test_quoted_names_get_backticks_and_parameters_become_literals():
     assert sql == "SELECT `load_id` FROM raw.`t` WHERE a = 'x' AND b IN (3, NULL)"
 
 
+def test_double_precision_is_spelled_as_spark_does():
+    assert spark_sql("SELECT CAST(n AS DOUBLE PRECISION) / 2 FROM t") == "SELECT CAST(n AS DOUBLE) / 2 FROM t"
+
+
 def test_string_literals_are_left_as_they_are():
     # a question mark or a double quote inside a string is text, not a parameter or a name
     sql = spark_sql("SELECT 'why?', 'say \"hi\"', \"c\" FROM t WHERE k = ?", ["it's"])

@@ -2,7 +2,8 @@
 
 The Python steps write their SQL once for every engine, with `"quoted"` names and `?` parameters.
 Spark reads double quotes as a string and binds no `?` in DDL or DML, so each statement is
-rewritten first: quoted names get backticks, parameters become literals. Plain Parquet tables have
+rewritten first: quoted names get backticks, parameters become literals, `DOUBLE PRECISION` is
+`DOUBLE`. Plain Parquet tables have
 no DELETE or UPDATE, so those statements rewrite the (small, bookkeeping) table whole, and there
 are no transactions: each statement stands alone.
 """
@@ -23,6 +24,7 @@ from leads_pipeline.config.settings import Settings
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
+DOUBLE_PRECISION = re.compile(r"\bDOUBLE\s+PRECISION\b", re.IGNORECASE)
 DELETE = re.compile(r"\s*DELETE\s+FROM\s+(?P<table>\S+)(?:\s+WHERE\s+(?P<where>.+))?\s*$", re.IGNORECASE | re.DOTALL)
 UPDATE = re.compile(
     r"\s*UPDATE\s+(?P<table>\S+)\s+SET\s+(?P<set>.+?)(?:\s+WHERE\s+(?P<where>.+))?\s*$", re.IGNORECASE | re.DOTALL
@@ -66,7 +68,8 @@ def spark_sql(sql: str, params: Sequence[Any] | None = None) -> str:
             continue
         out.append(literal(next(values)) if char == "?" else char)
         i += 1
-    return "".join(out)
+    # PostgreSQL's spelling of the double type, which DuckDB reads too; Spark knows only DOUBLE.
+    return DOUBLE_PRECISION.sub("DOUBLE", "".join(out))
 
 
 def split_top_level(text: str, separator: str = ",") -> list[str]:
