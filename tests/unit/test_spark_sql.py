@@ -9,7 +9,7 @@ import pytest
 
 from leads_pipeline.config.errors import ConfigError
 from leads_pipeline.spark.session import MISSING_EXTRA, MISSING_JAVA, require_spark
-from leads_pipeline.spark.warehouse import DELETE, UPDATE, literal, spark_sql, split_top_level
+from leads_pipeline.spark.warehouse import DELETE, UPDATE, literal, set_and_where, spark_sql, split_top_level
 
 
 def test_quoted_names_get_backticks_and_parameters_become_literals():
@@ -19,6 +19,10 @@ def test_quoted_names_get_backticks_and_parameters_become_literals():
 
 def test_double_precision_is_spelled_as_spark_does():
     assert spark_sql("SELECT CAST(n AS DOUBLE PRECISION) / 2 FROM t") == "SELECT CAST(n AS DOUBLE) / 2 FROM t"
+
+
+def test_the_c_collation_is_spark_s_own_order():
+    assert spark_sql('SELECT k FROM t ORDER BY a, k COLLATE "C", b') == "SELECT k FROM t ORDER BY a, k, b"
 
 
 def test_string_literals_are_left_as_they_are():
@@ -42,9 +46,13 @@ def test_literals(value, expected):
 
 
 def test_update_and_delete_are_recognised():
-    update = UPDATE.fullmatch("UPDATE main_audit.runs SET outcome = 'x', message = 'a, b' WHERE outcome = 'running'")
-    assert update and update["table"] == "main_audit.runs" and update["where"] == "outcome = 'running'"
-    assert split_top_level(update["set"]) == ["outcome = 'x'", "message = 'a, b'"]
+    update = UPDATE.fullmatch(
+        "UPDATE main_audit.runs SET outcome = 'x', message = 'a, b WHERE c' WHERE outcome = 'running'"
+    )
+    assert update and update["table"] == "main_audit.runs"
+    assignments, where = set_and_where(update["rest"])  # a WHERE inside a value is text
+    assert where == "outcome = 'running'"
+    assert split_top_level(assignments) == ["outcome = 'x'", "message = 'a, b WHERE c'"]
     delete = DELETE.fullmatch("DELETE FROM main_audit.transform_state")
     assert delete and delete["table"] == "main_audit.transform_state" and delete["where"] is None
 

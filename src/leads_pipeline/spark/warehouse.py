@@ -25,10 +25,10 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 DOUBLE_PRECISION = re.compile(r"\bDOUBLE\s+PRECISION\b", re.IGNORECASE)
+# Spark compares strings by their bytes, which is the "C" collation the identity step asks for.
+C_COLLATION = re.compile(r"\s+COLLATE\s+\"C\"", re.IGNORECASE)
 DELETE = re.compile(r"\s*DELETE\s+FROM\s+(?P<table>\S+)(?:\s+WHERE\s+(?P<where>.+))?\s*$", re.IGNORECASE | re.DOTALL)
-UPDATE = re.compile(
-    r"\s*UPDATE\s+(?P<table>\S+)\s+SET\s+(?P<set>.+?)(?:\s+WHERE\s+(?P<where>.+))?\s*$", re.IGNORECASE | re.DOTALL
-)
+UPDATE = re.compile(r"\s*UPDATE\s+(?P<table>\S+)\s+SET\s+(?P<rest>.+?)\s*$", re.IGNORECASE | re.DOTALL)
 
 
 def literal(value: Any) -> str:
@@ -49,6 +49,7 @@ def literal(value: Any) -> str:
 
 def spark_sql(sql: str, params: Sequence[Any] | None = None) -> str:
     """The statement in Spark's spelling: backticks for `"names"`, literals for `?` parameters."""
+    sql = C_COLLATION.sub("", sql)
     values = iter(params or [])
     out: list[str] = []
     i = 0
@@ -70,6 +71,19 @@ def spark_sql(sql: str, params: Sequence[Any] | None = None) -> str:
         i += 1
     # PostgreSQL's spelling of the double type, which DuckDB reads too; Spark knows only DOUBLE.
     return DOUBLE_PRECISION.sub("DOUBLE", "".join(out))
+
+
+def set_and_where(rest: str) -> tuple[str, str | None]:
+    """An UPDATE's assignments and its condition, split at the WHERE outside quotes."""
+    quote = None
+    for i, char in enumerate(rest):
+        if quote:
+            quote = None if char == quote and rest[i - 1] != "\\" else quote
+        elif char in "'\"`":
+            quote = char
+        elif re.match(r"\sWHERE\s", rest[i : i + 7], re.IGNORECASE):
+            return rest[:i].strip(), rest[i + 7 :].strip()
+    return rest.strip(), None
 
 
 def split_top_level(text: str, separator: str = ",") -> list[str]:
@@ -116,10 +130,11 @@ class SparkWarehouse:
             table, where = match["table"], match["where"] or "TRUE"
             return table, self.session.sql(f"SELECT * FROM {table} WHERE NOT coalesce(({where}), FALSE)")
         if match := UPDATE.fullmatch(statement):
-            table, where = match["table"], match["where"] or "TRUE"
+            assignments, condition = set_and_where(match["rest"])
+            table, where = match["table"], condition or "TRUE"
             assigned = dict(
                 (name.strip().strip("`"), value.strip())
-                for name, _, value in (a.partition("=") for a in split_top_level(match["set"]))
+                for name, _, value in (a.partition("=") for a in split_top_level(assignments))
             )
             columns = self.session.table(table).columns
             select = ", ".join(
