@@ -53,11 +53,27 @@
     lookup) would make its columns NULL without a word.
 -#}
 {% macro relation_exists(relation) -%}
+    {{ return(adapter.dispatch('relation_exists')(relation)) }}
+{%- endmacro %}
+
+
+{% macro default__relation_exists(relation) -%}
     {%- set found = run_query(
         "select count(*) from information_schema.tables where table_schema = '" ~ relation.schema
         ~ "' and table_name = '" ~ relation.identifier ~ "'"
     ) -%}
     {{ return(found.columns[0].values()[0] > 0) }}
+{%- endmacro %}
+
+
+{#- Spark has no information_schema: its catalog lists a database's tables. -#}
+{% macro spark__relation_exists(relation) -%}
+    {%- set databases = run_query("show databases like '" ~ relation.schema ~ "'") -%}
+    {%- if databases.rows | length == 0 -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set found = run_query("show tables in " ~ relation.schema ~ " like '" ~ relation.identifier ~ "'") -%}
+    {{ return(found.rows | length > 0) }}
 {%- endmacro %}
 
 

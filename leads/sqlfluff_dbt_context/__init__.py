@@ -25,6 +25,7 @@ _PROJECT_VARS: dict[str, Any] = yaml.safe_load(
 
 execute = False
 model = SimpleNamespace(resource_type="model")
+target = SimpleNamespace(type="duckdb", name="duckdb")  # the profile target the models are linted as
 
 
 def var(name: str, default: Any = None) -> Any:

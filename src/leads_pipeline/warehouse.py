@@ -1,4 +1,4 @@
-"""A small SQL connection to the target warehouse (DuckDB file or PostgreSQL), for the steps that
+"""A small SQL connection to the target warehouse (DuckDB file, PostgreSQL or Spark), for the steps that
 read or write tables outside dlt and dbt: status, lookups, identity resolution, audit tables."""
 
 from __future__ import annotations
@@ -76,6 +76,15 @@ class Warehouse:
     @classmethod
     @contextmanager
     def open(cls, settings: Settings, read_only: bool = False) -> Iterator[Warehouse]:
+        if settings.target == "spark":
+            # The process's one Spark session: it outlives this block, as dbt-spark's does.
+            from leads_pipeline.spark.session import register_new_raw_tables, spark_session
+            from leads_pipeline.spark.warehouse import SparkWarehouse
+
+            session = spark_session(settings)
+            register_new_raw_tables(session, settings)
+            yield SparkWarehouse(settings, session)  # type: ignore[misc]
+            return
         if settings.target == "postgres":
             con = _connect_postgres(settings)
             con.autocommit = True
@@ -218,6 +227,14 @@ class Warehouse:
             [schema, table],
         )
         return bool(rows and rows[0][0])
+
+    def tables(self, schema: str) -> list[str]:
+        """The tables and views of a schema (none when it does not exist)."""
+        rows = self.query(
+            f"SELECT table_name FROM information_schema.tables WHERE table_schema = {self.mark} ORDER BY table_name",
+            [schema],
+        )
+        return [r[0] for r in rows]
 
     def columns(self, schema: str, table: str) -> list[str]:
         rows = self.query(

@@ -1,4 +1,4 @@
-"""Does compiled SQL run on BigQuery, Snowflake and Redshift? A check with sqlglot.
+"""Does compiled SQL run on BigQuery, Snowflake, Redshift, Spark and Databricks? A check with sqlglot.
 
 The dbt project is compiled on DuckDB; each model's SQL is transpiled from DuckDB to the
 warehouse's dialect and parsed back in it. A model fails when:
@@ -27,7 +27,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError, UnsupportedError
 
-DIALECTS = ("bigquery", "snowflake", "redshift")
+DIALECTS = ("bigquery", "snowflake", "redshift", "spark", "databricks")
 
 _COMMON = {
     # conditionals, casts and null handling
@@ -218,11 +218,99 @@ KNOWN_FUNCTIONS: dict[str, set[str]] = {
     },
 }
 
+# Spark SQL's built-in functions (spark.apache.org/docs/3.5.x/sql-ref-functions-builtin.html);
+# Databricks runs Spark SQL and adds its own (docs.databricks.com, SQL language reference).
+_SPARK = _COMMON | {
+    "IF",
+    "IFNULL",
+    "NVL",
+    "NVL2",
+    "CONCAT",
+    "CONCAT_WS",
+    "SPLIT",
+    "SPLIT_PART",
+    "ELEMENT_AT",
+    "SUBSTRING",
+    "SUBSTR",
+    "LEFT",
+    "RIGHT",
+    "LPAD",
+    "RPAD",
+    "INSTR",
+    "LOCATE",
+    "POSITION",
+    "TRANSLATE",
+    "INITCAP",
+    "REVERSE",
+    "REPEAT",
+    "BTRIM",
+    "CHAR_LENGTH",
+    "CHARACTER_LENGTH",
+    "REGEXP_REPLACE",
+    "REGEXP_EXTRACT",
+    "REGEXP_LIKE",
+    "RLIKE",
+    "STARTSWITH",
+    "ENDSWITH",
+    "CONTAINS",
+    "LEVENSHTEIN",
+    "MD5",
+    "SHA1",
+    "SHA2",
+    "HASH",
+    "XXHASH64",
+    "COLLECT_LIST",
+    "COLLECT_SET",
+    "ARRAY_AGG",
+    "ARRAY",
+    "ARRAY_JOIN",
+    "ARRAY_SORT",
+    "SORT_ARRAY",
+    "ARRAY_CONTAINS",
+    "ARRAY_DISTINCT",
+    "SIZE",
+    "STRUCT",
+    "NAMED_STRUCT",
+    "BOOL_OR",
+    "BOOL_AND",
+    "EVERY",
+    "ANY_VALUE",
+    "FIRST",
+    "LAST",
+    "COUNT_IF",
+    "MAX_BY",
+    "MIN_BY",
+    "ABS",
+    "ROUND",
+    "FLOOR",
+    "CEIL",
+    "MOD",
+    "POWER",
+    "POW",
+    "TRY_CAST",
+    "TO_DATE",
+    "TO_TIMESTAMP",
+    "MAKE_DATE",
+    "DATE_ADD",
+    "DATE_SUB",
+    "DATEDIFF",
+    "DATE_FORMAT",
+    "YEAR",
+    "MONTH",
+    "DAY",
+    "NOW",
+}
+KNOWN_FUNCTIONS["spark"] = _SPARK
+KNOWN_FUNCTIONS["databricks"] = _SPARK | {"STRING_AGG", "LISTAGG"}
+
 # dbt cross-database macros (dbt.split_part, dbt.hash, ...) render on each warehouse through its
 # adapter's own variant; on DuckDB they render DuckDB's. The function that DuckDB rendering shows
 # is accepted on the warehouses listed, because the macro gives them their own SQL.
 HANDLED_BY_DBT: dict[str, set[str]] = {
     "bigquery": {"SPLIT_PART"},  # dbt.split_part -> bigquery__split_part (split(...)[safe_offset(n)])
+    # dbt.listagg -> the project's spark__listagg (leads/macros/cross_db/spark.sql): collect_list
+    # sorted by the order keys, then array_join; Spark 3.5 has no listagg or string_agg
+    "spark": {"LISTAGG"},
 }
 
 

@@ -1,7 +1,9 @@
+{#- Plain Parquet tables on Spark have no delete: each batch is a partition, overwritten whole. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['source', 'file_name', 'load_id'],
+    incremental_strategy='insert_overwrite' if target.type == 'spark' else 'delete+insert',
+    unique_key=['source', 'file_name', 'load_id'] if target.type != 'spark' else none,
+    partition_by=['source', 'file_name', 'load_id'] if target.type == 'spark' else none,
 ) }}
 
 {#-

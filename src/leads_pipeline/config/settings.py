@@ -15,9 +15,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from leads_pipeline.config.errors import ConfigError
 from leads_pipeline.observe.redact import Redactor
 
-Target = Literal["duckdb", "postgres"]
-TARGETS = ("duckdb", "postgres")
+Target = Literal["duckdb", "postgres", "spark"]
+TARGETS = ("duckdb", "postgres", "spark")
 DEFAULT_POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+DEFAULT_SPARK_MASTER = "local[*]"
+# Modest defaults for a Spark session on one machine; LEADS_SPARK_CONF overrides any of them.
+DEFAULT_SPARK_CONF = (
+    ("spark.driver.memory", "2g"),
+    ("spark.sql.shuffle.partitions", "4"),
+    ("spark.ui.enabled", "false"),
+)
 DEFAULT_DATABASE = "leads.duckdb"
 DEFAULT_BUCKET = "data/landing"  # inside the project folder
 
@@ -46,6 +53,9 @@ class Env:
     SCHEDULE_TIMEZONE = "LEADS_SCHEDULE_TIMEZONE"
     SENSOR_INTERVAL_SECONDS = "LEADS_SENSOR_INTERVAL_SECONDS"
     DAGSTER_CATALOG = "LEADS_DAGSTER_CATALOG"
+    SPARK_MASTER = "LEADS_SPARK_MASTER"
+    SPARK_WAREHOUSE = "LEADS_SPARK_WAREHOUSE"
+    SPARK_CONF = "LEADS_SPARK_CONF"
 
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -62,6 +72,22 @@ def _find_project_dir() -> Path:
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
+
+
+def spark_conf_setting(raw: str | None) -> tuple[tuple[str, str], ...]:
+    """LEADS_SPARK_CONF (`key=value` pairs separated by commas) over the defaults, as (key, value) pairs."""
+    conf = dict(DEFAULT_SPARK_CONF)
+    for item in (raw or "").split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip().startswith("spark."):
+            raise ConfigError(
+                f"{Env.SPARK_CONF} item {item.strip()!r} is not a Spark setting: write spark.key=value pairs "
+                "separated by commas, like spark.driver.memory=4g,spark.sql.shuffle.partitions=8"
+            )
+        conf[key.strip()] = value.strip()
+    return tuple(conf.items())
 
 
 def _env_float(name: str, default: float, low: float = 0.0, high: float = math.inf, above_low: bool = False) -> float:
@@ -185,6 +211,10 @@ class Settings:
     max_block_size: int | None = None
     # Whether the CLI records the models it builds in Dagster's asset catalog (orchestration/catalog.py).
     dagster_catalog: bool = True
+    # Spark (target `spark`): the master URL, the lake folder holding the tables, extra conf.
+    spark_master: str = DEFAULT_SPARK_MASTER
+    spark_warehouse: str = ""
+    spark_conf: tuple[tuple[str, str], ...] = DEFAULT_SPARK_CONF
 
     @classmethod
     def load(
@@ -234,6 +264,9 @@ class Settings:
             memory_limit=memory_limit_setting(_env(Env.MEMORY_LIMIT)),
             max_block_size=_env_positive_int(Env.MAX_BLOCK_SIZE),
             dagster_catalog=_env_switch(Env.DAGSTER_CATALOG, default=True),
+            spark_master=_env(Env.SPARK_MASTER, DEFAULT_SPARK_MASTER) or DEFAULT_SPARK_MASTER,
+            spark_warehouse=lake_url(_env(Env.SPARK_WAREHOUSE) or str(db.resolve().with_suffix(".spark"))),
+            spark_conf=spark_conf_setting(_env(Env.SPARK_CONF)),
         )
 
     def with_overrides(self, **changes) -> Settings:
@@ -249,6 +282,8 @@ class Settings:
         if self.target == "postgres":
             parts = postgres_parts(self.postgres_dsn)
             return f"postgres {parts['host']}:{parts['port']}/{parts['dbname']}"
+        if self.target == "spark":
+            return f"spark {self.spark_warehouse}"
         return str(self.database)
 
     @property
@@ -261,19 +296,22 @@ class Settings:
         """
         if self.target == "postgres":
             return self.database.parent / ".leads" / f"postgres-{self._postgres_id}"
+        if self.target == "spark":
+            lake = self.spark_warehouse
+            return self.database.parent / ".leads" / f"spark-{hashlib.sha1(lake.encode()).hexdigest()[:8]}"
         return self.database.parent / ".leads" / self.database.name
 
     @property
     def report_path(self) -> Path:
         """Where `leads report` and `leads run` write the HTML report: beside the DuckDB file
         (`leads.duckdb` -> `leads.report.html`); for PostgreSQL, in the database's state folder."""
-        if self.target == "postgres":
+        if self.target in ("postgres", "spark"):
             return self.state_dir / "report.html"
         return self.database.with_name(f"{self.database.stem}.report.html")
 
     @property
     def lock_path(self) -> Path:
-        if self.target == "postgres":
+        if self.target in ("postgres", "spark"):
             return self.state_dir.with_name(self.state_dir.name + ".lock")
         return self.database.with_name(self.database.name + ".lock")
 
@@ -305,6 +343,11 @@ class Settings:
             )
         return env
 
+    @property
+    def spark_raw_url(self) -> str:
+        """Where dlt lands the raw tables on the lake: one Parquet folder per table."""
+        return f"{self.spark_warehouse}/{RAW_FOLDER}"
+
 
 def postgres_parts(dsn: str) -> dict[str, str]:
     """host, port, user, password and dbname of a `postgresql://user:password@host:port/dbname` DSN."""
@@ -330,6 +373,17 @@ def postgres_parts(dsn: str) -> dict[str, str]:
 def _without_password(dsn: str) -> str:
     """The DSN with its password masked, even when it is too malformed to parse."""
     return Redactor()(dsn) or dsn
+
+
+RAW_FOLDER = "raw_landing"  # under the Spark warehouse, beside the tables Spark manages
+
+
+def lake_url(url: str) -> str:
+    """LEADS_SPARK_WAREHOUSE as Spark and dlt both take it: a lake URL (`s3://`, `gs://`) as it is,
+    a local folder as an absolute `file:` URL."""
+    if urlparse(url).scheme in ("gs", "gcs", "s3", "s3a", "abfs", "abfss", "hdfs", "dbfs", "file"):
+        return url.rstrip("/")
+    return Path(url).expanduser().resolve().as_uri()
 
 
 def normalize_bucket_url(url: str) -> str:

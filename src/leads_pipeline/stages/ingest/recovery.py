@@ -41,6 +41,8 @@ def _completed_jobs(storage, load_id: str) -> list[str]:  # noqa: ANN001 - dlt's
 
 def delete_rows_of_loads(settings: Settings, dataset: str, load_ids: list[str]) -> dict[str, int]:
     """Delete, in one transaction, every row that the given loads wrote to the dataset's tables."""
+    if settings.target == "spark":
+        return delete_files_of_loads(settings, dataset, load_ids)
     deleted: dict[str, int] = {}
     with Warehouse.open(settings) as warehouse:
         mark = warehouse.mark
@@ -60,6 +62,20 @@ def delete_rows_of_loads(settings: Settings, dataset: str, load_ids: list[str]) 
                 if count:
                     warehouse.execute(f'DELETE FROM {dataset}."{table}" WHERE {where}', load_ids)
                     deleted[table] = count
+    return deleted
+
+
+def delete_files_of_loads(settings: Settings, dataset: str, load_ids: list[str]) -> dict[str, int]:
+    """On the lake a load's rows are its files (`<table>/<load_id>.<file_id>.parquet`): delete those."""
+    from dlt.common.storages import FilesystemConfiguration, fsspec_from_config
+
+    fs, root = fsspec_from_config(FilesystemConfiguration(bucket_url=f"{settings.spark_raw_url}/{dataset}"))
+    deleted: dict[str, int] = {}
+    for load_id in load_ids:
+        for path in fs.glob(f"{root}/*/{load_id}.*"):
+            table = path.rstrip("/").rsplit("/", 2)[-2]
+            fs.rm(path)
+            deleted[table] = deleted.get(table, 0) + 1
     return deleted
 
 

@@ -44,6 +44,11 @@ class IngestReport:
 
 
 def destination(settings: Settings) -> Any:
+    if settings.target == "spark":
+        # Parquet files on the lake, one folder per table, that Spark registers as the raw tables
+        # (spark.session.register_raw_tables). On Databricks, dlt's `databricks` destination
+        # takes this place (docs/warehouses.md).
+        return dlt.destinations.filesystem(bucket_url=settings.spark_raw_url)
     if settings.target == "postgres":
         from dlt.destinations.impl.postgres.configuration import PostgresCredentials
 
@@ -67,7 +72,7 @@ def destination(settings: Settings) -> Any:
 
 def loads_parquet(settings: Settings) -> bool:
     """Whether the destination takes the Parquet spool as it is (else it gets Arrow batches as CSV)."""
-    if settings.target == "duckdb":
+    if settings.target in ("duckdb", "spark"):
         return True
     try:
         import adbc_driver_postgresql  # noqa: F401
@@ -79,6 +84,10 @@ def loads_parquet(settings: Settings) -> bool:
 def _destination_is_new(settings: Settings) -> bool:
     if settings.target == "duckdb":
         return not settings.database.exists()
+    if settings.target == "spark":
+        from leads_pipeline.spark.session import raw_table_folders
+
+        return names.LEDGER not in raw_table_folders(settings)
     with Warehouse.open(settings) as warehouse:
         return not warehouse.table_exists(names.RAW, names.DLT_VERSION)
 
@@ -253,6 +262,10 @@ def run_ingest(
         faults.crash_after_load_jobs()
         info = pipeline.load()
         faults.reached("ingest:after-load")
+        if settings.target == "spark":
+            from leads_pipeline.spark.session import register_raw_tables, spark_session
+
+            register_raw_tables(spark_session(settings), settings)  # new files, and new columns
     finally:
         shutil.rmtree(spool_dir, ignore_errors=True)
     report.load_ids = list(info.loads_ids)

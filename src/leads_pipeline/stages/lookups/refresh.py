@@ -8,7 +8,7 @@ re-run costs nothing and a new month costs its new values. The tables live in th
 
 Only raw rows of loads not yet looked at are read (`main_audit.lookup_loads` keeps the load ids
 done), so the cost follows the new files, not all history. Large batches of new values are
-parsed on every core.
+parsed on every core; on Spark, on the executors (`spark/lookups.py`).
 """
 
 from __future__ import annotations
@@ -187,6 +187,10 @@ def _refresh_one(
         f"WHERE raw_value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {names.LOOKUP}.{lookup.name} AS known "
         "WHERE known.raw_value = fresh.raw_value)"
     )
+    if warehouse.target == "spark":
+        from leads_pipeline.spark.lookups import parse_new_values
+
+        return parse_new_values(warehouse, lookup.name, lookup.parse, new_values)  # type: ignore[arg-type]
     parsed = 0
     for batch in warehouse.arrow_batches(new_values, BATCH_VALUES):
         values = batch.column(0).to_pylist()

@@ -112,11 +112,7 @@ def staging_outdated(warehouse: Warehouse, settings: Settings) -> bool:
     seed) or of a lookup's parser they must be rebuilt in full, or rows staged before the change
     would keep the old values. An edit of a description, a test or a mart restages nothing.
     """
-    staged = warehouse.query(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = " + warehouse.mark,
-        [names.STAGING],
-    )
-    if not staged or not staged[0][0]:
+    if not warehouse.tables(names.STAGING):
         return False
     if "rules_version" not in warehouse.columns(names.AUDIT, names.STAGING_BUILD):
         return True  # never recorded, or recorded by a version of the pipeline that kept other facts

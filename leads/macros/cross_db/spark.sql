@@ -1,0 +1,60 @@
+{#-
+    Spark variants. Spark's regular expressions are Java's: POSIX classes are spelled `\p{Space}`,
+    not `[:space:]`, and a backslash in a string literal is an escape character, so a pattern's
+    backslashes are doubled to reach the regex engine as written. `regexp_replace` replaces every
+    match.
+-#}
+{% macro spark_pattern(pattern) -%}
+    {%- set posix = {
+        '[:space:]': '\\s', '[:alpha:]': '\\p{Alpha}', '[:digit:]': '\\d', '[:alnum:]': '\\p{Alnum}',
+        '[:upper:]': '\\p{Upper}', '[:lower:]': '\\p{Lower}', '[:punct:]': '\\p{Punct}',
+    } -%}
+    {%- set ns = namespace(text=pattern) -%}
+    {%- for name, java in posix.items() -%}
+        {%- set ns.text = ns.text | replace(name, java) -%}
+    {%- endfor -%}
+    {{ return(ns.text | replace('\\', '\\\\')) }}
+{%- endmacro %}
+
+{% macro spark__regex_full_match(expression, pattern) -%}
+    regexp_like({{ expression }}, '^(?:{{ spark_pattern(pattern) }})$')
+{%- endmacro %}
+
+{% macro spark__regex_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, '{{ spark_pattern(pattern) }}', '{{ replacement }}')
+{%- endmacro %}
+
+
+{#-
+    `dbt.split_part` as DuckDB and PostgreSQL mean it: a part past the end is '' (Spark's array
+    index gives NULL), a negative part counts from the end whatever the delimiter's length, and the
+    delimiter is literal text (Spark's `split` takes a regular expression: `\Q...\E` quotes it).
+-#}
+{% macro spark__split_part(string_text, delimiter_text, part_number) -%}
+    case when {{ string_text }} is not null then coalesce(
+        element_at(split({{ string_text }}, concat('\\Q', {{ delimiter_text }}, '\\E'), -1), {{ part_number }}), ''
+    ) end
+{%- endmacro %}
+
+
+{#-
+    `dbt.listagg` in order. dbt-spark's variant ignores the order (`collect_list` keeps none), so
+    the joined text would differ from run to run: here the values are collected with their order
+    keys and sorted before they are joined. `order_by_clause` is `order by a, b` (ascending keys).
+-#}
+{% macro spark__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+    {%- set keys = (order_by_clause or '') | replace('order by', '') | trim -%}
+    {%- set fields = [] -%}
+    {%- for key in (keys.split(',') if keys else []) -%}
+        {%- do fields.append(key | trim ~ ' as k' ~ loop.index) -%}
+    {%- endfor -%}
+    {%- do fields.append(measure ~ ' as v') -%}
+    {%- set sorted = 'transform(array_sort(collect_list(struct(' ~ fields | join(', ') ~ '))), x -> x.v)' -%}
+    array_join({{ 'slice(' ~ sorted ~ ', 1, ' ~ limit_num ~ ')' if limit_num else sorted }}, {{ delimiter_text }})
+{%- endmacro %}
+
+
+{#- The first non-NULL value of `column` in `order_by` order (one ascending key), as on DuckDB. -#}
+{% macro spark__first_present(column, order_by) -%}
+    min_by({{ column }}, {{ order_by }}) filter (where {{ column }} is not null)
+{%- endmacro %}
