@@ -58,7 +58,7 @@ def isolated(tmp_path: Path, monkeypatch):
 @pytest.mark.parametrize(
     ("args", "env", "expected"),
     [
-        (["run", "--target", "snowflake"], {}, "error: unknown target 'snowflake': use duckdb, postgres, spark"),
+        (["run", "--target", "snowflake"], {}, "error: unknown target 'snowflake': use duckdb or postgres or spark"),
         (["status"], {"LEADS_MAX_FILE_AGE_DAYS": "abc"}, "error: LEADS_MAX_FILE_AGE_DAYS='abc' is not a number"),
         (["alerts"], {"LEADS_TARGET": "oracle"}, "error: unknown target 'oracle'"),
         (

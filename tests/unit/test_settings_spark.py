@@ -50,5 +50,5 @@ def test_malformed_spark_conf_says_how_to_write_it(tmp_path, monkeypatch, conf):
 
 
 def test_unknown_target_lists_spark(tmp_path):
-    with pytest.raises(ConfigError, match="use duckdb, postgres, spark"):
+    with pytest.raises(ConfigError, match="use duckdb or postgres or spark"):
         Settings.load(bucket_url=str(tmp_path), database=tmp_path / "leads.duckdb", target="oracle")
