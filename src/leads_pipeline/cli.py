@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import tempfile
 import traceback
@@ -555,6 +556,9 @@ def ui(
     sys.stderr.flush()
     os.chdir(settings.project_dir)
     # Become Dagster: a signal to this process (Ctrl-C, a service manager's SIGTERM) reaches it directly.
+    # Dagster stops its web server and daemon with SIGINT, which a shell's background job (`leads ui &`)
+    # starts ignoring and would pass on to them: restore its default first.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.execvpe(command[0], command, env)
 
 

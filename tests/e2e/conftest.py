@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -30,12 +31,19 @@ def leads(args: list[str], env: dict[str, str] | None = None, timeout: float = 3
     )
 
 
+def interruptible() -> None:
+    """Run in a started child before it executes: Ctrl-C works there as on a terminal, even when the
+    tests themselves run as a shell's background job, which starts with SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_leads(args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
     full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
     return subprocess.Popen(
         [sys.executable, "-m", "leads_pipeline.cli", *args],
         cwd=PROJECT_ROOT,
         env=full_env,
+        preexec_fn=interruptible,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -61,6 +61,10 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
 def test_stopping_leads_ui_stops_every_dagster_process(tmp_path: Path):
     port = free_port()
@@ -77,6 +81,9 @@ def test_stopping_leads_ui_stops_every_dagster_process(tmp_path: Path):
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Started as a shell's background job is (`leads ui &`): with SIGINT ignored, which Dagster's
+        # processes would inherit, and then not stop when Dagster passes the stop on to them as SIGINT.
+        preexec_fn=ignore_interrupts,
     )
     started = time.monotonic()
     try:
