@@ -10,17 +10,7 @@ from leads_pipeline.config.errors import is_interrupt
 from leads_pipeline.run import audit
 from leads_pipeline.run.lock import is_locked
 from leads_pipeline.run.pipeline import recorded_run
-
-
-def wrapped(inner: BaseException) -> Exception:
-    """`inner` as the cause of a library's own error, as dlt wraps what stopped a step."""
-    try:
-        try:
-            raise inner
-        except BaseException as exc:
-            raise RuntimeError("Pipeline execution failed at stage load") from exc
-    except RuntimeError as outer:
-        return outer
+from tests.unit.test_cli_errors import wrapped
 
 
 @pytest.mark.parametrize(

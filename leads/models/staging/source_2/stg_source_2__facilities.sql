@@ -1,4 +1,9 @@
 {#- Oklahoma Human Services (OK): one row per raw record, typed and normalized. -#}
+{#- The file's day columns and the day each stands for, in the schedule's order. -#}
+{%- set schedule_days = [
+    ('mon', 'Mon'), ('tues', 'Tue'), ('wed', 'Wed'), ('thurs', 'Thu'), ('friday', 'Fri'),
+    ('saturday', 'Sat'), ('sunday', 'Sun'),
+] -%}
 with
 
 source as (
@@ -179,19 +184,13 @@ renamed as (
         split.primary_caregiver as first_name__raw,
         {{ lookup_problem('split.primary_caregiver', 'caregivers') }} as first_name__problem,
         case
-            {%- for column, day in [
-                ('mon', 'Mon'), ('tues', 'Tue'), ('wed', 'Wed'), ('thurs', 'Thu'), ('friday', 'Fri'),
-                ('saturday', 'Sat'), ('sunday', 'Sun'),
-            ] %}
+            {%- for column, day in schedule_days %}
             when {{ clean_text('split.' ~ column) }} is not null and split.{{ day | lower }}_hours is null
                 then '{{ day }}: ' || {{ clean_text('split.' ~ column) }}
             {%- endfor %}
         end as schedule__raw,
         case
-            {%- for column, day in [
-                ('mon', 'Mon'), ('tues', 'Tue'), ('wed', 'Wed'), ('thurs', 'Thu'), ('friday', 'Fri'),
-                ('saturday', 'Sat'), ('sunday', 'Sun'),
-            ] %}
+            {%- for column, day in schedule_days %}
             when {{ clean_text('split.' ~ column) }} is not null and split.{{ day | lower }}_hours is null
                 then {{ hours_problem('split.' ~ column) }}
             {%- endfor %}

@@ -30,7 +30,7 @@ from leads_pipeline.config import names
 from leads_pipeline.stages.identity import resolve as whole
 from leads_pipeline.stages.identity.clustering import cluster
 from leads_pipeline.stages.identity.components import label_components
-from leads_pipeline.stages.identity.crm import CrmPair, crm_preference, match_crm
+from leads_pipeline.stages.identity.crm import crm_preference, match_crm
 from leads_pipeline.stages.identity.names import NameScorer
 from leads_pipeline.stages.identity.rules import Rule, Site, best_rule, needs_name
 from leads_pipeline.warehouse import Warehouse
@@ -407,17 +407,7 @@ def _match_crm_batch(warehouse: Warehouse, formats: dict[str, str], batch: int) 
     sorted_names = [tuple(sorted(keys)) for keys in record_names]
 
     scorer = NameScorer()
-    pairs = (
-        CrmPair(crm_positions[c], record_position[r], bool(p), bool(a), bool(e))
-        for c, r, p, a, e in zip(
-            columns["crm_index"],
-            columns["record_index"],
-            columns["shares_phone"],
-            columns["shares_address"],
-            columns["shares_email"],
-            strict=True,
-        )
-    )
+    pairs = whole.crm_pairs_of(columns, crm_positions.__getitem__, record_position.__getitem__)
     matches = match_crm(
         crm_leads,
         pairs,

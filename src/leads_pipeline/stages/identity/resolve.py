@@ -10,6 +10,7 @@ compare it with.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -227,6 +228,21 @@ def rule_edges(
     return edges
 
 
+def crm_pairs_of(
+    columns: dict[str, list], crm_at: Callable[[int], int], record_at: Callable[[int], int]
+) -> Iterator[CrmPair]:
+    """The CRM pairs of `columns`, their CRM lead and record indexes mapped to list positions."""
+    for c, r, p, a, e in zip(
+        columns["crm_index"],
+        columns["record_index"],
+        columns["shares_phone"],
+        columns["shares_address"],
+        columns["shares_email"],
+        strict=True,
+    ):
+        yield CrmPair(crm_at(c), record_at(r), bool(p), bool(a), bool(e))
+
+
 def crm_leads_of(crm: dict[str, list]) -> list[CrmLead]:
     return [
         CrmLead(
@@ -268,20 +284,9 @@ def resolve(
     lead_site = {anchor: _cluster_site(records, group) for anchor, group in members.items()}
     order = sorted(members, key=lambda a: records[a].anchor_order)
     anchor_rank = {anchor: rank for rank, anchor in enumerate(order)}
-    candidates = (
-        CrmPair(c - 1, r - 1, bool(p), bool(a), bool(e))
-        for c, r, p, a, e in zip(
-            crm_pairs["crm_index"],
-            crm_pairs["record_index"],
-            crm_pairs["shares_phone"],
-            crm_pairs["shares_address"],
-            crm_pairs["shares_email"],
-            strict=True,
-        )
-    )
     matches = match_crm(
         crm_leads,
-        candidates,
+        crm_pairs_of(crm_pairs, lambda c: c - 1, lambda r: r - 1),
         clusters.anchor_of,
         lead_site,
         anchor_rank,
