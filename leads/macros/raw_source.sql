@@ -100,6 +100,15 @@
     {%- if model.resource_type != 'unit_test' and is_incremental() %}
     select * from ({{ select_columns(source('raw', source_id ~ '_raw'), typed) }}) as raw_rows
     where {{ new_loads_only() }}
+    {%- if copies_unchanged_records() %}
+        {#- unchanged records are copied, not computed (macros/unchanged_records.sql) #}
+        and not exists (
+            select 1 from ({{ unchanged_records(source_id) }}) as unchanged
+            where unchanged.load_id = raw_rows._dlt_load_id
+                and unchanged.relative_path = raw_rows._relative_path
+                and unchanged.record_number = raw_rows._record_number
+        )
+    {%- endif %}
     {%- else %}
     {{ select_columns(source('raw', source_id ~ '_raw'), typed) }}
     {%- endif %}

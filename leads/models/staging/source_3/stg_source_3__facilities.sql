@@ -145,4 +145,5 @@ checked as (
     from renamed
 )
 
-select * from checked
+{#- the rows computed here, and the copies of the records a new load brings unchanged -#}
+{{ with_unchanged_records('checked') }}

@@ -11,6 +11,11 @@ the file's keys and hashes are compared with the index of the source's previous 
 current version of each of its files): each record is `inserted`, `updated` or `unchanged`, and
 each record of the previous snapshot the file lacks is `deleted`. A key repeated within a file
 counts once, by its last record, as in the record history.
+
+Two records with one key and one hash in snapshots of one year have the same staged values (a
+staged value is a function of the record's text, its parse error, the lookups, the seeds and, for
+a two-digit year, its snapshot's year): staging copies such a record instead of computing it
+again, and the record history does not compare it (leads/macros/unchanged_records.sql).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ BATCH_ROWS = 200_000
 # Marks a missing value in the hashed text, which no CSV cell can hold, so NULL and '' differ.
 NULL_MARK = "chr(0)"
 FIELD_SEPARATOR = "chr(31)"
+PARSE_ERROR_MARK = "chr(30)"
 
 INDEX_SCHEMA = pa.schema(
     [
@@ -71,8 +77,11 @@ def natural_key_sql(spec: SourceSpec, expression: str) -> str:
 
 def row_hash_sql(spec: SourceSpec, present: set[str]) -> str:
     """DuckDB SQL hashing a record's canonical columns in `sources.yml` order; a column the file
-    lacks counts as empty."""
+    lacks counts as empty. A record read with a parse error also hashes its reason (the staged
+    `parse_error`); concat_ws skips the NULL of a clean record, whose hash stays that of its text."""
     parts = [f"coalesce({_ident(column)}, {NULL_MARK})" if column in present else NULL_MARK for column in spec.columns]
+    if "_parse_error" in present:
+        parts.append(f"{PARSE_ERROR_MARK} || _parse_error")
     return f"md5(concat_ws({FIELD_SEPARATOR}, {', '.join(parts)}))"
 
 
