@@ -23,6 +23,15 @@ os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 # run seconds), except those that ask for it, and then in a throwaway instance.
 os.environ["LEADS_DAGSTER_CATALOG"] = "off"
 os.environ["DAGSTER_HOME"] = tempfile.mkdtemp(prefix="leads-tests-dagster-")
+# Tests run in parallel worker processes (pytest-xdist): each keeps its own dbt manifest, partial
+# parse and logs, which concurrent dbt invocations in one project folder would overwrite.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["DBT_TARGET_PATH"] = f"target/{os.environ['PYTEST_XDIST_WORKER']}"
+    os.environ["DBT_LOG_PATH"] = f"logs/{os.environ['PYTEST_XDIST_WORKER']}"
+    # A worker is started with COLUMNS=80 and LINES=24, which would fix the CLI's console width
+    # when it is imported; a test that sets COLUMNS for one command must find it unset.
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
 # gcsfs reads this once, at import: its default (on) asks a gRPC control API that the local
 # storage emulator does not have, and waits a minute per bucket for it.
 os.environ.setdefault("GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT", "false")

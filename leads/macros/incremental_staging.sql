@@ -2,7 +2,8 @@
     Staging models are incremental: a run stages only the raw rows of loads it has not staged yet.
 
     A staging row is a function of its raw row alone (and of lookup rows, which never change once
-    parsed), so appending the new loads' rows gives the same table as rebuilding it. The filter
+    parsed), so appending the new loads' rows gives the same table as rebuilding it; the records a
+    new load brings unchanged are copied rather than computed (macros/unchanged_records.sql). The filter
     compares load ids as a set, not by order, so a load that finishes late (a killed run's package,
     completed by the next run) is still staged. When the dbt project changes, `leads` rebuilds the
     staging models in full first (`--full-refresh`), so a changed rule reaches every row.

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leads_pipeline.config.settings import Settings
+from leads_pipeline.stages.transform.dbt import target_dir
 
 if TYPE_CHECKING:
     from leads_pipeline.run.pipeline import RunReport
 
 DAGSTER_HOME_FOLDER = ".dagster_home"  # in the project, beside its dagster.yaml
-MANIFEST = Path("target") / "manifest.json"  # where `leads transform`'s dbt writes its manifest
 
 
 def dagster_home(settings: Settings) -> Path:
@@ -36,7 +36,8 @@ def built_model_keys(settings: Settings, report: RunReport) -> list[list[str]]:
     built -= {n.name for n in report.transform.failed_models} if report.transform else set()
     if not built:
         return []
-    manifest = json.loads((settings.dbt_project_dir / MANIFEST).read_text(encoding="utf-8"))
+    manifest_file = settings.dbt_project_dir / target_dir() / "manifest.json"  # written by `leads transform`'s dbt
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
     return sorted(
         [node["schema"], node["name"]]
         for node in manifest["nodes"].values()

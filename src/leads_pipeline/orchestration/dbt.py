@@ -16,7 +16,6 @@ and builds the `before_identity` selector of `leads/selectors.yml`, `dbt_gold` t
 """
 
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -33,11 +32,10 @@ from leads_pipeline.run.pipeline import TRANSFORM, recorded_run
 from leads_pipeline.stages.ingest.runner import complete_interrupted_ingest
 from leads_pipeline.stages.lookups.refresh import LOOKUPS
 from leads_pipeline.stages.transform import registry_files as dbt_registry
-from leads_pipeline.stages.transform.dbt import NodeResult, TransformReport, dbt_environment
+from leads_pipeline.stages.transform.dbt import NodeResult, TransformReport, dbt_environment, target_dir
 from leads_pipeline.stages.transform.phases import AFTER_IDENTITY, BEFORE_IDENTITY, begin, finish, hubs, staging_built
 from leads_pipeline.warehouse import Warehouse
 
-DAGSTER_TARGET = Path("target") / "dagster"
 STEP_LABELS = {BEFORE_IDENTITY: "transform staging+intermediate", AFTER_IDENTITY: "transform gold"}
 SOURCE_KEY_PREFIXES = {"raw": names.RAW, "lookup": names.LOOKUP, "identity": names.IDENTITY}  # dbt source -> schema
 
@@ -70,7 +68,9 @@ class LeadsDbtTranslator(DagsterDbtTranslator):
 
 def dbt_project(settings: Settings, prepare: bool = True) -> DbtProject:
     project = DbtProject(
-        project_dir=settings.dbt_project_dir, profiles_dir=settings.dbt_project_dir, target_path=DAGSTER_TARGET
+        project_dir=settings.dbt_project_dir,
+        profiles_dir=settings.dbt_project_dir,
+        target_path=target_dir() / "dagster",
     )
     if prepare:
         dbt_registry.sync(settings.dbt_project_dir, load_registry(settings.sources_file))

@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from leads_pipeline.config.errors import TransformError
 from leads_pipeline.config.registry import load_registry
@@ -130,6 +131,12 @@ def release_duckdb(settings: Settings) -> None:
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
     DuckDBConnectionManager.close_all_connections()
+
+
+def target_dir() -> Path:
+    """Where dbt writes its manifest and compiled SQL, relative to the dbt project: `target`, or
+    DBT_TARGET_PATH (dbt's own variable), so that concurrent invocations can keep theirs apart."""
+    return Path(os.environ.get("DBT_TARGET_PATH") or "target")
 
 
 def run_dbt(
