@@ -328,16 +328,11 @@ def _print_json(document: object) -> None:
 
 def _write_report(settings: Settings, quiet: bool) -> Path | None:
     """The report after a run that built the marts, where it went; its failure is one line, never the run's."""
-    from leads_pipeline.observe.report import write_report
+    from leads_pipeline.observe.report import write_report_after_run
 
-    try:
-        path = write_report(settings)
-    except Exception as exc:  # noqa: BLE001 - the report shows the run; it must not fail it
-        first = next((line for line in str(exc).splitlines() if line.strip()), "")
-        err.print(
-            f"[yellow]warning:[/] the report could not be written ({type(exc).__name__}: {escape(first)}); "
-            "`leads report` writes it again"
-        )
+    path, problem = write_report_after_run(settings)
+    if problem:
+        err.print(f"[yellow]warning:[/] {escape(problem)}")
         return None
     if not quiet:
         out.print(f"report: {path}")
@@ -508,7 +503,7 @@ def alerts_ack(
     target: TargetOption = None,
 ) -> None:
     """Acknowledge alerts (with their repeats): they stop showing as open."""
-    from leads_pipeline.observe.alerts import HELD_FILE, acknowledge, open_alerts
+    from leads_pipeline.observe.alerts import HELD_FILE, acknowledge, open_alerts, unknown_alert_ids
     from leads_pipeline.run.lock import run_lock
     from leads_pipeline.warehouse import Warehouse
 
@@ -517,6 +512,13 @@ def alerts_ack(
         raise typer.Exit(2)
     settings = _settings(ctx, None, database, target)
     with run_lock(settings.lock_path, "leads alerts ack"), Warehouse.open(settings) as warehouse:
+        unknown = [] if all_open else unknown_alert_ids(warehouse, alert_ids or [])
+        if unknown:
+            err.print(
+                f"[red]error:[/] no alert has the id {', '.join(map(escape, unknown))}; "
+                "`leads alerts` lists the open ones with their ids"
+            )
+            raise typer.Exit(2)
         count = acknowledge(warehouse, None if all_open else alert_ids)
         holds = [a for a in open_alerts(warehouse, settings.alerts.window_days) if a.kind == HELD_FILE]
     out.print(f"acknowledged {count} alert{'s' if count != 1 else ''}")

@@ -89,6 +89,10 @@ def test_the_whole_graph_materializes_in_process(project: Path, real_bucket: Pat
         assert isinstance(again, dg.RunRequest) and again.tags["leads/sources"] == "source_3"
         assert again.run_key != before.run_key
 
+    # the job writes the report as `leads run` does, with the leads it built
+    page = settings.report_path.read_text(encoding="utf-8")
+    assert "127" in page and "<script" in page
+
     with duckdb.connect(str(settings.database), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM main_gold.leads").fetchone()[0] == 127
         runs = con.execute("SELECT command, outcome, steps FROM main_audit.runs ORDER BY started_at").fetchall()

@@ -189,3 +189,23 @@ def test_alerts_wrap_long_messages_and_never_cut_them(tmp_path, settings_for):
     assert all(len(line) <= 60 for line in result.stdout.splitlines())
     shown = "".join(result.stdout.split())  # the message, whatever the line breaks
     assert "".join(message.split()) in shown
+
+
+def test_acknowledging_an_unknown_alert_id_is_an_error_that_names_it(tmp_path, settings_for):
+    settings = settings_for(tmp_path)
+    Alerter([TableSink(settings)], [], Redactor()).emit([Alert("schema_drift", "warning", "drift", source="s1")])
+    (known,) = [row[0] for row in duckdb_rows(settings, "SELECT alert_id FROM main_audit.alerts")]
+    result = CliRunner().invoke(app, ["alerts", "ack", "nosuchid", known[:8], "--database", str(settings.database)])
+    assert result.exit_code == 2
+    assert "no alert has the id nosuchid" in result.stderr and "`leads alerts`" in result.stderr
+    # nothing was acknowledged: the known id's alert is still open
+    assert duckdb_rows(settings, "SELECT count(*) FROM main_audit.alerts WHERE acknowledged_at IS NULL") == [(1,)]
+    done = CliRunner().invoke(app, ["alerts", "ack", known[:8], "--database", str(settings.database)])
+    assert done.exit_code == 0 and "acknowledged 1 alert" in done.stdout
+
+
+def duckdb_rows(settings, sql: str) -> list[tuple]:
+    import duckdb
+
+    with duckdb.connect(str(settings.database), read_only=True) as con:
+        return con.execute(sql).fetchall()

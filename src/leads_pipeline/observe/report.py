@@ -404,3 +404,13 @@ def check_not_running(settings: Settings) -> None:
             f"a run is writing {settings.database.name} ({describe_holder(settings.lock_path)}); "
             "it writes the report when it finishes"
         )
+
+
+def write_report_after_run(settings: Settings) -> tuple[Path | None, str | None]:
+    """The report after a run that built the marts: its path, or why it could not be written. The
+    report shows the run; it never fails it (`leads run`, `leads transform`, the Dagster job)."""
+    try:
+        return write_report(settings), None
+    except Exception as exc:  # noqa: BLE001 - any failure is reported, never raised
+        first = next((line for line in str(exc).splitlines() if line.strip()), "")
+        return None, f"the report could not be written ({type(exc).__name__}: {first}); `leads report` writes it again"

@@ -27,6 +27,7 @@ from leads_pipeline.config.errors import TransformError
 from leads_pipeline.config.registry import load_registry
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.observe import alerts
+from leads_pipeline.observe.report import write_report_after_run
 from leads_pipeline.orchestration.common import WRITER_POOL, command_label, lookup_key, progress_for
 from leads_pipeline.run.pipeline import TRANSFORM, recorded_run
 from leads_pipeline.stages.ingest.runner import complete_interrupted_ingest
@@ -124,6 +125,11 @@ def build_models(
             staging_built(settings)
         else:
             finish(settings, run.run_id, passed=not report.failed_tests and _first_phase_passed(settings, context))
+            path, problem = write_report_after_run(settings)
+            if problem:
+                context.log.warning(problem)
+            else:
+                context.log.info(f"report: {path}")
 
 
 def _first_phase_passed(settings: Settings, context: AssetExecutionContext) -> bool:

@@ -34,7 +34,14 @@ from leads_pipeline.observe.alerts.rules import (
     transform_alerts,
 )
 from leads_pipeline.observe.alerts.sinks import Alerter, ConsoleSink, TableSink
-from leads_pipeline.observe.alerts.store import ALERTS_SCHEMA, OpenAlert, acknowledge, ensure_alerts_table, open_alerts
+from leads_pipeline.observe.alerts.store import (
+    ALERTS_SCHEMA,
+    OpenAlert,
+    acknowledge,
+    ensure_alerts_table,
+    open_alerts,
+    unknown_alert_ids,
+)
 
 __all__ = [
     "ALERTS_SCHEMA",
@@ -59,6 +66,7 @@ __all__ = [
     "TableSink",
     "Target",
     "acknowledge",
+    "unknown_alert_ids",
     "as_apprise_url",
     "deliver",
     "drift_alert",

@@ -97,6 +97,14 @@ def _superseded(kind: str, run_id: str | None, raised_at: datetime, runs: list[t
     return False
 
 
+def unknown_alert_ids(warehouse: Warehouse, alert_ids: Sequence[str]) -> list[str]:
+    """The ids (or id prefixes) that name no alert, open or acknowledged."""
+    if not warehouse.table_exists(names.AUDIT, names.ALERTS):
+        return list(alert_ids)
+    matching = f"SELECT count(*) FROM {names.AUDIT}.{names.ALERTS} WHERE alert_id LIKE {warehouse.mark}"
+    return [prefix for prefix in alert_ids if not warehouse.query(matching, [f"{prefix}%"])[0][0]]
+
+
 def acknowledge(warehouse: Warehouse, alert_ids: Sequence[str] | None) -> int:
     """Acknowledge alerts by id (or id prefix) with their repeats, or every open one when None.
 
