@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -169,6 +169,7 @@ def test_lookups_parsed_in_spark_equal_duckdbs(lake):
 def test_the_python_steps_sql_runs_on_spark(lake):
     _, on_spark = lake
     schema = pa.schema([("name", pa.string()), ("n", pa.int64()), ("at", pa.timestamp("us"))])
+    at = datetime(2024, 11, 1, 12, 30, 15, 250)
     with Warehouse.open(on_spark) as warehouse:
         warehouse.create_table_like("main_audit", "spark_check", schema)
         warehouse.append_arrow(
@@ -176,16 +177,29 @@ def test_the_python_steps_sql_runs_on_spark(lake):
             "spark_check",
             pa.table({"n": [1, 2, 3], "name": ["a", "b's", None]}),  # columns by name; `at` missing: NULL
         )
+        # a NULL integer stays NULL (not 0, not NaN), an int32 column is widened, a timestamp kept
+        warehouse.append_arrow(
+            "main_audit",
+            "spark_check",
+            pa.table({"at": pa.array([at, None]), "n": pa.array([None, 5], pa.int32()), "name": ["x", "y"]}),
+        )
         assert warehouse.table_exists("main_audit", "spark_check")
         assert warehouse.columns("main_audit", "spark_check") == ["name", "n", "at"]
         assert "spark_check" in warehouse.tables("main_audit")
         warehouse.execute('UPDATE main_audit.spark_check SET "name" = ? WHERE n >= ?', ["z", 2])
         warehouse.execute("DELETE FROM main_audit.spark_check WHERE n = ?", [3])
-        rows = warehouse.query('SELECT "name", n, "at" FROM main_audit.spark_check ORDER BY n')
-        assert rows == [("a", 1, None), ("z", 2, None)]
-        assert warehouse.arrow("SELECT n FROM main_audit.spark_check ORDER BY n").column("n").to_pylist() == [1, 2]
-        batches = list(warehouse.arrow_batches("SELECT n FROM main_audit.spark_check ORDER BY n", 1))
-        assert [b.num_rows for b in batches] == [1, 1]
+        in_order = 'SELECT "name", n, "at" FROM main_audit.spark_check ORDER BY n NULLS LAST'
+        rows = warehouse.query(in_order)
+        assert rows == [("a", 1, None), ("z", 2, None), ("z", 5, None), ("x", None, at)]
+        table = warehouse.arrow(in_order)
+        assert table.schema == schema
+        assert table.to_pylist() == [dict(zip(schema.names, row, strict=True)) for row in rows]
+        assert warehouse.arrow("SELECT n FROM main_audit.spark_check WHERE FALSE").schema == pa.schema(
+            [("n", pa.int64())]
+        )
+        batches = list(warehouse.arrow_batches(in_order, 3))
+        assert [b.num_rows for b in batches] == [3, 1] and all(b.schema == schema for b in batches)
+        assert pa.Table.from_batches(batches).to_pylist() == table.to_pylist()
 
 
 def test_the_marts_built_on_spark_equal_duckdbs_from_the_real_files(lake):
