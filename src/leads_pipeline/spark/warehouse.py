@@ -23,6 +23,7 @@ from leads_pipeline.config.settings import Settings
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql.types import StructType
 
 DOUBLE_PRECISION = re.compile(r"\bDOUBLE\s+PRECISION\b", re.IGNORECASE)
 # Spark compares strings by their bytes, which is the "C" collation the identity step asks for.
@@ -271,7 +272,7 @@ def ipc_bytes(data: pa.Table | pa.RecordBatch) -> bytes:
 ARROW_CHUNK_ROWS = 100_000
 
 
-def arrow_frame(session: SparkSession, data: pa.Table, schema: Any) -> DataFrame:
+def arrow_frame(session: SparkSession, data: pa.Table, schema: StructType) -> DataFrame:
     """A Spark frame of an Arrow table in `schema`'s types, without a Python object per row: the
     table travels as Arrow streams that `mapInArrow` opens on the executors (NULLs stay NULL in
     every type, integers included)."""
