@@ -215,9 +215,11 @@ def _print_file(outcome: FileOutcome) -> None:
 
 
 def _print_node(node: NodeResult) -> None:
-    mark = "[red]FAIL[/]" if node.failed else "ok"
+    # A node skipped after an upstream failure was not built: saying "ok" would hide it.
+    skipped = node.status == "skipped"
+    mark = "[red]FAIL[/]" if node.failed else "[yellow]skip[/]" if skipped else "ok"
     kind = "test " if node.resource_type in ("test", "unit_test") else "model"
-    detail = f" — {node.message.splitlines()[0]}" if node.failed and node.message else ""
+    detail = f" — {node.message.splitlines()[0]}" if (node.failed or skipped) and node.message else ""
     err.print(f"  {kind} {mark:<4} {node.name} ({node.seconds:.1f}s){detail}")
 
 

@@ -1,25 +1,35 @@
 """The Spark target, on a real Spark session: dlt lands raw on the lake as Parquet, Spark reads it as
-the `raw` tables, row for row what DuckDB loads, and the Python steps' SQL runs through it.
+the `raw` tables, row for row what DuckDB loads, the Python steps' SQL runs through it, and a whole
+`leads run` builds the marts DuckDB builds, row for row, from the real files and from a generated
+two-month bucket.
 
-One Spark session serves the module (a session's warehouse is fixed when it starts). Under CI a
-missing Java or a missing `spark` extra fails these tests instead of skipping them.
+One Spark session serves the module: a session's warehouse and metastore are fixed when it starts,
+so every Spark `Settings` here names the same lake (`leads.spark` beside one database path), and
+the generated bucket is run in it after the real files, once the lake has been emptied. Under CI
+a missing Java or a missing `spark` extra fails these tests instead of skipping them.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
+from leads_demo import generate_bucket
 from leads_pipeline.config.errors import ConfigError
 from leads_pipeline.config.registry import load_registry
 from leads_pipeline.config.settings import Settings
+from leads_pipeline.run.pipeline import execute
 from leads_pipeline.stages.ingest.runner import run_ingest
 from leads_pipeline.stages.lookups.refresh import LOOKUPS, refresh_lookups
+from leads_pipeline.stages.transform.phases import run_transform
 from leads_pipeline.warehouse import Warehouse
 from tests.e2e.test_postgres_matches_duckdb import RAW_TABLES, table_as_text
+from tests.integration.identity.conftest import copy_snapshots
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
@@ -36,12 +46,79 @@ def spark_ready() -> None:
         pytest.skip(str(exc))
 
 
+MARTS = ("leads", "lead_changes", "file_loads", "data_quality_issues")
+# Which load wrote a file, and when it was loaded or replaced, belong to each run: of these only
+# whether they are set is compared.
+RUN_SPECIFIC = {"file_loads": ("load_id", "loaded_at", "replaced_at")}
+# A generated bucket: two monthly snapshots of a few hundred records per source, and a CRM export.
+GENERATED = {"rows": 150, "months": 2, "seed": 31, "start": date(2024, 11, 1)}
+
+
 @pytest.fixture(scope="module")
-def lake(spark_ready, real_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Settings]:
+def work(spark_ready, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("spark")
+
+
+def on_the_lake(work: Path, bucket: Path) -> Settings:
+    """Spark settings for a bucket: always the module's one lake, whichever the bucket."""
+    return Settings.load(bucket_url=str(bucket), database=work / "leads.duckdb", target="spark")
+
+
+def empty_lake(settings: Settings) -> None:
+    """Drop every table of the lake, the landed files and dlt's state: the next run starts afresh
+    in the same session (a new warehouse would need a new process)."""
+    from leads_pipeline.spark.session import local_path, spark_session
+
+    session = spark_session(settings)
+    for database in session.catalog.listDatabases():
+        if database.name != "default":
+            session.sql(f"DROP DATABASE IF EXISTS `{database.name}` CASCADE")
+    session.catalog.clearCache()
+    shutil.rmtree(local_path(settings.spark_raw_url), ignore_errors=True)
+    shutil.rmtree(settings.state_dir, ignore_errors=True)
+
+
+def marts_as_text(settings: Settings) -> dict[str, tuple[list[str], list[tuple]]]:
+    """Each mart as sorted text rows; a run-specific column reads only as set or not."""
+    marts = {}
+    for table in MARTS:
+        columns, rows = table_as_text(settings, "main_gold", table)
+        run_specific = [columns.index(c) for c in RUN_SPECIFIC.get(table, ())]
+        rows = [
+            tuple(("set" if v is not None else None) if i in run_specific else v for i, v in enumerate(row))
+            for row in rows
+        ]
+        marts[table] = (columns, sorted(rows, key=lambda row: tuple((v is None, v or "") for v in row)))
+    return marts
+
+
+def assert_marts_equal(on_spark: Settings, on_duckdb: Settings) -> None:
+    spark_marts, duck_marts = marts_as_text(on_spark), marts_as_text(on_duckdb)
+    for table in MARTS:
+        spark_columns, spark_rows = spark_marts[table]
+        duck_columns, duck_rows = duck_marts[table]
+        assert spark_columns == duck_columns, table
+        assert duck_rows, f"DuckDB built no {table}"
+        missing = [row for row in duck_rows if row not in spark_rows][:3]
+        extra = [row for row in spark_rows if row not in duck_rows][:3]
+        assert spark_rows == duck_rows, f"{table}: DuckDB only {missing}; Spark only {extra}"
+    lead_ids = [row[0] for row in spark_marts["leads"][1]]
+    assert spark_marts["leads"][0][0] == "lead_id" and len(set(lead_ids)) == len(lead_ids)
+
+
+def whole_run(settings: Settings) -> None:
+    """`leads run`: ingest what is new, the lookups, every model and every data test."""
+    report = execute(settings, "leads run", do_ingest=True, do_transform=True)
+    assert report.transform is not None, report.transform_skipped
+    assert not report.transform.failed_models
+    assert not report.transform.failed_tests, [(test.name, test.message) for test in report.transform.failed_tests]
+
+
+@pytest.fixture(scope="module")
+def lake(work: Path, real_dir: Path) -> tuple[Settings, Settings]:
     """The real files ingested once on DuckDB and once on Spark."""
-    work = tmp_path_factory.mktemp("spark")
     on_duckdb = Settings.load(bucket_url=str(real_dir), database=work / "leads.duckdb", target="duckdb")
-    on_spark = Settings.load(bucket_url=str(real_dir), database=work / "leads.duckdb", target="spark")
+    on_spark = on_the_lake(work, real_dir)
     registry = load_registry(on_spark.sources_file)
     duck = run_ingest(on_duckdb, registry)
     spark = run_ingest(on_spark, registry)
@@ -93,6 +170,7 @@ def test_lookups_parsed_in_spark_equal_duckdbs(lake):
 def test_the_python_steps_sql_runs_on_spark(lake):
     _, on_spark = lake
     schema = pa.schema([("name", pa.string()), ("n", pa.int64()), ("at", pa.timestamp("us"))])
+    at = datetime(2024, 11, 1, 12, 30, 15, 250)
     with Warehouse.open(on_spark) as warehouse:
         warehouse.create_table_like("main_audit", "spark_check", schema)
         warehouse.append_arrow(
@@ -100,13 +178,60 @@ def test_the_python_steps_sql_runs_on_spark(lake):
             "spark_check",
             pa.table({"n": [1, 2, 3], "name": ["a", "b's", None]}),  # columns by name; `at` missing: NULL
         )
+        # a NULL integer stays NULL (not 0, not NaN), an int32 column is widened, a timestamp kept
+        warehouse.append_arrow(
+            "main_audit",
+            "spark_check",
+            pa.table({"at": pa.array([at, None]), "n": pa.array([None, 5], pa.int32()), "name": ["x", "y"]}),
+        )
         assert warehouse.table_exists("main_audit", "spark_check")
         assert warehouse.columns("main_audit", "spark_check") == ["name", "n", "at"]
         assert "spark_check" in warehouse.tables("main_audit")
         warehouse.execute('UPDATE main_audit.spark_check SET "name" = ? WHERE n >= ?', ["z", 2])
         warehouse.execute("DELETE FROM main_audit.spark_check WHERE n = ?", [3])
-        rows = warehouse.query('SELECT "name", n, "at" FROM main_audit.spark_check ORDER BY n')
-        assert rows == [("a", 1, None), ("z", 2, None)]
-        assert warehouse.arrow("SELECT n FROM main_audit.spark_check ORDER BY n").column("n").to_pylist() == [1, 2]
-        batches = list(warehouse.arrow_batches("SELECT n FROM main_audit.spark_check ORDER BY n", 1))
-        assert [b.num_rows for b in batches] == [1, 1]
+        in_order = 'SELECT "name", n, "at" FROM main_audit.spark_check ORDER BY n NULLS LAST'
+        rows = warehouse.query(in_order)
+        assert rows == [("a", 1, None), ("z", 2, None), ("z", 5, None), ("x", None, at)]
+        table = warehouse.arrow(in_order)
+        assert table.schema == schema
+        assert table.to_pylist() == [dict(zip(schema.names, row, strict=True)) for row in rows]
+        assert warehouse.arrow("SELECT n FROM main_audit.spark_check WHERE FALSE").schema == pa.schema(
+            [("n", pa.int64())]
+        )
+        batches = list(warehouse.arrow_batches(in_order, 3))
+        assert [b.num_rows for b in batches] == [3, 1] and all(b.schema == schema for b in batches)
+        assert pa.Table.from_batches(batches).to_pylist() == table.to_pylist()
+
+
+def test_the_marts_built_on_spark_equal_duckdbs_from_the_real_files(lake):
+    on_duckdb, on_spark = lake
+    whole_run(on_duckdb)
+    whole_run(on_spark)  # the files are in: the lookups and the whole dbt project, tests included
+    assert_marts_equal(on_spark, on_duckdb)
+
+
+def models_only_run(settings: Settings) -> None:
+    """Ingest and the lookups, then every model without dbt's tests: the unit tests, the slowest
+    part on Spark, do not depend on the data and ran on the real files already."""
+    execute(settings, "leads ingest", do_ingest=True, do_transform=False)
+    report = run_transform(settings, with_tests=False)
+    assert report.identity is not None and not report.failed_models
+
+
+# Last in the module: it empties the lake the tests above use.
+def test_the_marts_built_on_spark_equal_duckdbs_month_after_month(work, tmp_path):
+    """A generated bucket delivered a month at a time: the second run adds to what the first
+    built (staging's appends, the history's and the held-back rows' partitions replaced)."""
+    generated, bucket = tmp_path / "generated", tmp_path / "bucket"
+    summary = generate_bucket(generated, truth=False, **GENERATED)
+    on_duckdb = Settings.load(bucket_url=str(bucket), database=tmp_path / "leads.duckdb", target="duckdb")
+    on_spark = on_the_lake(work, bucket)
+    empty_lake(on_spark)
+    for snapshot in summary.snapshots:
+        copy_snapshots(generated, bucket, [snapshot.strftime("%Y%m%d")])
+        models_only_run(on_duckdb)
+        models_only_run(on_spark)
+        assert_marts_equal(on_spark, on_duckdb)  # the real files left in the lake would show here
+    with Warehouse.open(on_spark) as warehouse:
+        loaded = warehouse.query("SELECT count(DISTINCT snapshot_date) FROM main_gold.file_loads")[0][0]
+    assert loaded == len(summary.snapshots) == GENERATED["months"]

@@ -209,3 +209,21 @@ def duckdb_rows(settings, sql: str) -> list[tuple]:
 
     with duckdb.connect(str(settings.database), read_only=True) as con:
         return con.execute(sql).fetchall()
+
+
+def test_a_skipped_node_is_not_printed_as_built(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from leads_pipeline import cli
+    from leads_pipeline.stages.transform.dbt import NodeResult
+
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "err", Console(file=screen, width=200, color_system=None))
+    cli._print_node(NodeResult("leads", "model", "skipped", message="skipped: int_leads__merged not built"))
+    cli._print_node(NodeResult("file_loads", "model", "success", seconds=1.0))
+    assert screen.getvalue().splitlines() == [
+        "  model skip leads (0.0s) — skipped: int_leads__merged not built",
+        "  model ok   file_loads (1.0s)",
+    ]

@@ -58,3 +58,29 @@
 {% macro spark__first_present(column, order_by) -%}
     min_by({{ column }}, {{ order_by }}) filter (where {{ column }} is not null)
 {%- endmacro %}
+
+
+{#- PostgreSQL's `substring(x from 'pattern')` is a position on Spark: `regexp_extract` takes the
+    group; it gives '' when nothing matches, NULL as elsewhere. -#}
+{% macro spark__regex_extract(expression, pattern) -%}
+    nullif(regexp_extract({{ expression }}, '{{ spark_pattern(pattern) }}', 1), '')
+{%- endmacro %}
+
+
+{#- `dbt.cast` (the contract's empty schema among its callers): the marts' contracts say `varchar`,
+    which Spark accepts only with a length; its text type is `string`. -#}
+{% macro spark__cast(field, type) -%}
+    {%- set spark_type = 'string' if type | trim | lower in ('varchar', 'text') else type -%}
+    cast({{ field }} as {{ spark_type }})
+{%- endmacro %}
+
+
+{#- dbt-spark sets a contract's constraints on any table whose file format is not given, as if it
+    were Delta; the project's tables are plain Parquet, which takes no NOT NULL or CHECK (the marts'
+    `not_null` data tests check the same). Delta tables keep them. -#}
+{% macro spark__persist_constraints(relation, model) -%}
+    {%- if config.get('contract').enforced and config.get('file_format') == 'delta' -%}
+        {%- do alter_table_add_constraints(relation, model.constraints) -%}
+        {%- do alter_column_set_constraints(relation, model.columns) -%}
+    {%- endif -%}
+{%- endmacro %}

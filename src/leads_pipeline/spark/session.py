@@ -99,7 +99,22 @@ def spark_session(settings: Settings) -> SparkSession:
         first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
         raise ConfigError(f"cannot start Spark ({first}); {MISSING_JAVA}") from None
     session.sparkContext.setLogLevel("ERROR")
+    _quiet_codegen_fallback(session)
     return session
+
+
+# Spark compiles each query stage to Java; a stage too large for one Java method (the wide staging
+# models) runs interpreted instead, as designed, yet Spark logs that at ERROR with the whole
+# generated source. A query that fails for real still raises.
+CODEGEN_LOGGER = "org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator"
+
+
+def _quiet_codegen_fallback(session: SparkSession) -> None:
+    try:
+        log4j = session._jvm.org.apache.logging.log4j  # noqa: SLF001 - the driver JVM's logging
+        log4j.core.config.Configurator.setLevel(CODEGEN_LOGGER, log4j.Level.OFF)
+    except Exception:  # noqa: BLE001 - a cluster's own logging setup: its messages stay as they are
+        pass
 
 
 # dlt writes the data as Parquet and its bookkeeping (`_dlt_loads`, ...) as JSON lines.

@@ -23,6 +23,7 @@ from leads_pipeline.config.settings import Settings
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql.types import StructType
 
 DOUBLE_PRECISION = re.compile(r"\bDOUBLE\s+PRECISION\b", re.IGNORECASE)
 # Spark compares strings by their bytes, which is the "C" collation the identity step asks for.
@@ -160,16 +161,21 @@ class SparkWarehouse:
         return to_arrow(self._frame(sql))
 
     def arrow_batches(self, sql: str, rows: int) -> Iterator[pa.RecordBatch]:
+        """The result in batches of `rows`, one partition at a time on the driver."""
         frame = self._frame(sql)
         schema = arrow_schema(frame)
-        chunk: list[dict] = []
-        for row in frame.toLocalIterator():
-            chunk.append(row.asDict())
-            if len(chunk) == rows:
-                yield pa.RecordBatch.from_pylist(chunk, schema)
-                chunk = []
-        if chunk:
-            yield pa.RecordBatch.from_pylist(chunk, schema)
+        pending: list[pa.Table] = []
+        held = 0
+        for table in partition_tables(frame):
+            pending.append(table)
+            held += table.num_rows
+            while held >= rows:
+                whole = pa.concat_tables(pending)
+                yield from whole.slice(0, rows).cast(schema).to_batches(max_chunksize=rows)
+                rest = whole.slice(rows)
+                pending, held = [rest], rest.num_rows
+        if held:
+            yield from pa.concat_tables(pending).cast(schema).to_batches(max_chunksize=rows)
 
     def create_table_like(self, schema: str, table: str, arrow: pa.Schema) -> None:
         columns = ", ".join(f"`{f.name}` {spark_type(f.type)}" for f in arrow)
@@ -181,9 +187,12 @@ class SparkWarehouse:
         if data.num_rows == 0:
             return
         target = self.session.table(f"{schema}.{table}")
-        frame = self.session.createDataFrame(
-            [tuple(row.get(c) for c in target.columns) for row in data.to_pylist()], target.schema
-        )
+        wanted = spark_arrow_schema(target)
+        columns = [
+            data.column(f.name).cast(f.type) if f.name in data.column_names else pa.nulls(data.num_rows, f.type)
+            for f in wanted
+        ]
+        frame = arrow_frame(self.session, pa.Table.from_arrays(columns, schema=wanted), target.schema)
         frame.write.insertInto(f"{schema}.{table}")
 
     @contextmanager
@@ -245,5 +254,60 @@ def arrow_schema(frame: DataFrame) -> pa.Schema:
     return pa.schema(fields)
 
 
+def spark_arrow_schema(frame: DataFrame) -> pa.Schema:
+    """The Arrow types Spark itself exchanges for a frame's columns (`mapInArrow` takes no other)."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return to_arrow_schema(frame.schema)
+
+
+def ipc_bytes(data: pa.Table | pa.RecordBatch) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, data.schema) as writer:
+        writer.write(data)
+    return sink.getvalue().to_pybytes()
+
+
+# Rows per Arrow stream handed to Spark: one task's input when a table is appended.
+ARROW_CHUNK_ROWS = 100_000
+
+
+def arrow_frame(session: SparkSession, data: pa.Table, schema: StructType) -> DataFrame:
+    """A Spark frame of an Arrow table in `schema`'s types, without a Python object per row: the
+    table travels as Arrow streams that `mapInArrow` opens on the executors (NULLs stay NULL in
+    every type, integers included)."""
+    chunks = [(ipc_bytes(batch),) for batch in data.to_batches(max_chunksize=ARROW_CHUNK_ROWS)]
+    streams = session.createDataFrame(chunks, "stream binary")
+
+    def opened(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            for stream in batch.column(0).to_pylist():
+                yield from pa.ipc.open_stream(stream).read_all().to_batches()
+
+    return streams.mapInArrow(opened, schema)
+
+
+def partition_tables(frame: DataFrame) -> Iterator[pa.Table]:
+    """The frame's rows as Arrow tables, partition by partition (in order): each partition is
+    written as one Arrow stream on its executor and read on the driver."""
+    from pyspark.sql import types as T
+
+    def streamed(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        collected = list(batches)
+        if collected:
+            stream = ipc_bytes(pa.Table.from_batches(collected))
+            yield pa.RecordBatch.from_arrays([pa.array([stream], pa.binary())], ["stream"])
+
+    encoded = frame.mapInArrow(streamed, T.StructType([T.StructField("stream", T.BinaryType())]))
+    for row in encoded.toLocalIterator():
+        yield pa.ipc.open_stream(row["stream"]).read_all()
+
+
 def to_arrow(frame: DataFrame) -> pa.Table:
-    return pa.Table.from_pylist([row.asDict() for row in frame.collect()], arrow_schema(frame))
+    """The whole result as Arrow, collected by Spark's own Arrow transfer, in the simple types of
+    `arrow_schema` (a timestamp without its UTC zone, as `collect` gives it)."""
+    schema = arrow_schema(frame)
+    batches = frame._collect_as_arrow()  # noqa: SLF001 - what DataFrame.toPandas uses with Arrow on
+    if not batches:
+        return schema.empty_table()
+    return pa.Table.from_batches(batches).cast(schema)
