@@ -212,8 +212,17 @@ def check_request(
     big_file_gb: float,
     work_dir: Path,
     change_rates: tuple[float, ...] = (),
+    spark: bool = False,
 ) -> None:
     """Refuse, before anything is generated, a benchmark that cannot run or cannot fit on the disk."""
+    if spark:
+        from leads_pipeline.config.errors import ConfigError
+        from leads_pipeline.spark.session import require_spark
+
+        try:
+            require_spark()
+        except ConfigError as missing:
+            raise BenchRefused(f"--target spark: {missing}") from None
     unknown = set(steps) - set(STEPS)
     if unknown:
         raise BenchRefused(f"unknown steps {', '.join(sorted(unknown))}: choose from {', '.join(STEPS)}")
@@ -360,8 +369,9 @@ class Bench:
         files: dict[Path, int],
         baseline: StepResult | None,
         note: str = "",
+        env: dict[str, str] | None = None,
     ) -> StepResult:
-        return self._record(name, [*_leads_command(), *arguments], files, baseline, note)
+        return self._record(name, [*_leads_command(), *arguments], files, baseline, note, env=env)
 
     def _record(
         self,
@@ -371,9 +381,10 @@ class Bench:
         baseline: StepResult | None = None,
         note: str = "",
         pipeline: bool = True,
+        env: dict[str, str] | None = None,
     ) -> StepResult:
         self.say(f"measuring {name}")
-        measured = run_measured(command, env=self.env, cwd=PROJECT_DIR, echo=self.say if self.verbose else None)
+        measured = run_measured(command, env=env or self.env, cwd=PROJECT_DIR, echo=self.say if self.verbose else None)
         result = StepResult(
             name=name,
             seconds=round(measured.seconds, 2),
@@ -443,15 +454,18 @@ def run_benchmark(
     steps: tuple[str, ...] = STEPS,
     months: int = 1,
     change_rates: tuple[float, ...] = (),
+    spark: bool = False,
 ) -> dict[str, Any]:
     """Measure the chosen steps (ingest, transform, run, idle, month).
 
     `idle` and `month` run on the database `run` built, or else the one `ingest` and `transform`
     built; `month` adds `months` further months, one run each; then one month per change rate.
+    With `spark`, a fresh `leads run` of the first month on the Spark target follows, beside the
+    same baseline.
     """
     work_dir = Path(work_dir or PROJECT_DIR / "benchmarks" / "out" / f"work-{records}").resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
-    check_request(records, steps, months, big_file_gb, work_dir, change_rates)
+    check_request(records, steps, months, big_file_gb, work_dir, change_rates, spark)
     host = machine()
     say(f"machine: {host['cores']} cores, {host['memory_gb']} GB memory, {host['cpu']}")
     if not host["bytecode_compiled"]:
@@ -512,6 +526,8 @@ def run_benchmark(
             if not keep:
                 _remove_database(built)
 
+        if spark:
+            spark_run(bench, work_dir, bucket, base)
         if big_file_gb:
             big_file(bench, work_dir, big_file_gb, bucket)
 
@@ -524,6 +540,27 @@ def run_benchmark(
         shutil.rmtree(bucket.generated, ignore_errors=True)
         shutil.rmtree(bucket_dir, ignore_errors=True)
     return report
+
+
+def spark_run(bench: Bench, work_dir: Path, bucket: Bucket, base: StepResult) -> None:
+    """A fresh `leads run` of the first month on Spark (`LEADS_SPARK_MASTER`, default all cores),
+    its lake and state in the work folder, beside the first month's baseline."""
+    bucket_dir = work_dir / "spark-bucket"
+    shutil.rmtree(bucket_dir, ignore_errors=True)
+    _place(bucket.first, bucket.generated, bucket_dir)
+    lake = work_dir / "spark-warehouse"
+    shutil.rmtree(lake, ignore_errors=True)
+    database = work_dir / "spark.duckdb"
+    _remove_database(database)
+    env = {**bench.env, "LEADS_TARGET": "spark", "LEADS_SPARK_WAREHOUSE": str(lake)}
+    env.update({k: v for k, v in os.environ.items() if k.startswith("LEADS_SPARK_")})
+    arguments = ["run", "--bucket-url", str(bucket_dir), "--database", str(database)]
+    try:
+        bench.leads("leads run on Spark (fresh)", arguments, bucket.first, base, env=env)
+    finally:
+        shutil.rmtree(lake, ignore_errors=True)
+        shutil.rmtree(bucket_dir, ignore_errors=True)
+        _remove_database(database)
 
 
 def changed_months(

@@ -632,8 +632,17 @@ def bench(
     change_rates: Annotated[
         str, typer.Option("--change-rates", help="Shares of changed records, e.g. 0,0.08: one month each")
     ] = "",
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target", help="duckdb, or spark: also a fresh run on Spark beside DuckDB's (needs the spark extra)"
+        ),
+    ] = "duckdb",
 ) -> None:
     """Measure ingest and runs at scale beside DuckDB's own CSV load of the same files (benchmarks/)."""
+    if target not in ("duckdb", "spark"):
+        err.print(f"[red]error:[/] --target is duckdb or spark, not {escape(target)}")
+        raise typer.Exit(2)
     project_dir = Settings.load().project_dir
     if not (project_dir / "benchmarks" / "run.py").exists():
         err.print(f"[red]error:[/] no benchmarks/ in {project_dir}: run `leads bench` from a checkout of the project")
@@ -653,6 +662,7 @@ def bench(
             steps=steps_from(steps),
             months=months,
             change_rates=rates_from(change_rates),
+            spark=target == "spark",
         )
     except BenchRefused as refused:
         err.print(f"[red]error:[/] {refused}")

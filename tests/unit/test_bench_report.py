@@ -124,12 +124,27 @@ def test_the_disk_a_benchmark_needs_grows_with_records_months_and_the_big_file()
         (["--records", "0"], "--records must be at least 1"),
         (["--change-rates", "0,abc"], "--change-rates takes comma-separated numbers"),
         (["--change-rates", "1.5"], "--change-rates are shares of the records, from 0 to 1"),
+        (["--target", "snowflake"], "--target is duckdb or spark, not snowflake"),
     ],
 )
 def test_leads_bench_says_what_is_wrong_with_its_options(tmp_path: Path, arguments: list[str], message: str):
     result = CliRunner().invoke(app, ["bench", "--work-dir", str(tmp_path), *arguments])
     assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "generated").exists()
+
+
+def test_a_spark_benchmark_without_spark_is_refused_before_it_generates(tmp_path: Path, monkeypatch):
+    from leads_pipeline.config.errors import ConfigError
+    from leads_pipeline.spark import session
+
+    def no_java() -> None:
+        raise ConfigError("no Java found: install a JRE 17 or newer")
+
+    monkeypatch.setattr(session, "require_spark", no_java)
+    result = CliRunner().invoke(app, ["bench", "--work-dir", str(tmp_path), "--target", "spark", "--records", "10"])
+    assert result.exit_code == 2
+    assert "--target spark: no Java found" in result.output
     assert not (tmp_path / "generated").exists()
 
 
