@@ -68,16 +68,14 @@ def test_unchanged_records_are_copied_within_a_year_and_computed_across_years(tm
     build(settings)
     with duckdb.connect(str(settings.database), read_only=True) as con:
         december_rows = staged_by_hash(con, "2024-12-01")
+        raw_rows = con.execute(
+            "SELECT count(*) FROM raw.source_1_raw WHERE _snapshot_date = DATE '2024-12-01'"
+        ).fetchone()[0]
     copied = [marked for row_hash, marked in december_rows if row_hash in november_hashes]
     computed = [marked for row_hash, marked in december_rows if row_hash not in november_hashes]
     assert copied and computed, "the generated December keeps most records and changes some"
     assert all(copied), "an unchanged record is copied from November's staged row"
     assert not any(computed), "a new or edited record is computed from its raw row"
-    raw_rows = (
-        duckdb.connect(str(settings.database), read_only=True)
-        .execute("SELECT count(*) FROM raw.source_1_raw WHERE _snapshot_date = DATE '2024-12-01'")
-        .fetchone()[0]
-    )
     assert len(december_rows) == raw_rows, "one staged row per raw row"
 
     deliver(source, bucket, january)
