@@ -24,12 +24,15 @@ from leads_pipeline.config.errors import ConfigError
 from leads_pipeline.config.registry import load_registry
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.run.pipeline import execute
+from leads_pipeline.stages.identity import by_component
+from leads_pipeline.stages.identity import resolve as whole
 from leads_pipeline.stages.ingest.runner import run_ingest
 from leads_pipeline.stages.lookups.refresh import LOOKUPS, refresh_lookups
 from leads_pipeline.stages.transform.phases import run_transform
 from leads_pipeline.warehouse import Warehouse
 from tests.e2e.test_postgres_matches_duckdb import RAW_TABLES, table_as_text
 from tests.integration.identity.conftest import copy_snapshots
+from tests.unit.identity.test_by_component import NOW, random_graph, write_inputs
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
@@ -208,6 +211,56 @@ def test_the_marts_built_on_spark_equal_duckdbs_from_the_real_files(lake):
     whole_run(on_duckdb)
     whole_run(on_spark)  # the files are in: the lookups and the whole dbt project, tests included
     assert_marts_equal(on_spark, on_duckdb)
+
+
+def resolved_graph(warehouse: Warehouse, graph_schema: str) -> tuple[list[tuple], list[dict], dict[str, int]]:
+    """The record clusters and CRM matches the resolve step finds for the graph in `graph_schema`
+    (not published), and its counts."""
+    staged = whole.start_staging(warehouse, whole.RECORD_CLUSTERS_SCHEMA)
+    report = whole.ResolveReport()
+    try:
+        by_component.stage_clusters(warehouse, staged, NOW, report, schema=graph_schema)
+        whole.add_singletons(warehouse, NOW, graph_schema)
+        matches = by_component.match_crm_leads(warehouse, staged, NOW, schema=graph_schema).to_pylist()
+        clusters = warehouse.query(
+            f"SELECT source, natural_key, lead_id, own_lead_id, is_anchor, match_rule, resolved_at FROM identity.{staged}"
+        )
+    finally:
+        warehouse.execute(f"DROP TABLE IF EXISTS identity.{staged}")
+    counted = ("components_in_python", "components_in_sql", "names_scored", "refused_merges", "python_records_peak")
+    return sorted(clusters, key=repr), matches, {name: getattr(report, name) for name in counted}
+
+
+def test_components_and_crm_leads_resolved_on_the_executors_give_what_duckdb_gives(lake, tmp_path, monkeypatch):
+    """Batches of whole components and of whole CRM leads go to `applyInPandas` on Spark, never
+    through the driver's batches, and give the clusters, CRM matches and counts that the driver's
+    batches give on DuckDB."""
+    _, on_spark = lake
+    graph_schema = "resolve_graph"
+    # Small batches: several batches of whole components and of CRM leads on each engine.
+    monkeypatch.setattr(by_component, "BATCH_RECORDS", 7)
+    monkeypatch.setattr(by_component, "SPARK_BATCH_RECORDS", 7)
+    monkeypatch.setattr(by_component, "CRM_BATCH_LEADS", 2)
+    graph = random_graph(0)
+    with Warehouse.open(Settings.load(database=tmp_path / "graph.duckdb", target="duckdb")) as warehouse:
+        write_inputs(warehouse, graph, graph_schema)
+        expected = resolved_graph(warehouse, graph_schema)
+
+    def on_the_driver(*_args, **_kwargs):
+        raise AssertionError("a batch was read to the driver")
+
+    monkeypatch.setattr(by_component, "_resolve_batch", on_the_driver)
+    monkeypatch.setattr(by_component, "_match_crm_batch", on_the_driver)
+    with Warehouse.open(on_spark) as warehouse:
+        write_inputs(warehouse, graph, graph_schema)
+        try:
+            assert resolved_graph(warehouse, graph_schema) == expected
+        finally:
+            warehouse.execute(f"DROP DATABASE IF EXISTS {graph_schema} CASCADE")
+    clusters, matches, counts = expected
+    assert counts["components_in_python"] > 1 and counts["names_scored"] > 0
+    assert len({lead for _, _, lead, *_ in clusters}) < len(clusters)  # records merged
+    assert len(matches) > 1
 
 
 def models_only_run(settings: Settings) -> None:

@@ -99,8 +99,8 @@ def _flags(pairs: dict, first: str, second: str) -> list[dict]:
     ]
 
 
-def write_inputs(warehouse: Warehouse, graph: Graph) -> None:
-    """The first dbt phase's tables the resolve step reads, holding `graph`."""
+def write_inputs(warehouse: Warehouse, graph: Graph, schema: str = names.INTERMEDIATE) -> None:
+    """The first dbt phase's tables the resolve step reads, holding `graph`, in `schema`."""
     flags = [("shares_phone", pa.bool_()), ("shares_address", pa.bool_()), ("shares_email", pa.bool_())]
     tables = {
         "int_source_records__current": _table(
@@ -144,9 +144,9 @@ def write_inputs(warehouse: Warehouse, graph: Graph) -> None:
         ),
     }
     for name, data in tables.items():
-        warehouse.execute(f"DROP TABLE IF EXISTS {names.INTERMEDIATE}.{name}")
-        warehouse.create_table_like(names.INTERMEDIATE, name, data.schema)
-        warehouse.append_arrow(names.INTERMEDIATE, name, data)
+        warehouse.execute(f"DROP TABLE IF EXISTS {schema}.{name}")
+        warehouse.create_table_like(schema, name, data.schema)
+        warehouse.append_arrow(schema, name, data)
 
 
 def identity_rows(warehouse: Warehouse) -> tuple[list[tuple], list[tuple]]:

@@ -7,7 +7,8 @@ no name score) and its records hold at most one known zip and one known house nu
 can be refused, so the constrained union-find would join them all into one cluster. Such a
 component is settled in SQL: anchor = the member first in anchor order, match_rule = the rules
 of its pairs, strongest first. The rest are read into Python in batches of whole components,
-ordered by component, and resolved by `rule_edges` and `cluster` as the whole graph was.
+ordered by component, and resolved by `rule_edges` and `cluster` as the whole graph was (on
+Spark, each batch on an executor: `spark/identity.py`).
 
 CRM matching is a pass of its own after the clusters are staged rather than joining the
 components: a CRM lead's candidates can span several leads (joining them would merge components
@@ -38,6 +39,8 @@ from leads_pipeline.warehouse import Warehouse
 # The records of the components Python reads at once: a batch is the whole components that begin
 # within it, so it holds fewer than this plus the largest component.
 BATCH_RECORDS = 50_000
+# On Spark a batch is one task on an executor: smaller batches spread over more of them.
+SPARK_BATCH_RECORDS = 10_000
 
 # The CRM leads whose pairs Python reads at once.
 CRM_BATCH_LEADS = 20_000
@@ -103,30 +106,47 @@ SIZES_SQL = """
     FROM {work}.{facts}
 """
 BATCHES_SQL = "SELECT DISTINCT batch FROM {work}.{facts} WHERE needs_python ORDER BY batch"
-# The records of the components of one batch (or of the settled ones), with their component.
+# The records of the components of one batch (or of the settled ones), with their component and batch.
 MEMBERS_SQL = """
     SELECT components.component, records.record_index, records.source, records.source_rank,
-        records.natural_key, records.first_seen_date, records.zip, records.street_number, records.own_lead_id
+        records.natural_key, records.first_seen_date, records.zip, records.street_number, records.own_lead_id,
+        facts.batch
     FROM {work}.{components} AS components
     INNER JOIN {work}.{facts} AS facts ON facts.component = components.component
     INNER JOIN {schema}.int_source_records__current AS records ON records.record_index = components.node
     WHERE {where}
 """
-BATCH_RECORDS_SQL = "SELECT * FROM ({members}) AS members ORDER BY record_index"
+# Which components Python resolves: all of them, or one batch.
+IN_PYTHON = "facts.needs_python"
+IN_BATCH = "facts.batch = {batch} AND facts.needs_python"
 BATCH_NAMES_SQL = """
-    SELECT keys.record_index, keys.key_value AS name_key
+    SELECT facts.batch, keys.record_index, keys.key_value AS name_key
     FROM {work}.{components} AS components
     INNER JOIN {work}.{facts} AS facts ON facts.component = components.component
     INNER JOIN {schema}.int_match_keys__collected AS keys ON keys.record_index = components.node
-    WHERE facts.batch = {batch} AND facts.needs_python AND keys.key_type = 'name'
+    WHERE {where} AND keys.key_type = 'name'
 """
 BATCH_PAIRS_SQL = """
-    SELECT edges.left_index, edges.right_index, edges.shares_phone, edges.shares_address, edges.shares_email
+    SELECT facts.batch, edges.left_index, edges.right_index, edges.shares_phone, edges.shares_address,
+        edges.shares_email
     FROM {work}.{edges} AS edges
     INNER JOIN {work}.{components} AS components ON components.node = edges.left_index
     INNER JOIN {work}.{facts} AS facts ON facts.component = components.component
-    WHERE facts.batch = {batch} AND facts.needs_python
+    WHERE {where}
 """
+SHARED_KEYS = ("shares_phone", "shares_address", "shares_email")
+# The columns `whole.record_infos` reads, in its order, and those of a candidate pair.
+RECORD_COLUMNS = [
+    "record_index",
+    "source",
+    "source_rank",
+    "natural_key",
+    "first_seen_date",
+    "zip",
+    "street_number",
+    "own_lead_id",
+]
+PAIR_COLUMNS = ["left_index", "right_index", *SHARED_KEYS]
 # A settled component is one lead: anchor first in anchor order (`RecordInfo.anchor_order`, then
 # record_index as Python's stable sort; byte order of keys as Python compares strings), and the
 # rules of all its pairs, strongest first (`Clusters.match_rule`).
@@ -215,6 +235,23 @@ CRM_BATCH_NAMES_SQL = """
     WHERE keys.key_type = 'name'
         AND keys.record_index IN (SELECT record_index FROM {work}.{candidates} WHERE batch = {batch})
 """
+CRM_LEAD_COLUMNS = ["crm_index", "salesforce_lead_id", "zip", "street_number", "name_key", "created_date"]
+# Every batch at once, each row with its batch (Spark resolves the batches where they are): the
+# CRM leads, the candidates, and the name keys of the candidates' records.
+CRM_BY_BATCH_SQL = (
+    """
+    SELECT DISTINCT candidates.batch, crm.crm_index, crm.salesforce_lead_id, crm.zip, crm.street_number,
+        crm.name_key, crm.created_date
+    FROM {schema}.int_crm_leads__current AS crm
+    INNER JOIN {work}.{candidates} AS candidates ON candidates.crm_index = crm.crm_index
+    """,
+    "SELECT * FROM {work}.{candidates}",
+    """
+    SELECT keys.record_index, keys.key_value AS name_key
+    FROM {schema}.int_match_keys__collected AS keys
+    WHERE keys.key_type = 'name' AND keys.record_index IN (SELECT record_index FROM {work}.{candidates})
+    """,
+)
 LEADS_SQL = """
     SELECT count(*), coalesce(sum(CASE WHEN members > 1 THEN members ELSE 0 END), 0)
     FROM (SELECT lead_id, count(*) AS members FROM {identity}.{staged} GROUP BY lead_id) AS leads
@@ -229,7 +266,6 @@ CRM_MATCHES_SCHEMA = pa.schema(
         ("resolved_at", pa.timestamp("us")),
     ]
 )
-SHARED_KEYS = ("shares_phone", "shares_address", "shares_email")
 
 
 def _shares(phone: bool, address: bool, email: bool) -> str:
@@ -280,7 +316,7 @@ def stage_clusters(
 ) -> None:
     """Write the record clusters of every paired record into `identity.<staged>` (which exists),
     component by component: the simple ones in SQL, the rest in Python, `batch_records` (default
-    BATCH_RECORDS) at a time."""
+    BATCH_RECORDS, or SPARK_BATCH_RECORDS on Spark) at a time."""
     work = names.IDENTITY
     formats = {"work": work, "schema": schema, "edges": EDGES, "components": COMPONENTS, "facts": FACTS}
     _drop_work(warehouse)
@@ -289,7 +325,8 @@ def stage_clusters(
         report.pairs = warehouse.query(PAIRS_COUNT_SQL.format(schema=schema))[0][0]
         report.contradicting_pairs = report.pairs - warehouse.query(EDGES_COUNT_SQL.format(**formats))[0][0]
         label_components(warehouse, COMPONENT_EDGES_SQL.format(**formats), work, COMPONENTS)
-        warehouse.execute(FACTS_SQL.format(**formats, batch=int(batch_records or BATCH_RECORDS)))
+        default_batch = SPARK_BATCH_RECORDS if warehouse.target == "spark" else BATCH_RECORDS
+        warehouse.execute(FACTS_SQL.format(**formats, batch=int(batch_records or default_batch)))
         in_sql, in_python, largest = warehouse.query(SIZES_SQL.format(**formats))[0]
         report.components_in_sql, report.components_in_python = int(in_sql or 0), int(in_python or 0)
         report.largest_component = int(largest or 0)
@@ -305,10 +342,17 @@ def stage_clusters(
                 now=whole.timestamp_literal(now),
             )
         )
-        for (batch,) in warehouse.query(BATCHES_SQL.format(**formats)):
-            rows = _resolve_batch(warehouse, formats, int(batch), now, report)
-            report.python_records_peak = max(report.python_records_peak, rows.num_rows)
-            warehouse.append_arrow(names.IDENTITY, staged, rows)
+        if warehouse.target == "spark":
+            from leads_pipeline.spark.identity import cluster_batches
+
+            members, pairs, record_names = (
+                sql.format(**formats, where=IN_PYTHON) for sql in (MEMBERS_SQL, BATCH_PAIRS_SQL, BATCH_NAMES_SQL)
+            )
+            cluster_batches(warehouse, members, pairs, record_names, staged, now, report)
+        else:
+            for (batch,) in warehouse.query(BATCHES_SQL.format(**formats)):
+                rows = _resolve_batch(warehouse, formats, int(batch), now, report)
+                warehouse.append_arrow(names.IDENTITY, staged, rows)
     finally:
         _drop_work(warehouse)
 
@@ -316,24 +360,33 @@ def stage_clusters(
 def _resolve_batch(
     warehouse: Warehouse, formats: dict[str, str], batch: int, now: datetime, report: whole.ResolveReport
 ) -> pa.Table:
-    """The record clusters of one batch of components, by the whole-graph rules and union-find:
-    components are disjoint, so clustering them together or apart gives the same clusters."""
-    members = MEMBERS_SQL.format(**formats, where=f"facts.batch = {batch} AND facts.needs_python")
-    table = warehouse.arrow(BATCH_RECORDS_SQL.format(members=members))
-    indexes = table.column("record_index").to_numpy(zero_copy_only=False).astype(np.int64)
-    records = whole.record_infos(table.drop_columns(["component"]))
-    del table
-    name_rows = warehouse.arrow(BATCH_NAMES_SQL.format(**formats, batch=batch))
-    record_names = whole.names_by_position(name_rows, indexes, len(records))
-    del name_rows
-    pairs_table = warehouse.arrow(BATCH_PAIRS_SQL.format(**formats, batch=batch))
-    pairs = whole.renumbered_pairs(pairs_table, indexes)
-    del pairs_table
+    """The record clusters of one batch of components, read from the warehouse."""
+    where = IN_BATCH.format(batch=batch)
+    members = warehouse.arrow(MEMBERS_SQL.format(**formats, where=where))
+    record_names = warehouse.arrow(BATCH_NAMES_SQL.format(**formats, where=where))
+    pairs = warehouse.arrow(BATCH_PAIRS_SQL.format(**formats, where=where))
+    return cluster_components(members, record_names, pairs, now, report)
+
+
+def cluster_components(
+    members: pa.Table, record_names: pa.Table, pairs: pa.Table, now: datetime, report: whole.ResolveReport
+) -> pa.Table:
+    """The record clusters of whole components, by the whole-graph rules and union-find: components
+    are disjoint, so clustering them together or apart gives the same clusters. `members` holds
+    the components' records (RECORD_COLUMNS), `record_names` their name keys (record_index,
+    name_key), `pairs` their edges (PAIR_COLUMNS); other columns are ignored."""
+    members = members.select(RECORD_COLUMNS).sort_by("record_index")
+    indexes = members.column("record_index").to_numpy(zero_copy_only=False).astype(np.int64)
+    records = whole.record_infos(members)
+    del members
+    names_of = whole.names_by_position(record_names, indexes, len(records))
+    renumbered = whole.renumbered_pairs(pairs.select(PAIR_COLUMNS), indexes)
 
     counted = whole.ResolveReport()
-    clusters = cluster(records, whole.rule_edges(records, record_names, pairs, NameScorer(), counted))
+    clusters = cluster(records, whole.rule_edges(records, names_of, renumbered, NameScorer(), counted))
     report.names_scored += counted.names_scored
     report.refused_merges += clusters.refused
+    report.python_records_peak = max(report.python_records_peak, len(records))
     resolution = whole.Resolution(records=records, clusters=clusters, crm_ids=[], crm_matches=[])
     return whole.identity_tables(resolution, now)["record_clusters"]
 
@@ -348,19 +401,24 @@ def match_crm_leads(warehouse: Warehouse, staged: str, now: datetime, schema: st
         warehouse.execute(
             CRM_CANDIDATES_SQL.format(**formats, identity=names.IDENTITY, staged=staged, batch=CRM_BATCH_LEADS)
         )
-        best: dict[str, tuple] = {}  # lead id -> (preference, anchor rank, salesforce id, rule)
-        for (batch,) in warehouse.query(CRM_BATCHES_SQL.format(**formats)):
-            for lead_id, found in _match_crm_batch(warehouse, formats, int(batch)).items():
-                if lead_id not in best or found < best[lead_id]:
-                    best[lead_id] = found
+        if warehouse.target == "spark":
+            from leads_pipeline.spark.identity import match_crm_batches
+
+            ordered = match_crm_batches(warehouse, *(sql.format(**formats) for sql in CRM_BY_BATCH_SQL))
+        else:
+            best: dict[str, tuple] = {}  # lead id -> (preference, anchor rank, salesforce id, rule)
+            for (batch,) in warehouse.query(CRM_BATCHES_SQL.format(**formats)):
+                for lead_id, found in _match_crm_batch(warehouse, formats, int(batch)).items():
+                    if lead_id not in best or found < best[lead_id]:
+                        best[lead_id] = found
+            ordered = [(lead_id, found[2], found[3]) for lead_id, found in sorted(best.items(), key=lambda i: i[1][1])]
     finally:
         warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{CRM_CANDIDATES}")
-    ordered = sorted(best.items(), key=lambda item: item[1][1])
     return pa.table(
         {
-            "lead_id": pa.array([lead_id for lead_id, _ in ordered], pa.string()),
-            "salesforce_lead_id": pa.array([found[2] for _, found in ordered], pa.string()),
-            "match_rule": pa.array([found[3] for _, found in ordered], pa.string()),
+            "lead_id": pa.array([lead_id for lead_id, _, _ in ordered], pa.string()),
+            "salesforce_lead_id": pa.array([salesforce_id for _, salesforce_id, _ in ordered], pa.string()),
+            "match_rule": pa.array([rule for _, _, rule in ordered], pa.string()),
             "resolved_at": pa.array([now] * len(ordered), pa.timestamp("us")),
         },
         schema=CRM_MATCHES_SCHEMA,
@@ -368,11 +426,23 @@ def match_crm_leads(warehouse: Warehouse, staged: str, now: datetime, schema: st
 
 
 def _match_crm_batch(warehouse: Warehouse, formats: dict[str, str], batch: int) -> dict[str, tuple]:
-    """The CRM lead each lead keeps of one batch's CRM leads, with what ranks it."""
-    crm = whole.columns_of(warehouse.arrow(CRM_BATCH_LEADS_SQL.format(**formats, batch=batch)))
+    """The CRM lead each lead keeps of one batch's CRM leads, read from the warehouse."""
+    return match_crm_batch(
+        warehouse.arrow(CRM_BATCH_LEADS_SQL.format(**formats, batch=batch)),
+        warehouse.arrow(CRM_BATCH_SQL.format(**formats, batch=batch)),
+        warehouse.arrow(CRM_BATCH_NAMES_SQL.format(**formats, batch=batch)),
+    )
+
+
+def match_crm_batch(crm_table: pa.Table, candidates: pa.Table, record_names: pa.Table) -> dict[str, tuple]:
+    """The CRM lead each lead keeps of one batch's CRM leads, with what ranks it: (preference,
+    anchor rank, salesforce id, rule). `crm_table` holds the batch's CRM leads, `candidates` its
+    rows of CRM_CANDIDATES_SQL, `record_names` the name keys of their records; other columns are
+    ignored."""
+    crm = whole.columns_of(crm_table.select(CRM_LEAD_COLUMNS).sort_by("crm_index"))
     crm_positions = {index: position for position, index in enumerate(crm.pop("crm_index"))}
     crm_leads = whole.crm_leads_of(crm)
-    columns = whole.columns_of(warehouse.arrow(CRM_BATCH_SQL.format(**formats, batch=batch)))
+    columns = whole.columns_of(candidates.sort_by([("crm_index", "ascending"), ("record_index", "ascending")]))
 
     # The leads the batch reaches, by position, with their sites and anchor ranks.
     lead_ids: list[str] = []
@@ -398,13 +468,12 @@ def _match_crm_batch(warehouse: Warehouse, formats: dict[str, str], batch: int) 
             record_position[record_index] = len(anchor_of)
             anchor_of.append(lead_position[lead_id])
 
-    record_names: list[list[str]] = [[] for _ in anchor_of]
-    name_rows = warehouse.arrow(CRM_BATCH_NAMES_SQL.format(**formats, batch=batch))
+    record_names_of: list[list[str]] = [[] for _ in anchor_of]
     for index, key in zip(
-        name_rows.column("record_index").to_pylist(), name_rows.column("name_key").to_pylist(), strict=True
+        record_names.column("record_index").to_pylist(), record_names.column("name_key").to_pylist(), strict=True
     ):
-        record_names[record_position[index]].append(key)
-    sorted_names = [tuple(sorted(keys)) for keys in record_names]
+        record_names_of[record_position[index]].append(key)
+    sorted_names = [tuple(sorted(keys)) for keys in record_names_of]
 
     scorer = NameScorer()
     pairs = whole.crm_pairs_of(columns, crm_positions.__getitem__, record_position.__getitem__)

@@ -1,0 +1,190 @@
+"""The identity step's clustering on Spark: each batch of whole components is resolved on an
+executor, where its rows are.
+
+The components, their facts and the components settled without names are Spark SQL like on every
+engine (`stages/identity/by_component.py`). The components Python must resolve are grouped by
+their batch: Spark hands each batch's records and candidate pairs (a cogroup: a record's name keys
+travel with it as a list) to `cluster_components` in one Python worker, and the clusters go
+straight into the staged table. The driver receives only each batch's counters.
+
+The CRM is matched the same way: each batch of whole CRM leads with its candidates goes to
+`match_crm_batch` on an executor, and Spark SQL keeps for each lead the CRM lead `match_crm` would
+prefer. The driver receives those matches, one row per matched lead, to publish them with the
+clusters.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+
+from leads_pipeline.config import names
+from leads_pipeline.spark.warehouse import spark_sql
+from leads_pipeline.stages.identity import resolve as whole
+from leads_pipeline.stages.identity.by_component import cluster_components, match_crm_batch
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from leads_pipeline.spark.warehouse import SparkWarehouse
+
+# What each batch reports back besides its clusters: its number and counters, on each of its rows.
+COUNTERS = ("batch", "batch_records", "batch_names_scored", "batch_refused")
+# The clusters' columns the executors write; `resolved_at` is added in SQL, one value for the run.
+CLUSTER_COLUMNS = [f.name for f in whole.RECORD_CLUSTERS_SCHEMA if f.name != "resolved_at"]
+
+
+def cluster_batches(
+    warehouse: SparkWarehouse,
+    members_sql: str,
+    pairs_sql: str,
+    names_sql: str,
+    staged: str,
+    now: datetime,
+    report: whole.ResolveReport,
+) -> None:
+    """Resolve every batch that `members_sql` (records with their `batch`), `pairs_sql` (candidate
+    pairs with their `batch`) and `names_sql` (batch, record_index, name_key) give, and append the
+    clusters to `identity.<staged>`."""
+    from pyspark.sql import functions as F
+
+    session = warehouse.session
+    members = session.sql(spark_sql(members_sql))
+    pairs = session.sql(spark_sql(pairs_sql))
+    name_lists = (
+        session.sql(spark_sql(names_sql)).groupBy("record_index").agg(F.collect_list("name_key").alias("name_keys"))
+    )
+    # Each side checkpointed: both read the same work tables, and Spark cannot cogroup frames
+    # whose grouping column comes from one table.
+    named = members.join(name_lists, "record_index", "left").localCheckpoint()
+    pairs = pairs.localCheckpoint()
+    schema = ", ".join([f"{column} string" for column in CLUSTER_COLUMNS if column != "is_anchor"])
+    schema = f"{schema}, is_anchor boolean, " + ", ".join(f"{counter} long" for counter in COUNTERS)
+
+    resolved = (
+        named.groupBy("batch")
+        .cogroup(pairs.groupBy("batch"))
+        .applyInPandas(_resolve_group, schema)
+        .localCheckpoint()  # resolved once: written, then counted
+    )
+    resolved.selectExpr(*CLUSTER_COLUMNS, f"CAST('{whole.timestamp_literal(now)}' AS TIMESTAMP) AS resolved_at").select(
+        *whole.RECORD_CLUSTERS_SCHEMA.names
+    ).write.insertInto(f"{names.IDENTITY}.{staged}")
+    for row in resolved.select(*COUNTERS).distinct().collect():  # one row per batch
+        report.names_scored += row["batch_names_scored"]
+        report.refused_merges += row["batch_refused"]
+        report.python_records_peak = max(report.python_records_peak, row["batch_records"])
+
+
+def _resolve_group(members: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """One batch's clusters, with the batch's counters on every row."""
+    if members.empty:
+        return _empty()
+    keys = members.pop("name_keys")
+    record_names = pa.table(
+        {
+            "record_index": pa.array(
+                [index for index, found in zip(members["record_index"], keys, strict=True) for _ in _listed(found)],
+                pa.int64(),
+            ),
+            "name_key": pa.array([key for found in keys for key in _listed(found)], pa.string()),
+        }
+    )
+    report = whole.ResolveReport()
+    clusters = cluster_components(
+        pa.Table.from_pandas(members, preserve_index=False),
+        record_names,
+        pa.Table.from_pandas(pairs, preserve_index=False),
+        datetime(1970, 1, 1),
+        report,
+    )
+    frame = clusters.select(CLUSTER_COLUMNS).to_pandas()
+    frame["batch"] = int(members["batch"].iloc[0])
+    frame["batch_records"] = report.python_records_peak
+    frame["batch_names_scored"] = report.names_scored
+    frame["batch_refused"] = report.refused_merges
+    return frame
+
+
+# A lead's CRM candidates from each batch, in the order of `match_crm_batch`'s ranking tuple:
+# (rule rank, -score, -created day, salesforce id) as the preference, then the anchor's rank.
+CRM_FOUND_SCHEMA = (
+    "lead_id string, rule_rank long, negative_score double, created long, salesforce_lead_id string, "
+    "anchor_rank long, match_rule string"
+)
+
+
+def match_crm_batches(
+    warehouse: SparkWarehouse, crm_sql: str, candidates_sql: str, names_sql: str
+) -> list[tuple[str, str, str]]:
+    """The CRM match of each lead (lead id, salesforce id, rule), in anchor order, from every batch
+    that `crm_sql` (CRM leads with their `batch`) and `candidates_sql` (CRM_CANDIDATES_SQL's rows)
+    give; `names_sql` gives the name keys of the candidates' records."""
+    from pyspark.sql import functions as F
+
+    session = warehouse.session
+    crm = session.sql(spark_sql(crm_sql))
+    name_lists = (
+        session.sql(spark_sql(names_sql)).groupBy("record_index").agg(F.collect_list("name_key").alias("name_keys"))
+    )
+    # Checkpointed, as the clusters' inputs: both sides read the candidates' work table.
+    crm = crm.localCheckpoint()
+    candidates = session.sql(spark_sql(candidates_sql)).join(name_lists, "record_index", "left").localCheckpoint()
+    found = crm.groupBy("batch").cogroup(candidates.groupBy("batch")).applyInPandas(_match_group, CRM_FOUND_SCHEMA)
+    found.createOrReplaceTempView("crm_found")
+    kept = session.sql(
+        """
+        SELECT lead_id, salesforce_lead_id, match_rule, anchor_rank FROM (
+            SELECT *, row_number() OVER (
+                PARTITION BY lead_id
+                ORDER BY rule_rank, negative_score, created, salesforce_lead_id, anchor_rank, match_rule
+            ) AS pick
+            FROM crm_found
+        ) WHERE pick = 1
+        ORDER BY anchor_rank
+        """
+    )
+    return [(row["lead_id"], row["salesforce_lead_id"], row["match_rule"]) for row in kept.toLocalIterator()]
+
+
+def _match_group(crm: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
+    """One batch's CRM candidates for each lead it reaches."""
+    import pandas as pd
+
+    if crm.empty or candidates.empty:
+        return pd.DataFrame({column.split()[0]: [] for column in CRM_FOUND_SCHEMA.split(", ")})
+    keys = candidates.pop("name_keys")
+    seen: set[int] = set()
+    indexes: list[int] = []
+    name_keys: list[str] = []
+    for index, found in zip(candidates["record_index"], keys, strict=True):
+        if index not in seen:
+            seen.add(index)
+            for key in _listed(found):
+                indexes.append(int(index))
+                name_keys.append(key)
+    record_names = pa.table(
+        {"record_index": pa.array(indexes, pa.int64()), "name_key": pa.array(name_keys, pa.string())}
+    )
+    best = match_crm_batch(
+        pa.Table.from_pandas(crm, preserve_index=False),
+        pa.Table.from_pandas(candidates, preserve_index=False),
+        record_names,
+    )
+    rows = [
+        (lead_id, rank, score, created, salesforce_id, anchor, rule)
+        for lead_id, ((rank, score, created, _), anchor, salesforce_id, rule) in best.items()
+    ]
+    return pd.DataFrame(rows, columns=[column.split()[0] for column in CRM_FOUND_SCHEMA.split(", ")])
+
+
+def _listed(found: object) -> list:
+    return [] if found is None else list(found)
+
+
+def _empty() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame({column: [] for column in (*CLUSTER_COLUMNS, *COUNTERS)})
