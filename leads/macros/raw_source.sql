@@ -99,15 +99,18 @@
     {#- a unit test checks the rules on its fixture rows, never the incremental filter -#}
     {%- if model.resource_type != 'unit_test' and is_incremental() %}
     select * from ({{ select_columns(source('raw', source_id ~ '_raw'), typed) }}) as raw_rows
-    where {{ new_loads_only() }}
     {%- if copies_unchanged_records() %}
-        {#- unchanged records are copied, not computed (macros/unchanged_records.sql) #}
+    {#- the unchanged records, already copied by the model's hooks, are not computed; their loads
+        still count as new (macros/unchanged_records.sql) #}
+    where {{ new_loads_only(copied=unchanged_records_relation()) }}
         and not exists (
-            select 1 from ({{ unchanged_records(source_id) }}) as unchanged
+            select 1 from {{ unchanged_records_relation() }} as unchanged
             where unchanged.load_id = raw_rows._dlt_load_id
                 and unchanged.relative_path = raw_rows._relative_path
                 and unchanged.record_number = raw_rows._record_number
         )
+    {%- else %}
+    where {{ new_loads_only() }}
     {%- endif %}
     {%- else %}
     {{ select_columns(source('raw', source_id ~ '_raw'), typed) }}

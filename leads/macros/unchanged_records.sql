@@ -12,7 +12,8 @@
     new one (a month's is the month before); a record with no match there, a load without index
     rows (landed before the index existed) and a source's first snapshot of a year are computed.
     One row per new record: its lineage (load, path, record number, snapshot, file name) and the
-    load, file name and record number of the staged row to copy.
+    load, file name and record number of the staged row to copy. The staging models' hooks list
+    them in a work table and copy them before the model computes the rest (below).
 -#}
 {% macro unchanged_records(source_id) -%}
     {%- set index = source('raw', 'record_index') -%}
@@ -121,39 +122,64 @@
 
 
 {#-
-    The end of a staging model: the rows it computed (`computed`, a CTE name) and, in an
-    incremental build, the copies of the unchanged records with their own lineage. Columns are
-    listed by name, in the staged table's order.
+    The hooks of every staging model (dbt_project.yml): before the model's rows are computed, the
+    unchanged records of its new loads are listed in a work table beside it and their copies are
+    inserted, each written once; the model then computes only the other records (`raw_source`
+    leaves out the listed ones). Columns are copied by name, in the staged table's order, with
+    each record's own lineage. After the model, the work table is dropped.
 -#}
-{% macro with_unchanged_records(computed) -%}
-    {%- if not copies_unchanged_records() %}
-    select * from {{ computed }}
-    {%- else -%}
-    {%- set source_id = staging_source_id() -%}
+{% macro unchanged_records_relation() -%}
+    {{ return(this.incorporate(path={'identifier': this.identifier ~ '__unchanged'})) }}
+{%- endmacro %}
+
+
+{% macro drop_unchanged_records() -%}
+    drop table if exists {{ unchanged_records_relation() }}
+{%- endmacro %}
+
+
+{% macro find_unchanged_records() -%}
+    {%- if copies_unchanged_records() -%}
+    {{ create_work_table(unchanged_records_relation(), unchanged_records(staging_source_id())) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro copy_unchanged_records() -%}
+    {%- if copies_unchanged_records() -%}
     {%- set lineage = {
         'snapshot_date': 'unchanged.snapshot_date',
         'file_name': 'unchanged.file_name',
         'record_number': 'unchanged.record_number',
         'load_id': 'unchanged.load_id',
     } -%}
-    {%- set columns = [] -%}
-    {%- for column in adapter.get_columns_in_relation(this) -%}{%- do columns.append(column.name) -%}{%- endfor %}
+    insert into {{ this }}
     select
-        {%- for name in columns %}
-        {{ adapter.quote(name) }}{{ "," if not loop.last }}
+        {%- for column in adapter.get_columns_in_relation(this) %}
+        {{ lineage.get(column.name | lower, 'staged.' ~ adapter.quote(column.name)) }}{{ "," if not loop.last }}
         {%- endfor %}
-    from {{ computed }}
-    union all
-    select
-        {%- for name in columns %}
-        {{ lineage.get(name | lower, 'staged.' ~ adapter.quote(name)) }} as {{ adapter.quote(name) }}{{ "," if not loop.last }}
-        {%- endfor %}
-    from ({{ unchanged_records(source_id) }}) as unchanged
+    from {{ unchanged_records_relation() }} as unchanged
     inner join {{ this }} as staged
         on unchanged.copied_load_id = staged.load_id
         and unchanged.copied_file_name = staged.file_name
         and unchanged.copied_record_number = staged.record_number
-    {%- endif %}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- A table from a query, in the warehouse's own table format (Spark's default would be Hive text). -#}
+{% macro create_work_table(relation, sql) -%}
+    {{ return(adapter.dispatch('create_work_table')(relation, sql)) }}
+{%- endmacro %}
+
+
+{% macro default__create_work_table(relation, sql) -%}
+    create table {{ relation }} as {{ sql }}
+{%- endmacro %}
+
+
+{% macro spark__create_work_table(relation, sql) -%}
+    create table {{ relation }} using parquet as {{ sql }}
 {%- endmacro %}
 
 

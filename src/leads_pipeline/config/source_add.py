@@ -322,9 +322,7 @@ def render_model(proposal: Proposal, dbt_project: Path) -> str:
         "    Written by `leads source add`: contract columns no header fills are NULL; map them here, and\n"
         "    check each rule against the agency's files. -#}\n"
     )
-    ending = "{#- the rows computed here, and the copies of the records a new load brings unchanged -#}\n"
-    ending += "{{ with_unchanged_records('renamed') }}\n"
-    return header + "with\n\n" + ",\n\n".join([*ctes, renamed]) + "\n\n" + ending
+    return header + "with\n\n" + ",\n\n".join([*ctes, renamed]) + "\n\nselect * from renamed\n"
 
 
 def _checked_columns(mapped: set[str], lookups: dict[str, str]) -> list[str]:

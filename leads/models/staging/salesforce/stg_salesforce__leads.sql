@@ -127,5 +127,4 @@ checked as (
     from renamed
 )
 
-{#- the rows computed here, and the copies of the records a new load brings unchanged -#}
-{{ with_unchanged_records('checked') }}
+select * from checked
