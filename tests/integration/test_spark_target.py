@@ -213,7 +213,7 @@ def test_the_marts_built_on_spark_equal_duckdbs_from_the_real_files(lake):
     assert_marts_equal(on_spark, on_duckdb)
 
 
-def resolved_graph(warehouse: Warehouse, graph_schema: str) -> tuple[list[tuple], list[dict], dict[str, int]]:
+def resolved_graph(warehouse: Warehouse, graph_schema: str) -> tuple[list[tuple], list[tuple], dict[str, int]]:
     """The record clusters and CRM matches the resolve step finds for the graph in `graph_schema`
     (not published), and its counts."""
     staged = whole.start_staging(warehouse, whole.RECORD_CLUSTERS_SCHEMA)
@@ -221,12 +221,18 @@ def resolved_graph(warehouse: Warehouse, graph_schema: str) -> tuple[list[tuple]
     try:
         by_component.stage_clusters(warehouse, staged, NOW, report, schema=graph_schema)
         whole.add_singletons(warehouse, NOW, graph_schema)
-        matches = by_component.match_crm_leads(warehouse, staged, NOW, schema=graph_schema).to_pylist()
+        matched = by_component.match_crm_leads(warehouse, staged, NOW, schema=graph_schema)
+        matches = warehouse.query(
+            f"SELECT lead_id, salesforce_lead_id, match_rule, resolved_at FROM identity.{whole.CRM_STAGED} "
+            "ORDER BY lead_id"
+        )
+        assert len(matches) == matched
         clusters = warehouse.query(
             f"SELECT source, natural_key, lead_id, own_lead_id, is_anchor, match_rule, resolved_at FROM identity.{staged}"
         )
     finally:
-        warehouse.execute(f"DROP TABLE IF EXISTS identity.{staged}")
+        for table in (staged, whole.CRM_STAGED):
+            warehouse.execute(f"DROP TABLE IF EXISTS identity.{table}")
     counted = ("components_in_python", "components_in_sql", "names_scored", "refused_merges", "python_records_peak")
     return sorted(clusters, key=repr), matches, {name: getattr(report, name) for name in counted}
 

@@ -9,8 +9,7 @@ straight into the staged table. The driver receives only each batch's counters.
 
 The CRM is matched the same way: each batch of whole CRM leads with its candidates goes to
 `match_crm_batch` on an executor, and Spark SQL keeps for each lead the CRM lead `match_crm` would
-prefer. The driver receives those matches, one row per matched lead, to publish them with the
-clusters.
+prefer, written to the staged CRM matches from there.
 """
 
 from __future__ import annotations
@@ -117,11 +116,11 @@ CRM_FOUND_SCHEMA = (
 
 
 def match_crm_batches(
-    warehouse: SparkWarehouse, crm_sql: str, candidates_sql: str, names_sql: str
-) -> list[tuple[str, str, str]]:
-    """The CRM match of each lead (lead id, salesforce id, rule), in anchor order, from every batch
-    that `crm_sql` (CRM leads with their `batch`) and `candidates_sql` (CRM_CANDIDATES_SQL's rows)
-    give; `names_sql` gives the name keys of the candidates' records."""
+    warehouse: SparkWarehouse, crm_sql: str, candidates_sql: str, names_sql: str, now: datetime
+) -> int:
+    """Append to `identity.<CRM_STAGED>` the CRM match of each lead, from every batch that
+    `crm_sql` (CRM leads with their `batch`) and `candidates_sql` (CRM_CANDIDATES_SQL's rows) give;
+    `names_sql` gives the name keys of the candidates' records. Returns the number of matches."""
     from pyspark.sql import functions as F
 
     session = warehouse.session
@@ -134,19 +133,21 @@ def match_crm_batches(
     candidates = session.sql(spark_sql(candidates_sql)).join(name_lists, "record_index", "left").localCheckpoint()
     found = crm.groupBy("batch").cogroup(candidates.groupBy("batch")).applyInPandas(_match_group, CRM_FOUND_SCHEMA)
     found.createOrReplaceTempView("crm_found")
+    resolved_at = f"CAST('{whole.timestamp_literal(now)}' AS TIMESTAMP)"
     kept = session.sql(
-        """
-        SELECT lead_id, salesforce_lead_id, match_rule, anchor_rank FROM (
+        f"""
+        SELECT lead_id, salesforce_lead_id, match_rule, {resolved_at} AS resolved_at
+        FROM (
             SELECT *, row_number() OVER (
                 PARTITION BY lead_id
                 ORDER BY rule_rank, negative_score, created, salesforce_lead_id, anchor_rank, match_rule
             ) AS pick
             FROM crm_found
         ) WHERE pick = 1
-        ORDER BY anchor_rank
         """
-    )
-    return [(row["lead_id"], row["salesforce_lead_id"], row["match_rule"]) for row in kept.toLocalIterator()]
+    ).localCheckpoint()
+    kept.select(*whole.CRM_MATCHES_SCHEMA.names).write.insertInto(f"{names.IDENTITY}.{whole.CRM_STAGED}")
+    return kept.count()
 
 
 def _match_group(crm: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import duckdb
 
 from leads_pipeline.stages.identity.clustering import RecordInfo
 from leads_pipeline.stages.identity.names import NameScorer
-from leads_pipeline.stages.identity.resolve import resolve, retired_lead_ids
+from leads_pipeline.stages.identity.resolve import RETIRED_SCHEMA, RETIRED_STAGED, resolve, stage_retired_lead_ids
 from leads_pipeline.stages.identity.rules import Site
 from leads_pipeline.stages.lookups.parsers import name_key, name_similarity
 from leads_pipeline.warehouse import Warehouse
@@ -134,6 +134,14 @@ def retired_table(warehouse, rows):
         warehouse.execute("INSERT INTO identity.retired_lead_ids VALUES (?, ?)", list(row))
 
 
+def retired(warehouse, now):
+    """The retired ids staged against the clusters of identity.next."""
+    count = stage_retired_lead_ids(warehouse, "next", now)
+    table = warehouse.arrow(f"SELECT * FROM identity.{RETIRED_STAGED} ORDER BY lead_id")
+    assert table.num_rows == count and table.schema == RETIRED_SCHEMA
+    return table
+
+
 def test_a_merged_leads_id_is_retired_and_points_to_the_lead_that_replaced_it():
     warehouse = Warehouse(SimpleNamespace(target="duckdb"), duckdb.connect())
     old_id, new_id = "source_1:old", "source_2:new"
@@ -142,7 +150,7 @@ def test_a_merged_leads_id_is_retired_and_points_to_the_lead_that_replaced_it():
     # Two leads last time, one now.
     clusters_table(warehouse, "record_clusters", [("source_1", "old", old_id), ("source_2", "new", new_id)])
     clusters_table(warehouse, "next", merged)
-    assert retired_lead_ids(warehouse, "next", now).to_pylist() == [
+    assert retired(warehouse, now).to_pylist() == [
         {
             "lead_id": new_id,
             "anchor_source": "source_2",
@@ -154,11 +162,11 @@ def test_a_merged_leads_id_is_retired_and_points_to_the_lead_that_replaced_it():
     # Kept with its first retirement time; gone once the id is a lead's again.
     clusters_table(warehouse, "record_clusters", merged)
     retired_table(warehouse, [(new_id, earlier)])
-    assert retired_lead_ids(warehouse, "next", now).column("retired_at").to_pylist() == [earlier]
+    assert retired(warehouse, now).column("retired_at").to_pylist() == [earlier]
     clusters_table(warehouse, "next", [("source_1", "old", old_id), ("source_2", "new", new_id)])
-    assert retired_lead_ids(warehouse, "next", now).num_rows == 0
+    assert retired(warehouse, now).num_rows == 0
     # An id whose anchor record is gone from the sources has no lead to point to.
     clusters_table(warehouse, "next", [("source_1", "old", old_id)])
     retired_table(warehouse, [])
     clusters_table(warehouse, "record_clusters", [("source_1", "old", old_id), ("source_2", "new", new_id)])
-    assert retired_lead_ids(warehouse, "next", now).num_rows == 0
+    assert retired(warehouse, now).num_rows == 0

@@ -258,14 +258,6 @@ LEADS_SQL = """
 """
 PAIRS_COUNT_SQL = "SELECT count(*) FROM {schema}.int_record_pairs__blocked"
 EDGES_COUNT_SQL = "SELECT count(*) FROM {work}.{edges}"
-CRM_MATCHES_SCHEMA = pa.schema(
-    [
-        ("lead_id", pa.string()),
-        ("salesforce_lead_id", pa.string()),
-        ("match_rule", pa.string()),
-        ("resolved_at", pa.timestamp("us")),
-    ]
-)
 
 
 def _shares(phone: bool, address: bool, email: bool) -> str:
@@ -391,12 +383,14 @@ def cluster_components(
     return whole.identity_tables(resolution, now)["record_clusters"]
 
 
-def match_crm_leads(warehouse: Warehouse, staged: str, now: datetime, schema: str = names.INTERMEDIATE) -> pa.Table:
-    """The CRM match of each lead, from the staged clusters: `match_crm` over the CRM pairs, a batch
-    of whole CRM leads at a time, with the leads' anchors ranked in anchor order as among all
-    leads. A lead matched in several batches keeps the CRM lead `match_crm` would prefer."""
+def match_crm_leads(warehouse: Warehouse, staged: str, now: datetime, schema: str = names.INTERMEDIATE) -> int:
+    """Stage the CRM match of each lead in `identity.<whole.CRM_STAGED>`, from the staged clusters:
+    `match_crm` over the CRM pairs, a batch of whole CRM leads at a time, with the leads' anchors
+    ranked in anchor order as among all leads. A lead matched in several batches keeps the CRM
+    lead `match_crm` would prefer. Returns the number of matches."""
     formats = {"work": names.IDENTITY, "candidates": CRM_CANDIDATES, "schema": schema}
     warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{CRM_CANDIDATES}")
+    whole.stage_crm_matches(warehouse)
     try:
         warehouse.execute(
             CRM_CANDIDATES_SQL.format(**formats, identity=names.IDENTITY, staged=staged, batch=CRM_BATCH_LEADS)
@@ -404,25 +398,26 @@ def match_crm_leads(warehouse: Warehouse, staged: str, now: datetime, schema: st
         if warehouse.target == "spark":
             from leads_pipeline.spark.identity import match_crm_batches
 
-            ordered = match_crm_batches(warehouse, *(sql.format(**formats) for sql in CRM_BY_BATCH_SQL))
-        else:
-            best: dict[str, tuple] = {}  # lead id -> (preference, anchor rank, salesforce id, rule)
-            for (batch,) in warehouse.query(CRM_BATCHES_SQL.format(**formats)):
-                for lead_id, found in _match_crm_batch(warehouse, formats, int(batch)).items():
-                    if lead_id not in best or found < best[lead_id]:
-                        best[lead_id] = found
-            ordered = [(lead_id, found[2], found[3]) for lead_id, found in sorted(best.items(), key=lambda i: i[1][1])]
+            return match_crm_batches(warehouse, *(sql.format(**formats) for sql in CRM_BY_BATCH_SQL), now)
+        best: dict[str, tuple] = {}  # lead id -> (preference, anchor rank, salesforce id, rule)
+        for (batch,) in warehouse.query(CRM_BATCHES_SQL.format(**formats)):
+            for lead_id, found in _match_crm_batch(warehouse, formats, int(batch)).items():
+                if lead_id not in best or found < best[lead_id]:
+                    best[lead_id] = found
+        ordered = sorted(best.items(), key=lambda item: item[1][1])
+        matches = pa.table(
+            {
+                "lead_id": pa.array([lead_id for lead_id, _ in ordered], pa.string()),
+                "salesforce_lead_id": pa.array([found[2] for _, found in ordered], pa.string()),
+                "match_rule": pa.array([found[3] for _, found in ordered], pa.string()),
+                "resolved_at": pa.array([now] * len(ordered), pa.timestamp("us")),
+            },
+            schema=whole.CRM_MATCHES_SCHEMA,
+        )
+        warehouse.append_arrow(names.IDENTITY, whole.CRM_STAGED, matches)
+        return matches.num_rows
     finally:
         warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{CRM_CANDIDATES}")
-    return pa.table(
-        {
-            "lead_id": pa.array([lead_id for lead_id, _, _ in ordered], pa.string()),
-            "salesforce_lead_id": pa.array([salesforce_id for _, salesforce_id, _ in ordered], pa.string()),
-            "match_rule": pa.array([rule for _, _, rule in ordered], pa.string()),
-            "resolved_at": pa.array([now] * len(ordered), pa.timestamp("us")),
-        },
-        schema=CRM_MATCHES_SCHEMA,
-    )
 
 
 def _match_crm_batch(warehouse: Warehouse, formats: dict[str, str], batch: int) -> dict[str, tuple]:
@@ -512,9 +507,8 @@ def resolve_identities(warehouse: Warehouse, progress: Callable[[str], None] | N
     stage_clusters(warehouse, staged, now, report)
     whole.add_singletons(warehouse, now)
     count_leads(warehouse, staged, report)
-    crm_matches = match_crm_leads(warehouse, staged, now)
-    report.crm_matches = crm_matches.num_rows
-    report.retired_ids = whole.publish(warehouse, crm_matches, now)
+    report.crm_matches = match_crm_leads(warehouse, staged, now)
+    report.retired_ids = whole.publish(warehouse, now)
     report.seconds = time.monotonic() - began
     if progress:
         progress(f"identity: {report.summary()} in {report.seconds:.1f}s")

@@ -77,8 +77,11 @@ CRM_PAIRS_SQL = """
     SELECT crm_index, record_index, shares_phone, shares_address, shares_email
     FROM {schema}.int_crm_pairs__blocked
 """
-# Where the next record clusters are written before they replace the current ones.
+# Where the next record clusters, CRM matches and retired ids are written before they replace the
+# current ones.
 STAGED = "record_clusters__next"
+CRM_STAGED = "crm_matches__next"
+RETIRED_STAGED = "retired_lead_ids__next"
 # The records the paired ones written so far leave out: each is the anchor of its own lead.
 SINGLETONS_SQL = """
     INSERT INTO {identity}.{table} (source, natural_key, lead_id, own_lead_id, is_anchor, match_rule, resolved_at)
@@ -119,6 +122,14 @@ RECORD_CLUSTERS_SCHEMA = pa.schema(
         ("lead_id", pa.string()),
         ("own_lead_id", pa.string()),
         ("is_anchor", pa.bool_()),
+        ("match_rule", pa.string()),
+        ("resolved_at", pa.timestamp("us")),
+    ]
+)
+CRM_MATCHES_SCHEMA = pa.schema(
+    [
+        ("lead_id", pa.string()),
+        ("salesforce_lead_id", pa.string()),
         ("match_rule", pa.string()),
         ("resolved_at", pa.timestamp("us")),
     ]
@@ -453,9 +464,10 @@ def timestamp_literal(now: datetime) -> str:
     return now.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def retired_lead_ids(warehouse: Warehouse, clusters_table: str, now: datetime) -> pa.Table:
-    """Ids no lead of `clusters_table` (the new record clusters) holds, from the current identity
-    tables: see RETIRED_SQL."""
+def stage_retired_lead_ids(warehouse: Warehouse, clusters_table: str, now: datetime) -> int:
+    """Write `identity.<RETIRED_STAGED>`: the ids no lead of `clusters_table` (the new record
+    clusters) holds, from the current identity tables (see RETIRED_SQL), in the warehouse. Returns
+    their number."""
     candidates = []
     if warehouse.table_exists(names.IDENTITY, "retired_lead_ids"):
         candidates.append(f"SELECT lead_id, retired_at, 0 AS precedence FROM {names.IDENTITY}.retired_lead_ids")
@@ -464,10 +476,24 @@ def retired_lead_ids(warehouse: Warehouse, clusters_table: str, now: datetime) -
             f"SELECT DISTINCT lead_id, CAST('{timestamp_literal(now)}' AS TIMESTAMP) AS retired_at, "
             f"1 AS precedence FROM {names.IDENTITY}.record_clusters"
         )
+    warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{RETIRED_STAGED}")
+    warehouse.create_table_like(names.IDENTITY, RETIRED_STAGED, RETIRED_SCHEMA)
     if not candidates:
-        return RETIRED_SCHEMA.empty_table()
+        return 0
     sql = RETIRED_SQL.format(identity=names.IDENTITY, table=clusters_table, candidates=" UNION ALL ".join(candidates))
-    return warehouse.arrow(sql).select(RETIRED_SCHEMA.names).cast(RETIRED_SCHEMA)
+    columns = ", ".join(RETIRED_SCHEMA.names)
+    warehouse.execute(
+        f"INSERT INTO {names.IDENTITY}.{RETIRED_STAGED} ({columns}) SELECT {columns} FROM ({sql}) AS retired"
+    )
+    return int(warehouse.query(f"SELECT count(*) FROM {names.IDENTITY}.{RETIRED_STAGED}")[0][0])
+
+
+def stage_crm_matches(warehouse: Warehouse, crm_matches: pa.Table | None = None) -> None:
+    """An empty `identity.<CRM_STAGED>` for the next CRM matches, filled with `crm_matches` if given."""
+    warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{CRM_STAGED}")
+    warehouse.create_table_like(names.IDENTITY, CRM_STAGED, CRM_MATCHES_SCHEMA)
+    if crm_matches is not None:
+        warehouse.append_arrow(names.IDENTITY, CRM_STAGED, crm_matches)
 
 
 def start_staging(warehouse: Warehouse, schema: pa.Schema) -> str:
@@ -485,19 +511,21 @@ def add_singletons(warehouse: Warehouse, now: datetime, schema: str = names.INTE
     )
 
 
-def publish(warehouse: Warehouse, crm_matches: pa.Table, now: datetime) -> int:
-    """Replace the identity tables with the staged clusters, the CRM matches and the retired ids
-    together: readers see the old set or the new one. The retired ids are found against the
-    tables being replaced. Returns their number."""
-    retired = retired_lead_ids(warehouse, STAGED, now)
+def publish(warehouse: Warehouse, now: datetime) -> int:
+    """Replace the identity tables with the staged clusters and CRM matches, and the retired ids
+    found against the tables being replaced, together: readers see the old set or the new one.
+    Every table is staged in the warehouse first, so nothing passes through this process. Returns
+    the number of retired ids."""
+    retired = stage_retired_lead_ids(warehouse, STAGED, now)
     with warehouse.transaction():
-        warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.record_clusters")
-        warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{STAGED} RENAME TO record_clusters")
-        for name, data in (("crm_matches", crm_matches), ("retired_lead_ids", retired)):
+        for name, staged in (
+            ("record_clusters", STAGED),
+            ("crm_matches", CRM_STAGED),
+            ("retired_lead_ids", RETIRED_STAGED),
+        ):
             warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{name}")
-            warehouse.create_table_like(names.IDENTITY, name, data.schema)
-            warehouse.append_arrow(names.IDENTITY, name, data)
-    return retired.num_rows
+            warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{staged} RENAME TO {name}")
+    return retired
 
 
 def write_tables(
@@ -508,4 +536,5 @@ def write_tables(
     start_staging(warehouse, tables["record_clusters"].schema)
     warehouse.append_arrow(names.IDENTITY, STAGED, tables["record_clusters"])
     add_singletons(warehouse, now, schema)
-    return publish(warehouse, tables["crm_matches"], now)
+    stage_crm_matches(warehouse, tables["crm_matches"])
+    return publish(warehouse, now)
