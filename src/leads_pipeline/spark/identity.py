@@ -18,20 +18,23 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from leads_pipeline.config import names
-from leads_pipeline.spark.warehouse import spark_sql
+from leads_pipeline.spark.warehouse import spark_sql, spark_type
 from leads_pipeline.stages.identity import resolve as whole
 from leads_pipeline.stages.identity.by_component import cluster_components, match_crm_batch
 
 if TYPE_CHECKING:
     import pandas as pd
+    from pyspark.sql import DataFrame
 
     from leads_pipeline.spark.warehouse import SparkWarehouse
 
 # What each batch reports back besides its clusters: its number and counters, on each of its rows.
 COUNTERS = ("batch", "batch_records", "batch_names_scored", "batch_refused")
-# The clusters' columns the executors write; `resolved_at` is added in SQL, one value for the run.
+# The clusters' columns the executors write, in the table's order; `resolved_at`, last, is added in
+# SQL, one value for the run.
 CLUSTER_COLUMNS = [f.name for f in whole.RECORD_CLUSTERS_SCHEMA if f.name != "resolved_at"]
 
 
@@ -47,20 +50,10 @@ def cluster_batches(
     """Resolve every batch that `members_sql` (records with their `batch`), `pairs_sql` (candidate
     pairs with their `batch`) and `names_sql` (batch, record_index, name_key) give, and append the
     clusters to `identity.<staged>`."""
-    from pyspark.sql import functions as F
-
-    session = warehouse.session
-    members = session.sql(spark_sql(members_sql))
-    pairs = session.sql(spark_sql(pairs_sql))
-    name_lists = (
-        session.sql(spark_sql(names_sql)).groupBy("record_index").agg(F.collect_list("name_key").alias("name_keys"))
-    )
-    # Each side checkpointed: both read the same work tables, and Spark cannot cogroup frames
-    # whose grouping column comes from one table.
-    named = members.join(name_lists, "record_index", "left").localCheckpoint()
-    pairs = pairs.localCheckpoint()
-    schema = ", ".join([f"{column} string" for column in CLUSTER_COLUMNS if column != "is_anchor"])
-    schema = f"{schema}, is_anchor boolean, " + ", ".join(f"{counter} long" for counter in COUNTERS)
+    named = _with_name_keys(warehouse, members_sql, names_sql)
+    pairs = _checkpointed(warehouse, pairs_sql)
+    clusters = [f"{f.name} {spark_type(f.type)}" for f in whole.RECORD_CLUSTERS_SCHEMA if f.name in CLUSTER_COLUMNS]
+    schema = ", ".join([*clusters, *(f"{counter} BIGINT" for counter in COUNTERS)])
 
     resolved = (
         named.groupBy("batch")
@@ -68,9 +61,8 @@ def cluster_batches(
         .applyInPandas(_resolve_group, schema)
         .localCheckpoint()  # resolved once: written, then counted
     )
-    resolved.selectExpr(*CLUSTER_COLUMNS, f"CAST('{whole.timestamp_literal(now)}' AS TIMESTAMP) AS resolved_at").select(
-        *whole.RECORD_CLUSTERS_SCHEMA.names
-    ).write.insertInto(f"{names.IDENTITY}.{staged}")
+    resolved_at = f"CAST('{whole.timestamp_literal(now)}' AS TIMESTAMP) AS resolved_at"
+    resolved.selectExpr(*CLUSTER_COLUMNS, resolved_at).write.insertInto(f"{names.IDENTITY}.{staged}")
     for row in resolved.select(*COUNTERS).distinct().collect():  # one row per batch
         report.names_scored += row["batch_names_scored"]
         report.refused_merges += row["batch_refused"]
@@ -80,21 +72,11 @@ def cluster_batches(
 def _resolve_group(members: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     """One batch's clusters, with the batch's counters on every row."""
     if members.empty:
-        return _empty()
-    keys = members.pop("name_keys")
-    record_names = pa.table(
-        {
-            "record_index": pa.array(
-                [index for index, found in zip(members["record_index"], keys, strict=True) for _ in _listed(found)],
-                pa.int64(),
-            ),
-            "name_key": pa.array([key for found in keys for key in _listed(found)], pa.string()),
-        }
-    )
+        return _empty(CLUSTER_COLUMNS + list(COUNTERS))
     report = whole.ResolveReport()
     clusters = cluster_components(
-        pa.Table.from_pandas(members, preserve_index=False),
-        record_names,
+        pa.Table.from_pandas(members.drop(columns="name_keys"), preserve_index=False),
+        _name_rows(members),
         pa.Table.from_pandas(pairs, preserve_index=False),
         datetime(1970, 1, 1),
         report,
@@ -113,6 +95,7 @@ CRM_FOUND_SCHEMA = (
     "lead_id string, rule_rank long, negative_score double, created long, salesforce_lead_id string, "
     "anchor_rank long, match_rule string"
 )
+CRM_FOUND_COLUMNS = [column.split()[0] for column in CRM_FOUND_SCHEMA.split(", ")]
 
 
 def match_crm_batches(
@@ -121,16 +104,9 @@ def match_crm_batches(
     """Append to `identity.<CRM_STAGED>` the CRM match of each lead, from every batch that
     `crm_sql` (CRM leads with their `batch`) and `candidates_sql` (CRM_CANDIDATES_SQL's rows) give;
     `names_sql` gives the name keys of the candidates' records. Returns the number of matches."""
-    from pyspark.sql import functions as F
-
     session = warehouse.session
-    crm = session.sql(spark_sql(crm_sql))
-    name_lists = (
-        session.sql(spark_sql(names_sql)).groupBy("record_index").agg(F.collect_list("name_key").alias("name_keys"))
-    )
-    # Checkpointed, as the clusters' inputs: both sides read the candidates' work table.
-    crm = crm.localCheckpoint()
-    candidates = session.sql(spark_sql(candidates_sql)).join(name_lists, "record_index", "left").localCheckpoint()
+    crm = _checkpointed(warehouse, crm_sql)
+    candidates = _with_name_keys(warehouse, candidates_sql, names_sql)
     found = crm.groupBy("batch").cogroup(candidates.groupBy("batch")).applyInPandas(_match_group, CRM_FOUND_SCHEMA)
     found.createOrReplaceTempView("crm_found")
     resolved_at = f"CAST('{whole.timestamp_literal(now)}' AS TIMESTAMP)"
@@ -155,37 +131,54 @@ def _match_group(crm: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
     if crm.empty or candidates.empty:
-        return pd.DataFrame({column.split()[0]: [] for column in CRM_FOUND_SCHEMA.split(", ")})
-    keys = candidates.pop("name_keys")
-    seen: set[int] = set()
-    indexes: list[int] = []
-    name_keys: list[str] = []
-    for index, found in zip(candidates["record_index"], keys, strict=True):
-        if index not in seen:
-            seen.add(index)
-            for key in _listed(found):
-                indexes.append(int(index))
-                name_keys.append(key)
-    record_names = pa.table(
-        {"record_index": pa.array(indexes, pa.int64()), "name_key": pa.array(name_keys, pa.string())}
-    )
+        return _empty(CRM_FOUND_COLUMNS)
+    record_names = _name_rows(candidates)
     best = match_crm_batch(
         pa.Table.from_pandas(crm, preserve_index=False),
-        pa.Table.from_pandas(candidates, preserve_index=False),
+        pa.Table.from_pandas(candidates.drop(columns="name_keys"), preserve_index=False),
         record_names,
     )
     rows = [
         (lead_id, rank, score, created, salesforce_id, anchor, rule)
         for lead_id, ((rank, score, created, _), anchor, salesforce_id, rule) in best.items()
     ]
-    return pd.DataFrame(rows, columns=[column.split()[0] for column in CRM_FOUND_SCHEMA.split(", ")])
+    return pd.DataFrame(rows, columns=CRM_FOUND_COLUMNS)
 
 
-def _listed(found: object) -> list:
-    return [] if found is None else list(found)
+def _checkpointed(warehouse: SparkWarehouse, sql: str) -> DataFrame:
+    """The query's rows, materialized: both sides of a cogroup read the same work tables, and Spark
+    cannot cogroup frames whose grouping column comes from one table."""
+    return warehouse.session.sql(spark_sql(sql)).localCheckpoint()
 
 
-def _empty() -> pd.DataFrame:
+def _with_name_keys(warehouse: SparkWarehouse, sql: str, names_sql: str) -> DataFrame:
+    """The query's rows, each with its record's name keys (`names_sql`: record_index, name_key) as
+    a list `name_keys`: a cogroup takes two frames, so the names travel with the records."""
+    from pyspark.sql import functions as F
+
+    session = warehouse.session
+    name_lists = (
+        session.sql(spark_sql(names_sql)).groupBy("record_index").agg(F.collect_list("name_key").alias("name_keys"))
+    )
+    return session.sql(spark_sql(sql)).join(name_lists, "record_index", "left").localCheckpoint()
+
+
+def _name_rows(frame: pd.DataFrame) -> pa.Table:
+    """The (record_index, name_key) rows of a frame whose rows carry their record's `name_keys`,
+    once per record."""
+    lists = pa.Table.from_pandas(
+        frame.drop_duplicates(subset="record_index")[["record_index", "name_keys"]], preserve_index=False
+    )
+    keys = lists.column("name_keys").combine_chunks().cast(pa.list_(pa.string()))
+    return pa.table(
+        {
+            "record_index": pc.take(lists.column("record_index"), pc.list_parent_indices(keys)).cast(pa.int64()),
+            "name_key": pc.list_flatten(keys),
+        }
+    )
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
     import pandas as pd
 
-    return pd.DataFrame({column: [] for column in (*CLUSTER_COLUMNS, *COUNTERS)})
+    return pd.DataFrame({column: [] for column in columns})

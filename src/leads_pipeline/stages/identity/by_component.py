@@ -223,35 +223,24 @@ CRM_CANDIDATES_SQL = """
     INNER JOIN anchors ON anchors.lead_id = lead_of.lead_id
 """
 CRM_BATCHES_SQL = "SELECT DISTINCT batch FROM {work}.{candidates} ORDER BY batch"
-CRM_BATCH_SQL = "SELECT * FROM {work}.{candidates} WHERE batch = {batch} ORDER BY crm_index, record_index"
+# A batch's rows (or every batch's, with `where` true), each with its batch: the candidates, their
+# CRM leads, and the name keys of the candidates' records.
+CRM_IN_BATCH = "candidates.batch = {batch}"
+CRM_BATCH_SQL = "SELECT * FROM {work}.{candidates} AS candidates WHERE {where}"
 CRM_BATCH_LEADS_SQL = """
-    SELECT crm.crm_index, crm.salesforce_lead_id, crm.zip, crm.street_number, crm.name_key, crm.created_date
+    SELECT DISTINCT candidates.batch, crm.crm_index, crm.salesforce_lead_id, crm.zip, crm.street_number,
+        crm.name_key, crm.created_date
     FROM {schema}.int_crm_leads__current AS crm
-    WHERE crm.crm_index IN (SELECT crm_index FROM {work}.{candidates} WHERE batch = {batch})
+    INNER JOIN {work}.{candidates} AS candidates ON candidates.crm_index = crm.crm_index
+    WHERE {where}
 """
 CRM_BATCH_NAMES_SQL = """
     SELECT keys.record_index, keys.key_value AS name_key
     FROM {schema}.int_match_keys__collected AS keys
     WHERE keys.key_type = 'name'
-        AND keys.record_index IN (SELECT record_index FROM {work}.{candidates} WHERE batch = {batch})
+        AND keys.record_index IN (SELECT record_index FROM {work}.{candidates} AS candidates WHERE {where})
 """
 CRM_LEAD_COLUMNS = ["crm_index", "salesforce_lead_id", "zip", "street_number", "name_key", "created_date"]
-# Every batch at once, each row with its batch (Spark resolves the batches where they are): the
-# CRM leads, the candidates, and the name keys of the candidates' records.
-CRM_BY_BATCH_SQL = (
-    """
-    SELECT DISTINCT candidates.batch, crm.crm_index, crm.salesforce_lead_id, crm.zip, crm.street_number,
-        crm.name_key, crm.created_date
-    FROM {schema}.int_crm_leads__current AS crm
-    INNER JOIN {work}.{candidates} AS candidates ON candidates.crm_index = crm.crm_index
-    """,
-    "SELECT * FROM {work}.{candidates}",
-    """
-    SELECT keys.record_index, keys.key_value AS name_key
-    FROM {schema}.int_match_keys__collected AS keys
-    WHERE keys.key_type = 'name' AND keys.record_index IN (SELECT record_index FROM {work}.{candidates})
-    """,
-)
 LEADS_SQL = """
     SELECT count(*), coalesce(sum(CASE WHEN members > 1 THEN members ELSE 0 END), 0)
     FROM (SELECT lead_id, count(*) AS members FROM {identity}.{staged} GROUP BY lead_id) AS leads
@@ -398,7 +387,10 @@ def match_crm_leads(warehouse: Warehouse, staged: str, now: datetime, schema: st
         if warehouse.target == "spark":
             from leads_pipeline.spark.identity import match_crm_batches
 
-            return match_crm_batches(warehouse, *(sql.format(**formats) for sql in CRM_BY_BATCH_SQL), now)
+            every_batch = (
+                sql.format(**formats, where="TRUE") for sql in (CRM_BATCH_LEADS_SQL, CRM_BATCH_SQL, CRM_BATCH_NAMES_SQL)
+            )
+            return match_crm_batches(warehouse, *every_batch, now)
         best: dict[str, tuple] = {}  # lead id -> (preference, anchor rank, salesforce id, rule)
         for (batch,) in warehouse.query(CRM_BATCHES_SQL.format(**formats)):
             for lead_id, found in _match_crm_batch(warehouse, formats, int(batch)).items():
@@ -422,11 +414,12 @@ def match_crm_leads(warehouse: Warehouse, staged: str, now: datetime, schema: st
 
 def _match_crm_batch(warehouse: Warehouse, formats: dict[str, str], batch: int) -> dict[str, tuple]:
     """The CRM lead each lead keeps of one batch's CRM leads, read from the warehouse."""
-    return match_crm_batch(
-        warehouse.arrow(CRM_BATCH_LEADS_SQL.format(**formats, batch=batch)),
-        warehouse.arrow(CRM_BATCH_SQL.format(**formats, batch=batch)),
-        warehouse.arrow(CRM_BATCH_NAMES_SQL.format(**formats, batch=batch)),
+    where = CRM_IN_BATCH.format(batch=batch)
+    crm, candidates, record_names = (
+        warehouse.arrow(sql.format(**formats, where=where))
+        for sql in (CRM_BATCH_LEADS_SQL, CRM_BATCH_SQL, CRM_BATCH_NAMES_SQL)
     )
+    return match_crm_batch(crm, candidates, record_names)
 
 
 def match_crm_batch(crm_table: pa.Table, candidates: pa.Table, record_names: pa.Table) -> dict[str, tuple]:
