@@ -37,16 +37,22 @@
 {%- endmacro %}
 
 
+{#- The keys of a listagg's `order by a, b` clause (ascending keys only), for the variants below. -#}
+{% macro listagg_order_keys(order_by_clause) -%}
+    {%- set keys = (order_by_clause or '') | replace('order by', '') | trim -%}
+    {{ return((keys.split(',') if keys else []) | map('trim') | list) }}
+{%- endmacro %}
+
+
 {#-
     `dbt.listagg` in order. dbt-spark's variant ignores the order (`collect_list` keeps none), so
     the joined text would differ from run to run: here the values are collected with their order
     keys and sorted before they are joined. `order_by_clause` is `order by a, b` (ascending keys).
 -#}
 {% macro spark__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
-    {%- set keys = (order_by_clause or '') | replace('order by', '') | trim -%}
     {%- set fields = [] -%}
-    {%- for key in (keys.split(',') if keys else []) -%}
-        {%- do fields.append(key | trim ~ ' as k' ~ loop.index) -%}
+    {%- for key in listagg_order_keys(order_by_clause) -%}
+        {%- do fields.append(key ~ ' as k' ~ loop.index) -%}
     {%- endfor -%}
     {%- do fields.append(measure ~ ' as v') -%}
     {%- set sorted = 'transform(array_sort(collect_list(struct(' ~ fields | join(', ') ~ '))), x -> x.v)' -%}
