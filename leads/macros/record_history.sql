@@ -136,6 +136,12 @@
 {%- endmacro %}
 
 
+{#- The time of this dbt run, stamped on the history rows it computes (`compared_at`). -#}
+{% macro compared_at() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+
 {#-
     The earliest snapshot date an incremental run of the history model reads (the pending
     snapshots and the ones they are compared with), looked up before the model runs so the

@@ -1,6 +1,22 @@
+{#- Spark's plain Parquet tables have no delete or update: there the model is rebuilt in full. -#}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source', 'natural_key'],
+    on_schema_change='append_new_columns',
+    pre_hook="{{ drop_vanished_records() }}",
+    post_hook="{{ move_last_seen_dates() }}",
+) }}
+
 {#-
     Every source record ever seen, in its latest version, with when it was first and last seen and
     whether its source's latest snapshot still lists it. A deleted record keeps its last version.
+
+    Incremental: a run rewrites only the records the record history touched since the last one
+    (macros/current_records.sql), and the others keep their rows and their `record_index`; a new
+    record is numbered after the highest. A record's row follows from its first and latest event
+    alone, and `last_seen_date` of an active record from its source's latest snapshot, which the
+    post-hook moves in one narrow update.
 -#}
 with
 
@@ -13,31 +29,60 @@ latest_snapshots as (
     where is_latest
 ),
 
+{%- if is_incremental() %}
+
+touched as (
+    {{ touched_records() }}
+),
+{%- endif %}
+
 spans as (
     {#- Narrow first, so only one wide row per record is carried: its latest event. The history
         is read twice rather than through a shared CTE, which the warehouse would materialize
         with every column. -#}
     select
-        source,
-        natural_key,
-        min(snapshot_date) as first_seen_date,
-        max(snapshot_date) as latest_event_date
-    from {{ ref('int_source_records__versioned') }}
-    where change_type <> 'snapshot'
-    group by source, natural_key
+        events.source,
+        events.natural_key,
+        min(events.snapshot_date) as first_seen_date,
+        max(events.snapshot_date) as latest_event_date
+    from {{ ref('int_source_records__versioned') }} as events
+    {%- if is_incremental() %}
+    inner join touched
+        on events.source = touched.source
+        and events.natural_key = touched.natural_key
+    {%- endif %}
+    where events.change_type <> 'snapshot'
+    group by events.source, events.natural_key
 ),
 
 numbered as (
+    {#- A record keeps its number; a new one is numbered after the highest, in key order. -#}
+    {%- if is_incremental() %}
+    select
+        spans.*,
+        coalesce(
+            kept.record_index,
+            (select coalesce(max(record_index), 0) from {{ this }})
+            + row_number() over (partition by kept.record_index is null order by spans.source, spans.natural_key)
+        ) as record_index
+    from spans
+    left join {{ this }} as kept
+        on spans.source = kept.source
+        and spans.natural_key = kept.natural_key
+    {%- else %}
     select
         spans.*,
         row_number() over (order by spans.source, spans.natural_key) as record_index
     from spans
+    {%- endif %}
 ),
 
 latest as (
     select
         numbered.record_index,
         numbered.first_seen_date,
+        numbered.latest_event_date,
+        (select max(compared_at) from {{ ref('int_source_records__versioned') }}) as versioned_at,
         events.*,
         events.change_type <> 'deleted' as is_active,
         case
@@ -68,6 +113,8 @@ current_records as (
         is_active,
         row_hash,
         file_name,
+        latest_event_date,
+        versioned_at,
 
         ---------- the latest version: contract columns
         accepts_financial_aid,

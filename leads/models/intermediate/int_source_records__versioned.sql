@@ -4,6 +4,7 @@
     incremental_strategy='insert_overwrite' if target.type == 'spark' else 'delete+insert',
     unique_key=['source', 'snapshot_date'] if target.type != 'spark' else none,
     partition_by=['source', 'snapshot_date'] if target.type == 'spark' else none,
+    on_schema_change='append_new_columns',
 ) }}
 
 {#-
@@ -16,7 +17,9 @@
 
     Each compared snapshot also has one `snapshot` row, the bookkeeping of the incremental runs:
     which snapshot it was compared with, the fingerprints of both and the version of the rules
-    (staging, macros, seeds) the values were computed with. A run compares only the
+    (staging, macros, seeds) the values were computed with. Every row of a compared snapshot
+    carries the time of the run that compared it (`compared_at`), which tells the current records
+    what to rewrite. A run compares only the
     snapshots whose row is missing or out of date: a new month costs that month and the one
     before it; a late older snapshot recomputes its own comparison and the next snapshot's.
 
@@ -229,7 +232,10 @@ changes as (
         ---------- bookkeeping: on `snapshot` rows only
         cast(null as {{ dbt.type_string() }}) as snapshot_fingerprint,
         cast(null as {{ dbt.type_string() }}) as previous_fingerprint,
-        cast(null as {{ dbt.type_string() }}) as rules_version
+        cast(null as {{ dbt.type_string() }}) as rules_version,
+
+        ---------- when it was compared
+        {{ compared_at() }} as compared_at
 
     from current_side
     full outer join previous_side
@@ -301,7 +307,10 @@ compared_snapshots as (
         ---------- bookkeeping: what was compared, under which rules
         snapshot_fingerprint,
         previous_fingerprint,
-        cast('{{ history_rules() }}' as {{ dbt.type_string() }}) as rules_version
+        cast('{{ history_rules() }}' as {{ dbt.type_string() }}) as rules_version,
+
+        ---------- when it was compared
+        {{ compared_at() }} as compared_at
 
     from pending
 ),

@@ -45,7 +45,7 @@ PAIRED_SQL = """
     SELECT record_index FROM {schema}.int_crm_pairs__blocked
 """
 NUMBERING_SQL = """
-    SELECT count(*), min(record_index), max(record_index), count(DISTINCT record_index)
+    SELECT count(*), count(record_index), count(DISTINCT record_index)
     FROM {schema}.int_source_records__current
 """
 RECORDS_SQL = """
@@ -353,16 +353,19 @@ class _Shared:
 
 
 def check_inputs(warehouse: Warehouse, schema: str = names.INTERMEDIATE) -> int:
-    """The number of source records, once the first dbt phase's tables are there and number them 1..n."""
+    """The number of source records, once the first dbt phase's tables are there and give each
+    record a number of its own."""
     for table in RESOLVE_INPUTS:
         if not warehouse.table_exists(schema, table):
             raise LeadsError(
                 f"identity resolution needs {schema}.{table}, which does not exist: build the first dbt "
                 "phase first (`leads transform` does both)"
             )
-    total, low, high, distinct = warehouse.query(NUMBERING_SQL.format(schema=schema))[0]
-    if total and (low, high, distinct) != (1, total, total):
-        raise LeadsError(f"{schema}.int_source_records__current: record_index must number the records 1..n")
+    total, numbered, distinct = warehouse.query(NUMBERING_SQL.format(schema=schema))[0]
+    if (numbered, distinct) != (total, total):
+        raise LeadsError(
+            f"{schema}.int_source_records__current: record_index must give each record a number of its own"
+        )
     return int(total)
 
 

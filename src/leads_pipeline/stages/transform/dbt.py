@@ -26,8 +26,9 @@ FAILED_STATUSES = {"error", "fail", "runtime error"}
 # The first line of dbt's failure messages, naming the node; the cause follows.
 DBT_FAILURE_HEADINGS = ("Compilation Error in ", "Runtime Error in ", "Database Error in ")
 # What a record's values and history are computed by: staging, the macros, the seeds, and the
-# models between staging and the history. The incremental history models compare again whatever
-# they computed with other rules (see history_rules_version).
+# models between staging and the current records. The incremental history models compare again
+# whatever they computed with other rules (see history_rules_version), and the current records
+# rewrite every record the history compared again.
 HISTORY_RULE_PATHS = (
     "models/staging",
     "macros",
@@ -35,6 +36,7 @@ HISTORY_RULE_PATHS = (
     "dbt_project.yml",
     "models/intermediate/int_source_records__unioned.sql",
     "models/intermediate/int_source_records__versioned.sql",
+    "models/intermediate/int_source_records__current.sql",
     "models/intermediate/int_source_files__quarantined.sql",
 )
 

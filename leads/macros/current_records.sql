@@ -1,0 +1,72 @@
+{#-
+    What an incremental run of the current records (int_source_records__current) rewrites.
+
+    A record's current row follows from its events in the record history: its first (first seen),
+    its latest (its version, whether it is active, when a deleted record was last seen), and from
+    its source's latest snapshot. The history rewrites whole snapshots and stamps each with the
+    time it compared them (`compared_at`); the current records keep the latest stamp they read
+    (`versioned_at`). So a record needs its row rewritten when one of its events is newer than
+    that stamp, or when the snapshot of its stored first or latest event was rewritten (an event
+    there may be gone). Rows written before the stamps existed are rewritten too.
+-#}
+{% macro current_records_watermark() -%}
+    coalesce((select max(versioned_at) from {{ this }}), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+{%- endmacro %}
+
+
+{#- The snapshots the record history rewrote since the current records last read it. -#}
+{% macro rewritten_snapshots() -%}
+    select source, snapshot_date
+    from {{ ref('int_source_records__versioned') }}
+    where change_type = 'snapshot'
+        and (compared_at is null or compared_at > {{ current_records_watermark() }})
+{%- endmacro %}
+
+
+{#- (source, natural_key) of the records whose current row must be rewritten. -#}
+{% macro touched_records() -%}
+    select source, natural_key
+    from {{ ref('int_source_records__versioned') }}
+    where change_type <> 'snapshot'
+        and (compared_at is null or compared_at > {{ current_records_watermark() }})
+    union
+    select records.source, records.natural_key
+    from {{ this }} as records
+    inner join ({{ rewritten_snapshots() }}) as rewritten
+        on records.source = rewritten.source
+        and rewritten.snapshot_date in (records.first_seen_date, records.latest_event_date)
+    union
+    select source, natural_key from {{ this }} where latest_event_date is null
+{%- endmacro %}
+
+
+{#- Pre-hook: a touched record with no event left (its only snapshots were corrected without it)
+    is no record any more. -#}
+{% macro drop_vanished_records() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} as records
+    where records.natural_key in (select natural_key from ({{ touched_records() }}) as touched where touched.source = records.source)
+        and not exists (
+            select 1 from {{ ref('int_source_records__versioned') }} as events
+            where events.change_type <> 'snapshot'
+                and events.source = records.source
+                and events.natural_key = records.natural_key
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Post-hook: an active record was last seen in its source's latest snapshot. One narrow update
+    moves the records a new snapshot left unchanged; the rewritten ones already have it. -#}
+{% macro move_last_seen_dates() -%}
+    {%- if is_incremental() -%}
+    update {{ this }} as records
+    set last_seen_date = latest.snapshot_date
+    from (
+        select source, snapshot_date from {{ ref('int_source_snapshots__sequenced') }} where is_latest
+    ) as latest
+    where records.source = latest.source
+        and records.is_active
+        and records.last_seen_date <> latest.snapshot_date
+    {%- endif -%}
+{%- endmacro %}
