@@ -10,6 +10,7 @@ them. Only what the linter sees depends on this file, never what dbt builds.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -24,6 +25,7 @@ _PROJECT_VARS: dict[str, Any] = yaml.safe_load(
 ).get("vars", {})
 
 execute = False
+run_started_at = datetime(2000, 1, 1, tzinfo=UTC)  # dbt's start of the run: any fixed time lints the same
 model = SimpleNamespace(resource_type="model")
 target = SimpleNamespace(type="duckdb", name="duckdb")  # the profile target the models are linted as
 

@@ -46,11 +46,11 @@ spans as (
         min(events.snapshot_date) as first_seen_date,
         max(events.snapshot_date) as latest_event_date
     from {{ ref('int_source_records__versioned') }} as events
-    {%- if is_incremental() %}
+    {% if is_incremental() -%}
     inner join touched
         on events.source = touched.source
         and events.natural_key = touched.natural_key
-    {%- endif %}
+    {% endif -%}
     where events.change_type <> 'snapshot'
     group by events.source, events.natural_key
 ),
@@ -62,7 +62,7 @@ numbered as (
         spans.*,
         coalesce(
             kept.record_index,
-            (select coalesce(max(record_index), 0) from {{ this }})
+            (select coalesce(max(numbered_before.record_index), 0) from {{ this }} as numbered_before)
             + row_number() over (partition by kept.record_index is null order by spans.source, spans.natural_key)
         ) as record_index
     from spans
@@ -82,7 +82,7 @@ latest as (
         numbered.record_index,
         numbered.first_seen_date,
         numbered.latest_event_date,
-        (select max(compared_at) from {{ ref('int_source_records__versioned') }}) as versioned_at,
+        (select max(stamps.compared_at) from {{ ref('int_source_records__versioned') }} as stamps) as versioned_at,
         events.*,
         events.change_type <> 'deleted' as is_active,
         case
