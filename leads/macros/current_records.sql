@@ -1,5 +1,6 @@
 {#-
-    What an incremental run of the current records (int_source_records__current) rewrites.
+    What an incremental run of the current records (int_source_records__current) rewrites, and
+    with them the match keys (int_match_keys__collected).
 
     A record's current row follows from its events in the record history: its first (first seen),
     its latest (its version, whether it is active, when a deleted record was last seen), and from
@@ -68,5 +69,20 @@
     where records.source = latest.source
         and records.is_active
         and records.last_seen_date <> latest.snapshot_date
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Pre-hook of the match keys (int_match_keys__collected): the keys of records the current
+    records no longer hold, or rewrote since the keys were collected, go; the model collects the
+    rewritten records' keys again. -#}
+{% macro drop_outdated_keys() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} as collected
+    where not exists (
+        select 1 from {{ ref('int_source_records__current') }} as records
+        where records.record_index = collected.record_index
+            and records.versioned_at <= (select max(collected_before.versioned_at) from {{ this }} as collected_before)
+    )
     {%- endif -%}
 {%- endmacro %}

@@ -301,6 +301,9 @@ def _summarize(report: RunReport, settings: Settings) -> None:
             f"transformed: {t.count('model')} models, {t.count('test') + t.count('unit_test')} tests"
             + (f", [red]{len(failed)} failed: {', '.join(n.name for n in failed)}[/]" if failed else ", all passed")
         )
+        if t.unit_tests_passed_at is not None:
+            passed_at = f"{t.unit_tests_passed_at:%Y-%m-%d %H:%M}"
+            out.print(f"unit tests: not run again, they passed on this dbt project on {passed_at} UTC")
         _print_gold_counts(settings)
     if report.transform_skipped:
         out.print(report.transform_skipped.replace("transform skipped", "transform: skipped", 1))

@@ -1,12 +1,15 @@
-"""The current records are incremental: after corrected files take events out of the record
-history, the rewritten records equal a rebuild from raw.
+"""The current records and their match keys are incremental: after corrected files take events
+out of the record history, the rewritten records and keys equal a rebuild from raw.
 
-Three months of one agency, with three facilities added by hand: K is renamed in the second month
+Three months of one agency, with four facilities added by hand: K is renamed in the second month
 and named back in the third, J is missing from the second month, V is listed in the second month
-only. Then corrected files of the first two months arrive under the same paths: the second month
-names K as the others do (its two later events are gone), lists no V (V is no record any more),
-and the first month lists no J (J was first seen in the third month). The current records, the
-marts and every record's number must then be as a rebuild gives them, but for the numbers.
+only, W loses its name, address and phone after the first month. Then corrected files of the
+first two months arrive under the same paths: the second month names K as the others do (its two
+later events are gone), lists no V (V is no record any more), and the first month lists no J (J
+was first seen in the third month) and W without its name, address and phone (W has no match key
+left). The current records, their
+match keys (K's second name no longer among them) and the marts must then be as a rebuild gives
+them, but for the records' numbers, which the incremental build keeps.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ BUILD_SPECIFIC = {"record_index", "versioned_at"}
 K = {"Operation": "990101", "Address": "77 RIVER BEND RD", "Phone": "(940) 555-0101"}
 J = {"Operation": "990102", "Address": "12 OAK KNOLL DR", "Phone": "(940) 555-0102"}
 V = {"Operation": "990103", "Address": "9 PINE HOLLOW LN", "Phone": "(940) 555-0103"}
+# W keeps its listing but loses its name, address and phone after the first month.
+W = {"Operation": "990104", "Address": "5 ELM CT", "Phone": "(940) 555-0104", "Operation Name": "Willow Tots"}
+BLANK = {"Address": "", "Phone": "", "Operation Name": ""}
 NUMBERS = f"SELECT source, natural_key, record_index FROM main_intermediate.{CURRENT}"
 FIRST_NAME, SECOND_NAME = "Alpha Kids Academy", "Beta Kids Academy"
 
@@ -46,6 +52,7 @@ def listings(month: int, corrected: bool) -> list[dict[str, str]]:
         rows.append({**J, "Operation Name": "Juniper Play School"})
     if month == 1 and not corrected:
         rows.append({**V, "Operation Name": "Violet Day Care"})
+    rows.append(W if month == 0 and not corrected else {**W, **BLANK})
     return rows
 
 
@@ -67,6 +74,18 @@ def current_records(settings: Settings) -> tuple[list[str], list[tuple]]:
     columns, rows = table_as_text(settings, "main_intermediate", CURRENT)
     kept = [i for i, name in enumerate(columns) if name not in BUILD_SPECIFIC]
     return [columns[i] for i in kept], sorted(tuple(row[i] for i in kept) for row in rows)
+
+
+def match_keys(settings: Settings) -> list[tuple]:
+    """The collected match keys by record key, not by the record's build-specific number."""
+    with Warehouse.open(settings) as warehouse:
+        return sorted(
+            warehouse.query(
+                "SELECT records.source, records.natural_key, keys.key_type, keys.key_value "
+                "FROM main_intermediate.int_match_keys__collected AS keys "
+                f"INNER JOIN main_intermediate.{CURRENT} AS records ON records.record_index = keys.record_index"
+            )
+        )
 
 
 def first_seen(settings: Settings, listing: dict[str, str]) -> list[tuple]:
@@ -108,5 +127,8 @@ def test_corrected_files_rewrite_the_current_records_a_rebuild_gives(tmp_path):
     shutil.copy(settings.database, rebuilt.database)
     run_transform(rebuilt, with_tests=False, full_refresh=True)
     assert current_records(settings) == current_records(rebuilt)
+    keys = match_keys(settings)
+    assert keys == match_keys(rebuilt)
+    assert not [key for key in keys if key[1] in (V["Operation"],) or "beta" in key[3].lower()], "keys of gone versions"
     for table in MARTS:
         assert table_as_text(settings, "main_gold", table) == table_as_text(rebuilt, "main_gold", table), table

@@ -186,3 +186,31 @@ def test_a_full_refresh_recomputes_every_model_from_raw(tmp_path):
     report = execute(settings, "leads transform --full-refresh", False, True, full_refresh=True)
     assert not report.transform.failed_tests
     assert contents(database) == contents(fresh)
+
+
+def test_unit_tests_run_again_only_for_another_project_or_after_a_failure(
+    real_bucket, settings_for, tmp_path, monkeypatch
+):
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT / "leads", project / "leads", ignore=shutil.ignore_patterns("target", "logs"))
+    shutil.copy(PROJECT_ROOT / "sources.yml", project / "sources.yml")
+    monkeypatch.setenv("LEADS_PROJECT_DIR", str(project))
+    settings = settings_for(real_bucket)
+
+    def transform():
+        report = execute(settings, "leads transform", False, True).transform
+        assert report is not None and report.count("test") > 0  # the data tests always run
+        return report
+
+    first = transform()
+    assert first.count("unit_test") > 0 and first.unit_tests_passed_at is None
+    same_project = transform()
+    assert same_project.count("unit_test") == 0 and same_project.unit_tests_passed_at is not None
+
+    expected = project / "leads/models/intermediate/int_source_records__current.yml"
+    expected.write_text(
+        expected.read_text().replace("natural_key: A, company: Alpha,", "natural_key: A, company: Omega,")
+    )
+    failing = transform()
+    assert [n.name for n in failing.failed_tests] == ["current_keeps_deleted_records_with_last_sighting"]
+    assert transform().count("unit_test") > 0  # a failure is no pass: they run again

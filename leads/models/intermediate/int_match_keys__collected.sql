@@ -1,18 +1,50 @@
+{#- Spark's plain Parquet tables have no delete: there the model is rebuilt in full. -#}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['record_index'],
+    on_schema_change='append_new_columns',
+    pre_hook="{{ drop_outdated_keys() }}",
+) }}
+
 {#-
     The values identity resolution blocks and scores on, from every version of every source record:
     phones, normalized addresses (street line + zip), emails and facility-name keys. A record keeps
     the keys of its earlier versions, so a changed phone does not undo a match it made.
+
+    Incremental: a run collects again the keys of the records the current records rewrote since
+    the keys were last collected (their `versioned_at` is newer); the pre-hook drops those
+    records' keys and the keys of records that are gone.
 -#}
 with
 
-versions as (
-    select source, natural_key, phone, address_key, email, name_key
-    from {{ ref('int_source_records__versioned') }}
-    where change_type in ('inserted', 'updated')
+records as (
+    select record_index, source, natural_key, versioned_at
+    from {{ ref('int_source_records__current') }}
+    {% if is_incremental() -%}
+    where versioned_at is null
+        or versioned_at > (
+            select coalesce(max(collected_before.versioned_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+            from {{ this }} as collected_before
+        )
+    {% endif -%}
 ),
 
-records as (
-    select record_index, source, natural_key from {{ ref('int_source_records__current') }}
+versions as (
+    select
+        versioned.source,
+        versioned.natural_key,
+        versioned.phone,
+        versioned.address_key,
+        versioned.email,
+        versioned.name_key
+    from {{ ref('int_source_records__versioned') }} as versioned
+    {% if is_incremental() -%}
+    inner join records
+        on versioned.source = records.source
+        and versioned.natural_key = records.natural_key
+    {% endif -%}
+    where versioned.change_type in ('inserted', 'updated')
 ),
 
 keyed as (
@@ -29,7 +61,8 @@ collected as (
     select distinct
         records.record_index,
         cast(keyed.key_type as {{ dbt.type_string() }}) as key_type,
-        keyed.key_value
+        keyed.key_value,
+        records.versioned_at
     from keyed
     inner join records
         on keyed.source = records.source

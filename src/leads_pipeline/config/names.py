@@ -29,6 +29,7 @@ LOOKUP_LOADS = "lookup_loads"  # the raw loads whose values the lookups have par
 LOOKUP_VERSIONS = "lookup_versions"  # the parser version each lookup table was made with
 TRANSFORM_STATE = "transform_state"  # what the last successful transform was built from
 STAGING_BUILD = "staging_build"  # the dbt project staging was last built by
+UNIT_TESTS = "unit_tests"  # the dbt project (and dbt) whose unit tests last passed
 
 # -- main_gold ----------------------------------------------------------------------------------
 LEADS = "leads"

@@ -34,7 +34,15 @@ from leads_pipeline.stages.ingest.runner import complete_interrupted_ingest
 from leads_pipeline.stages.lookups.refresh import LOOKUPS
 from leads_pipeline.stages.transform import registry_files as dbt_registry
 from leads_pipeline.stages.transform.dbt import NodeResult, TransformReport, dbt_environment, target_dir
-from leads_pipeline.stages.transform.phases import AFTER_IDENTITY, BEFORE_IDENTITY, begin, finish, hubs, staging_built
+from leads_pipeline.stages.transform.phases import (
+    AFTER_IDENTITY,
+    BEFORE_IDENTITY,
+    begin,
+    finish,
+    hubs,
+    staging_built,
+    unit_tests_passed,
+)
 from leads_pipeline.warehouse import Warehouse
 
 STEP_LABELS = {BEFORE_IDENTITY: "transform staging+intermediate", AFTER_IDENTITY: "transform gold"}
@@ -110,8 +118,11 @@ def build_models(
         complete_interrupted_ingest(settings, context.log.info)
         if selector == BEFORE_IDENTITY:
             begin(settings, on_node=lambda n: context.log.info(f"{n.resource_type} {n.name}: {n.status}"))
+        # Unit tests test the project's SQL, not the data: once passed on this project, left out.
+        unit_tests = unit_tests_passed(settings) is None
+        build = ["build", *([] if unit_tests else ["--exclude-resource-type", "unit_test"])]
         with dbt_environment(settings):
-            invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+            invocation = dbt.cli(build, context=context, raise_on_error=False)
             yield from invocation.stream()
         report = transform_report(invocation)
         run.report.transform = report
@@ -124,7 +135,8 @@ def build_models(
         if selector == BEFORE_IDENTITY:
             staging_built(settings)
         else:
-            finish(settings, run.run_id, passed=not report.failed_tests and _first_phase_passed(settings, context))
+            passed = not report.failed_tests and _first_phase_passed(settings, context)
+            finish(settings, run.run_id, passed=passed, unit_tests_ran=unit_tests)
             path, problem = write_report_after_run(settings)
             if problem:
                 context.log.warning(problem)

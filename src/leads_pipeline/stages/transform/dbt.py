@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from leads_pipeline.config.errors import TransformError
@@ -59,6 +60,8 @@ class NodeResult:
 class TransformReport:
     nodes: list[NodeResult] = field(default_factory=list)
     identity: ResolveReport | None = None
+    # When the unit tests passed on this project, if this transform left them out for it.
+    unit_tests_passed_at: datetime | None = None
 
     @property
     def failed_models(self) -> list[NodeResult]:

@@ -11,12 +11,14 @@ A transform is these phases, in order; `leads transform` (`run_transform`) and t
   5. dbt `build` of the `after_identity` selector: everything that reads the identity tables,
                         the marts among them
   6. `finish`           stamp the whole build when every test passed, so a later run with
-                        nothing new may skip the transform (transform_state)
+                        nothing new may skip the transform, and a later transform of the same
+                        project the unit tests (transform_state)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from leads_pipeline.config import names
 from leads_pipeline.config.settings import Settings
@@ -32,11 +34,25 @@ RESOLVE_NODE, PYTHON_NODE = "identity.resolve", "python"
 BEFORE_IDENTITY, AFTER_IDENTITY = "before_identity", "after_identity"
 
 
-def build_args(selector: str, with_tests: bool = True, full_refresh: bool = False) -> list[str]:
-    """The dbt command of a build phase; without tests it builds the same models and seeds;
-    `full_refresh` rebuilds the incremental models from raw."""
+def build_args(
+    selector: str, with_tests: bool = True, full_refresh: bool = False, unit_tests: bool = True
+) -> list[str]:
+    """The dbt command of a build phase; without tests it builds the same models and seeds, and
+    without `unit_tests` it leaves out the unit tests only; `full_refresh` rebuilds the
+    incremental models from raw."""
     args = ["build", "--selector", selector, *(["--full-refresh"] if full_refresh else [])]
-    return args if with_tests else [*args, "--exclude-resource-type", "test", "unit_test"]
+    if not with_tests:
+        return [*args, "--exclude-resource-type", "test", "unit_test"]
+    return args if unit_tests else [*args, "--exclude-resource-type", "unit_test"]
+
+
+def unit_tests_passed(settings: Settings) -> datetime | None:
+    """When the dbt unit tests last passed on this very project: they test its SQL on fixture
+    rows, not the data, so a transform of the same project need not run them again."""
+    from leads_pipeline.stages.transform import state as transform_state
+
+    with Warehouse.open(settings) as warehouse:
+        return transform_state.unit_tests_passed(warehouse, settings)
 
 
 def begin(
@@ -75,13 +91,17 @@ def resolve(settings: Settings, progress: Callable[[str], None] | None = None) -
         return resolve_identities(warehouse, progress)
 
 
-def finish(settings: Settings, run_id: str, passed: bool) -> None:
-    """Phase 6: remember what a transform whose every test passed was built from."""
+def finish(settings: Settings, run_id: str | None, passed: bool, unit_tests_ran: bool = False) -> None:
+    """Phase 6: remember what a transform whose every test passed was built from (with a run
+    id), and that the unit tests passed on this project when they ran."""
     from leads_pipeline.stages.transform import state as transform_state
 
     if passed:
         with Warehouse.open(settings) as warehouse:
-            transform_state.record_build(warehouse, settings, run_id)
+            if run_id is not None:
+                transform_state.record_build(warehouse, settings, run_id)
+            if unit_tests_ran:
+                transform_state.record_unit_tests(warehouse, settings)
 
 
 def run_transform(
@@ -101,7 +121,9 @@ def run_transform(
     """
     report = TransformReport()
     begin(settings, on_node, full_refresh, on_plan)
-    before = build_args(BEFORE_IDENTITY, with_tests, full_refresh)
+    report.unit_tests_passed_at = None if full_refresh or not with_tests else unit_tests_passed(settings)
+    unit_tests = report.unit_tests_passed_at is None
+    before = build_args(BEFORE_IDENTITY, with_tests, full_refresh, unit_tests)
     run_dbt(settings, before, on_node=on_node, report=report, on_plan=on_plan)
     staging_built(settings)
     skipped = [n.name for n in report.nodes if n.name in RESOLVE_INPUTS and n.status == "skipped"]
@@ -118,10 +140,9 @@ def run_transform(
     report.nodes.append(step)
     if on_node:
         on_node(step)
-    after = build_args(AFTER_IDENTITY, with_tests, full_refresh)
+    after = build_args(AFTER_IDENTITY, with_tests, full_refresh, unit_tests)
     run_dbt(settings, after, on_node=on_node, report=report, on_plan=on_plan)
-    if run_id is not None:
-        finish(settings, run_id, passed=not report.failed_tests)
+    finish(settings, run_id, passed=not report.failed_tests, unit_tests_ran=with_tests and unit_tests)
     return report
 
 

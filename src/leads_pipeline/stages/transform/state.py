@@ -6,6 +6,9 @@ a key of all four in `main_audit.transform_state`; a later run that loaded no ne
 the same key skips dbt and says so in the run log. Any new file loaded, any edit of a model, macro, test,
 profile or `sources.yml`, or a missing gold table makes the key differ, and the transform runs.
 `leads transform` always runs.
+
+The dbt unit tests test the project's SQL on fixture rows, not the data: once they passed on a
+project (`unit_tests_key`), later transforms of the same project leave them out.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ STAGING_SELECTOR = "path:models/staging"
 RULE_SELECTORS = ("path:seeds", STAGING_SELECTOR)
 STATE_SCHEMA = pa.schema([("state_key", pa.string()), ("run_id", pa.string()), ("built_at", pa.timestamp("us"))])
 STAGING_BUILD_SCHEMA = pa.schema([("rules_version", pa.string()), ("built_at", pa.timestamp("us"))])
+UNIT_TESTS_SCHEMA = pa.schema([("project_key", pa.string()), ("passed_at", pa.timestamp("us"))])
 PROJECT_PARTS = ("models", "macros", "tests", "snapshots", "seeds", "analyses", "dbt_project.yml", "profiles.yml")
 GOLD_TABLE = (names.GOLD, names.LEADS)
 
@@ -128,3 +132,34 @@ def record_staging_build(warehouse: Warehouse, settings: Settings) -> None:
     with warehouse.transaction():
         warehouse.execute(f"DELETE FROM {names.AUDIT}.{names.STAGING_BUILD}")
         warehouse.append_arrow(names.AUDIT, names.STAGING_BUILD, pa.Table.from_pylist([row], STAGING_BUILD_SCHEMA))
+
+
+def unit_tests_key(settings: Settings) -> str:
+    """What the dbt unit tests' outcome depends on: they test the project's SQL on fixture rows,
+    never the data, so the project, the warehouse and the versions of dbt and its adapter."""
+    from importlib.metadata import version
+
+    adapter = {"duckdb": "dbt-duckdb", "postgres": "dbt-postgres", "spark": "dbt-spark"}.get(settings.target, "")
+    libraries = [version("dbt-core"), *([version(adapter)] if adapter else [])]
+    parts = (settings.target, project_digest(settings), *libraries)
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def unit_tests_passed(warehouse: Warehouse, settings: Settings) -> datetime | None:
+    """When the unit tests last passed on this very project (`unit_tests_key`), else None."""
+    if not warehouse.table_exists(names.AUDIT, names.UNIT_TESTS):
+        return None
+    rows = warehouse.query(
+        f"SELECT passed_at FROM {names.AUDIT}.{names.UNIT_TESTS} WHERE project_key = {warehouse.mark}",
+        [unit_tests_key(settings)],
+    )
+    return rows[0][0] if rows else None
+
+
+def record_unit_tests(warehouse: Warehouse, settings: Settings) -> None:
+    """Remember that the unit tests passed on this project (one row: the latest)."""
+    row = {"project_key": unit_tests_key(settings), "passed_at": now()}
+    warehouse.create_table_like(names.AUDIT, names.UNIT_TESTS, UNIT_TESTS_SCHEMA)
+    with warehouse.transaction():
+        warehouse.execute(f"DELETE FROM {names.AUDIT}.{names.UNIT_TESTS}")
+        warehouse.append_arrow(names.AUDIT, names.UNIT_TESTS, pa.Table.from_pylist([row], UNIT_TESTS_SCHEMA))
