@@ -9,12 +9,24 @@
     completed by the next run) is still staged. When the dbt project changes, `leads` rebuilds the
     staging models in full first (`--full-refresh`), so a changed rule reaches every row.
 -#}
-{% macro new_loads_only(load_id_column='_dlt_load_id', staged_load_id_column='load_id', copied=none) -%}
-    {{ adapter.quote(load_id_column) }} not in (
-        select distinct {{ staged_load_id_column }} from {{ this }} where {{ staged_load_id_column }} is not null
-        {%- if copied is not none %}
-            {#- loads whose unchanged records were copied in this run (`copied`) are still new #}
-            and {{ staged_load_id_column }} not in (select load_id from {{ copied }})
-        {%- endif %}
-    )
+{% macro new_loads_only(raw_relation, load_id_column='_dlt_load_id', staged_load_id_column='load_id') -%}
+    {%- set load_id = adapter.quote(load_id_column) -%}
+    {%- set staged = 'select distinct ' ~ staged_load_id_column ~ ' from ' ~ this
+        ~ ' where ' ~ staged_load_id_column ~ ' is not null' -%}
+    {%- if execute and relation_exists(raw_relation) -%}
+        {#- Looked up when the model is compiled, before its hooks copy anything: a constant list
+            the warehouse pushes down to the raw table, so a run reads only the new loads' rows,
+            however many months the table holds. -#}
+        {%- set found = run_query(
+            'select distinct ' ~ load_id ~ ' from ' ~ raw_relation ~ ' where ' ~ load_id ~ ' not in (' ~ staged ~ ')'
+        ) -%}
+        {%- set loads = found.columns[0].values() | list -%}
+        {%- if loads -%}
+    {{ load_id }} in ({% for load in loads %}'{{ load }}'{{ ", " if not loop.last }}{% endfor %})
+        {%- else -%}
+    1 = 0
+        {%- endif -%}
+    {%- else -%}
+    {{ load_id }} not in ({{ staged }})
+    {%- endif -%}
 {%- endmacro %}

@@ -98,19 +98,19 @@
     {%- for column in columns -%}{%- do typed.append((column, dbt.type_string())) -%}{%- endfor -%}
     {#- a unit test checks the rules on its fixture rows, never the incremental filter -#}
     {%- if model.resource_type != 'unit_test' and is_incremental() %}
-    select * from ({{ select_columns(source('raw', source_id ~ '_raw'), typed) }}) as raw_rows
+    {%- set raw_relation = source('raw', source_id ~ '_raw') %}
+    select raw_rows.* from ({{ select_columns(raw_relation, typed) }}) as raw_rows
     {%- if copies_unchanged_records() %}
-    {#- the unchanged records, already copied by the model's hooks, are not computed; their loads
-        still count as new (macros/unchanged_records.sql) #}
-    where {{ new_loads_only(copied=unchanged_records_relation()) }}
-        and not exists (
-            select 1 from {{ unchanged_records_relation() }} as unchanged
-            where unchanged.load_id = raw_rows._dlt_load_id
-                and unchanged.relative_path = raw_rows._relative_path
-                and unchanged.record_number = raw_rows._record_number
-        )
+    {#- the unchanged records, already copied by the model's hooks, are not computed
+        (macros/unchanged_records.sql) #}
+    left join {{ unchanged_records_relation() }} as unchanged
+        on raw_rows._dlt_load_id = unchanged.load_id
+        and raw_rows._relative_path = unchanged.relative_path
+        and raw_rows._record_number = unchanged.record_number
+    where {{ new_loads_only(raw_relation) }}
+        and unchanged.record_number is null
     {%- else %}
-    where {{ new_loads_only() }}
+    where {{ new_loads_only(raw_relation) }}
     {%- endif %}
     {%- else %}
     {{ select_columns(source('raw', source_id ~ '_raw'), typed) }}

@@ -138,7 +138,7 @@
 
 {#- The time of this dbt run, stamped on the history rows it computes (`compared_at`). -#}
 {% macro compared_at() -%}
-    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
+    cast('{{ run_started_at.replace(tzinfo=none).isoformat(sep=' ') }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
 

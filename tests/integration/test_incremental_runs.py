@@ -197,12 +197,12 @@ def test_unit_tests_run_again_only_for_another_project_or_after_a_failure(
     monkeypatch.setenv("LEADS_PROJECT_DIR", str(project))
     settings = settings_for(real_bucket)
 
-    def transform():
-        report = execute(settings, "leads transform", False, True).transform
+    def transform(ingest: bool = False):
+        report = execute(settings, "leads run" if ingest else "leads transform", ingest, True).transform
         assert report is not None and report.count("test") > 0  # the data tests always run
         return report
 
-    first = transform()
+    first = transform(ingest=True)
     assert first.count("unit_test") > 0 and first.unit_tests_passed_at is None
     same_project = transform()
     assert same_project.count("unit_test") == 0 and same_project.unit_tests_passed_at is not None
