@@ -15,6 +15,18 @@
 {%- endmacro %}
 
 
+{#- `from` the record history's events, as `alias`, of the records in `records` (a relation with
+    source and natural_key) when the model runs incrementally, of every record otherwise. -#}
+{% macro history_events_of(alias, records) -%}
+    from {{ ref('int_source_records__versioned') }} as {{ alias }}
+    {%- if is_incremental() %}
+    inner join {{ records }}
+        on {{ alias }}.source = {{ records }}.source
+        and {{ alias }}.natural_key = {{ records }}.natural_key
+    {%- endif %}
+{%- endmacro %}
+
+
 {#- The snapshots the record history rewrote since the current records last read it. -#}
 {% macro rewritten_snapshots() -%}
     select source, snapshot_date

@@ -14,8 +14,9 @@ from tests.conftest import PROJECT_ROOT
 
 # Schemas whose content a re-run must leave as it was (the run log and alerts change by design).
 DATA_SCHEMAS = ("raw", "lookup", "main_staging", "main_intermediate", "main_gold")
-# Columns that name a load or when it happened: two separate clean runs differ there and only there.
-VOLATILE_COLUMNS = {"_dlt_load_id", "load_id", "ingested_at", "loaded_at"}
+# Columns that name a load or when it (or the history's comparison of it) happened: two separate
+# clean runs differ there and only there.
+VOLATILE_COLUMNS = {"_dlt_load_id", "load_id", "ingested_at", "loaded_at", "compared_at", "versioned_at"}
 
 
 def leads(args: list[str], env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -38,12 +38,7 @@ versions as (
         versioned.address_key,
         versioned.email,
         versioned.name_key
-    from {{ ref('int_source_records__versioned') }} as versioned
-    {% if is_incremental() -%}
-    inner join records
-        on versioned.source = records.source
-        and versioned.natural_key = records.natural_key
-    {% endif -%}
+    {{ history_events_of('versioned', 'records') }}
     where versioned.change_type in ('inserted', 'updated')
 ),
 

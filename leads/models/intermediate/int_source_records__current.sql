@@ -45,12 +45,7 @@ spans as (
         events.natural_key,
         min(events.snapshot_date) as first_seen_date,
         max(events.snapshot_date) as latest_event_date
-    from {{ ref('int_source_records__versioned') }} as events
-    {% if is_incremental() -%}
-    inner join touched
-        on events.source = touched.source
-        and events.natural_key = touched.natural_key
-    {% endif -%}
+    {{ history_events_of('events', 'touched') }}
     where events.change_type <> 'snapshot'
     group by events.source, events.natural_key
 ),
