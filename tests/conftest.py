@@ -127,6 +127,25 @@ def fresh_postgres_database() -> Iterator[str]:
         admin.close()
 
 
+@contextmanager
+def copied_postgres_database(dsn: str) -> Iterator[str]:
+    """A copy of the PostgreSQL database at `dsn` (its DSN), made from it as a template and
+    dropped afterwards; nothing may be connected to the original meanwhile."""
+    from urllib.parse import urlparse, urlunparse
+
+    import psycopg2
+
+    with fresh_postgres_database() as copy_dsn:
+        name = urlparse(copy_dsn).path.lstrip("/")
+        admin = psycopg2.connect(POSTGRES_ADMIN_DSN)
+        admin.autocommit = True
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE "{name}"')
+            cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{urlparse(dsn).path.lstrip("/")}"')
+        admin.close()
+        yield urlunparse(urlparse(dsn)._replace(path=f"/{name}"))
+
+
 @pytest.fixture
 def postgres_dsn() -> Iterator[str]:
     """A fresh PostgreSQL database for one test (see fresh_postgres_database)."""

@@ -7,17 +7,20 @@ only, W loses its name, address and phone after the first month. Then corrected 
 first two months arrive under the same paths: the second month names K as the others do (its two
 later events are gone), lists no V (V is no record any more), and the first month lists no J (J
 was first seen in the third month) and W without its name, address and phone (W has no match key
-left). The current records, their
-match keys (K's second name no longer among them) and the marts must then be as a rebuild gives
-them, but for the records' numbers, which the incremental build keeps.
+left). The current records, their match keys (K's second name no longer among them) and the marts
+must then be as a rebuild gives them, but for the records' numbers, which the incremental build
+keeps; on DuckDB and on PostgreSQL.
 """
 
 from __future__ import annotations
 
 import csv
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -26,10 +29,11 @@ from leads_pipeline.config.settings import Settings
 from leads_pipeline.run.pipeline import execute
 from leads_pipeline.stages.transform.phases import run_transform
 from leads_pipeline.warehouse import Warehouse
+from tests.conftest import copied_postgres_database
 from tests.e2e.test_postgres_matches_duckdb import table_as_text
 from tests.integration.test_incremental_equals_full import MARTS, TEXAS, texas_row
 
-pytestmark = pytest.mark.slow  # five dbt builds
+pytestmark = pytest.mark.slow  # five dbt builds per engine
 
 CURRENT = "int_source_records__current"
 # What an incremental run and a rebuild may number or stamp differently.
@@ -88,6 +92,10 @@ def match_keys(settings: Settings) -> list[tuple]:
         )
 
 
+def marts(settings: Settings) -> dict[str, tuple[list[str], list[tuple]]]:
+    return {table: table_as_text(settings, "main_gold", table) for table in MARTS}
+
+
 def first_seen(settings: Settings, listing: dict[str, str]) -> list[tuple]:
     with Warehouse.open(settings) as warehouse:
         return warehouse.query(
@@ -96,12 +104,46 @@ def first_seen(settings: Settings, listing: dict[str, str]) -> list[tuple]:
         )
 
 
-def test_corrected_files_rewrite_the_current_records_a_rebuild_gives(tmp_path):
+class Engine(NamedTuple):
+    settings_at: Callable[[Path], Settings]  # the settings of a warehouse fed from a bucket
+    copy_of: Callable[[Settings], AbstractContextManager[Settings]]  # a copy of that warehouse
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def engine(request, tmp_path, monkeypatch) -> Engine:
+    if request.param == "duckdb":
+
+        def settings_at(bucket: Path) -> Settings:
+            return Settings.load(bucket_url=str(bucket), database=tmp_path / "leads.duckdb", target="duckdb")
+
+        @contextmanager
+        def copy_of(settings: Settings) -> Iterator[Settings]:
+            copy = tmp_path / "rebuilt.duckdb"
+            shutil.copy(settings.database, copy)
+            yield Settings.load(bucket_url=settings.bucket_url, database=copy, target="duckdb")
+
+    else:
+        dsn = request.getfixturevalue("postgres_dsn")
+
+        def settings_at(bucket: Path, at: str = dsn) -> Settings:
+            monkeypatch.setenv("LEADS_POSTGRES_DSN", at)
+            return Settings.load(bucket_url=str(bucket), database=tmp_path / "unused.duckdb", target="postgres")
+
+        @contextmanager
+        def copy_of(settings: Settings) -> Iterator[Settings]:
+            with copied_postgres_database(dsn) as copy_dsn:
+                yield settings_at(Path(settings.bucket_url), copy_dsn)
+            settings_at(Path(settings.bucket_url))
+
+    return Engine(settings_at, copy_of)
+
+
+def test_corrected_files_rewrite_the_current_records_a_rebuild_gives(tmp_path, engine):
     generated = tmp_path / "generated"
     summary = generate_bucket(generated, rows=60, months=3, seed=5, start=date(2024, 1, 1), truth=False)
     days = [day.strftime("%Y%m%d") for day in summary.snapshots]
     bucket = tmp_path / "bucket"
-    settings = Settings.load(bucket_url=str(bucket), database=tmp_path / "leads.duckdb", target="duckdb")
+    settings = engine.settings_at(bucket)
 
     for month, day in enumerate(days):
         write_month(generated, bucket, day, month, corrected=False)
@@ -122,13 +164,10 @@ def test_corrected_files_rewrite_the_current_records_a_rebuild_gives(tmp_path):
     with Warehouse.open(settings) as warehouse:
         kept = {row[:2]: row[2] for row in warehouse.query(NUMBERS)}
     assert all(kept[key] == numbers[key] for key in kept), "a record kept its row's number"
+    incremental = (current_records(settings), match_keys(settings), marts(settings))
 
-    rebuilt = Settings.load(bucket_url=str(bucket), database=tmp_path / "rebuilt.duckdb", target="duckdb")
-    shutil.copy(settings.database, rebuilt.database)
-    run_transform(rebuilt, with_tests=False, full_refresh=True)
-    assert current_records(settings) == current_records(rebuilt)
-    keys = match_keys(settings)
-    assert keys == match_keys(rebuilt)
+    with engine.copy_of(settings) as rebuilt:
+        run_transform(rebuilt, with_tests=False, full_refresh=True)
+        assert incremental == (current_records(rebuilt), match_keys(rebuilt), marts(rebuilt))
+    keys = incremental[1]
     assert not [key for key in keys if key[1] in (V["Operation"],) or "beta" in key[3].lower()], "keys of gone versions"
-    for table in MARTS:
-        assert table_as_text(settings, "main_gold", table) == table_as_text(rebuilt, "main_gold", table), table

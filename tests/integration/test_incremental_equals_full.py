@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 
@@ -25,7 +24,7 @@ from leads_pipeline.config.settings import Settings
 from leads_pipeline.run.pipeline import execute
 from leads_pipeline.stages.transform.phases import run_transform
 from leads_pipeline.warehouse import Warehouse
-from tests.conftest import POSTGRES_ADMIN_DSN, fresh_postgres_database
+from tests.conftest import copied_postgres_database
 from tests.e2e.test_postgres_matches_duckdb import table_as_text
 
 pytestmark = pytest.mark.slow  # builds the dbt project a dozen times
@@ -225,24 +224,14 @@ def test_duckdb_incremental_months_equal_full_rebuilds(months, tmp_path):
 
 
 def test_postgres_incremental_months_equal_full_rebuilds(months, tmp_path, postgres_dsn, monkeypatch):
-    psycopg2 = pytest.importorskip("psycopg2")
-
     def on(dsn: str, bucket: Path) -> Settings:
         monkeypatch.setenv("LEADS_POSTGRES_DSN", dsn)
         return Settings.load(bucket_url=str(bucket), database=tmp_path / "unused.duckdb", target="postgres")
 
     @contextmanager
     def rebuilt_copy(settings: Settings, step: int) -> Iterator[Settings]:
-        with fresh_postgres_database() as copy_dsn:
-            name = urlparse(copy_dsn).path.lstrip("/")
-            source = urlparse(postgres_dsn).path.lstrip("/")
-            admin = psycopg2.connect(POSTGRES_ADMIN_DSN)
-            admin.autocommit = True
-            with admin.cursor() as cur:
-                cur.execute(f'DROP DATABASE "{name}"')
-                cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
-            admin.close()
-            yield on(urlunparse(urlparse(postgres_dsn)._replace(path=f"/{name}")), Path(settings.bucket_url))
+        with copied_postgres_database(postgres_dsn) as copy_dsn:
+            yield on(copy_dsn, Path(settings.bucket_url))
         on(postgres_dsn, Path(settings.bucket_url))
 
     check_every_month(months, tmp_path, lambda bucket: on(postgres_dsn, bucket), rebuilt_copy)
