@@ -8,10 +8,17 @@
     time it compared them (`compared_at`); the current records keep the latest stamp they read
     (`versioned_at`). So a record needs its row rewritten when one of its events is newer than
     that stamp, or when the snapshot of its stored first or latest event was rewritten (an event
-    there may be gone). Rows written before the stamps existed are rewritten too.
+    there may be gone). History rows stamped before the stamps existed count as new.
 -#}
-{% macro current_records_watermark() -%}
-    coalesce((select max(versioned_at) from {{ this }}), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+
+
+{#- Whether a stamp (`column`) is newer than the latest stamp `relation` has read (`versioned_at`),
+    or missing (a row stamped before the stamps existed). -#}
+{% macro stamped_after_last_read(column, relation) -%}
+    ({{ column }} is null or {{ column }} > coalesce(
+        (select max(stamps_read.versioned_at) from {{ relation }} as stamps_read),
+        cast('1900-01-01' as {{ dbt.type_timestamp() }})
+    ))
 {%- endmacro %}
 
 
@@ -27,44 +34,36 @@
 {%- endmacro %}
 
 
-{#- The snapshots the record history rewrote since the current records last read it. -#}
-{% macro rewritten_snapshots() -%}
-    select source, snapshot_date
-    from {{ ref('int_source_records__versioned') }}
-    where change_type = 'snapshot'
-        and (compared_at is null or compared_at > {{ current_records_watermark() }})
-{%- endmacro %}
-
-
-{#- (source, natural_key) of the records whose current row must be rewritten. -#}
+{#- (source, natural_key) of the records whose current row must be rewritten: those with an event
+    the current records have not read, and those whose first or latest event lay in a snapshot
+    compared again since (its `snapshot` row is newer). -#}
 {% macro touched_records() -%}
     select source, natural_key
     from {{ ref('int_source_records__versioned') }}
     where change_type <> 'snapshot'
-        and (compared_at is null or compared_at > {{ current_records_watermark() }})
+        and {{ stamped_after_last_read('compared_at', this) }}
     union
     select records.source, records.natural_key
     from {{ this }} as records
-    inner join ({{ rewritten_snapshots() }}) as rewritten
+    inner join {{ ref('int_source_records__versioned') }} as rewritten
         on records.source = rewritten.source
         and rewritten.snapshot_date in (records.first_seen_date, records.latest_event_date)
-    union
-    select source, natural_key from {{ this }} where latest_event_date is null
+    where rewritten.change_type = 'snapshot'
+        and {{ stamped_after_last_read('rewritten.compared_at', this) }}
 {%- endmacro %}
 
 
-{#- Pre-hook: a touched record with no event left (its only snapshots were corrected without it)
-    is no record any more. -#}
+{#- Pre-hook: a record with no event left (its only snapshots were corrected without it) is no
+    record any more. -#}
 {% macro drop_vanished_records() -%}
     {%- if is_incremental() -%}
     delete from {{ this }} as records
-    where records.natural_key in (select natural_key from ({{ touched_records() }}) as touched where touched.source = records.source)
-        and not exists (
-            select 1 from {{ ref('int_source_records__versioned') }} as events
-            where events.change_type <> 'snapshot'
-                and events.source = records.source
-                and events.natural_key = records.natural_key
-        )
+    where not exists (
+        select 1 from {{ ref('int_source_records__versioned') }} as events
+        where events.change_type <> 'snapshot'
+            and events.source = records.source
+            and events.natural_key = records.natural_key
+    )
     {%- endif -%}
 {%- endmacro %}
 
@@ -94,7 +93,7 @@
     where not exists (
         select 1 from {{ ref('int_source_records__current') }} as records
         where records.record_index = collected.record_index
-            and records.versioned_at <= (select max(collected_before.versioned_at) from {{ this }} as collected_before)
+            and not {{ stamped_after_last_read('records.versioned_at', this) }}
     )
     {%- endif -%}
 {%- endmacro %}

@@ -22,11 +22,7 @@ records as (
     select record_index, source, natural_key, versioned_at
     from {{ ref('int_source_records__current') }}
     {% if is_incremental() -%}
-    where versioned_at is null
-        or versioned_at > (
-            select coalesce(max(collected_before.versioned_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-            from {{ this }} as collected_before
-        )
+    where {{ stamped_after_last_read('versioned_at', this) }}
     {% endif -%}
 ),
 

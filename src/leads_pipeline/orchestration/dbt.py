@@ -41,6 +41,7 @@ from leads_pipeline.stages.transform.phases import (
     finish,
     hubs,
     staging_built,
+    unit_test_exclusion,
     unit_tests_passed,
 )
 from leads_pipeline.warehouse import Warehouse
@@ -120,9 +121,8 @@ def build_models(
             begin(settings, on_node=lambda n: context.log.info(f"{n.resource_type} {n.name}: {n.status}"))
         # Unit tests test the project's SQL, not the data: once passed on this project, left out.
         unit_tests = unit_tests_passed(settings) is None
-        build = ["build", *([] if unit_tests else ["--exclude-resource-type", "unit_test"])]
         with dbt_environment(settings):
-            invocation = dbt.cli(build, context=context, raise_on_error=False)
+            invocation = dbt.cli(["build", *unit_test_exclusion(unit_tests)], context=context, raise_on_error=False)
             yield from invocation.stream()
         report = transform_report(invocation)
         run.report.transform = report

@@ -43,7 +43,12 @@ def build_args(
     args = ["build", "--selector", selector, *(["--full-refresh"] if full_refresh else [])]
     if not with_tests:
         return [*args, "--exclude-resource-type", "test", "unit_test"]
-    return args if unit_tests else [*args, "--exclude-resource-type", "unit_test"]
+    return [*args, *unit_test_exclusion(unit_tests)]
+
+
+def unit_test_exclusion(unit_tests: bool) -> list[str]:
+    """The arguments that leave a dbt build's unit tests out, unless `unit_tests`."""
+    return [] if unit_tests else ["--exclude-resource-type", "unit_test"]
 
 
 def unit_tests_passed(settings: Settings) -> datetime | None:
