@@ -143,19 +143,36 @@
 
 
 {#-
-    The earliest snapshot date an incremental run of the history model reads (the pending
-    snapshots and the ones they are compared with), looked up before the model runs so the
-    warehouse can skip older files: a date, 'nothing' when no snapshot is pending, or none when
-    every snapshot is read (a full build, or a unit test).
+    The snapshot dates an incremental run of the history model reads, looked up before the model
+    runs so the warehouse can skip every other file: `current`, the pending snapshots, and
+    `previous`, the ones they are compared with (each a list of ISO dates, empty when nothing is
+    pending); none when every snapshot is read (a full build, or a unit test). The dates only
+    prune the scan: the join with the pending snapshots still pairs each source's own.
 -#}
-{% macro pending_scan_start(snapshots) -%}
+{% macro pending_scan_dates(snapshots) -%}
     {%- if not execute or not is_incremental() or model.resource_type == 'unit_test' -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set found = run_query(
-        "select min(coalesce(previous_snapshot_date, snapshot_date)) as scan_from from ("
-        ~ pending_snapshots(snapshots) ~ ") as pending"
+        "select distinct snapshot_date, previous_snapshot_date from (" ~ pending_snapshots(snapshots) ~ ") as pending"
     ) -%}
-    {%- set scan_from = found.columns[0].values()[0] -%}
-    {{ return('nothing' if scan_from is none else scan_from | string) }}
+    {%- set current, previous = [], [] -%}
+    {%- for row in found.rows -%}
+        {%- do current.append(row[0] | string) if (row[0] | string) not in current -%}
+        {%- do previous.append(row[1] | string) if row[1] is not none and (row[1] | string) not in previous -%}
+    {%- endfor -%}
+    {{ return({'current': current, 'previous': previous}) }}
+{%- endmacro %}
+
+
+{#- `column` is one of `dates` (ISO dates; none: any date), as a constant the warehouse pushes
+    down to the tables it scans. -#}
+{% macro snapshot_date_among(column, dates) -%}
+    {%- if dates is none -%}
+    1 = 1
+    {%- elif dates -%}
+    {{ column }} in ({% for day in dates %}cast('{{ day }}' as date){{ ", " if not loop.last }}{% endfor %})
+    {%- else -%}
+    1 = 0
+    {%- endif -%}
 {%- endmacro %}

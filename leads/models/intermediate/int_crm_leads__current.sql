@@ -43,7 +43,12 @@ current_crm as (
 ),
 
 latest_export as (
-    select max(snapshot_date) as snapshot_date from current_crm
+    {#- Read on its own, narrow: a CTE read twice would be materialized whole, every export's rows. -#}
+    select max(crm.snapshot_date) as snapshot_date
+    from {{ ref('stg_salesforce__leads') }} as crm
+    inner join current_files
+        on crm.file_name = current_files.file_name
+        and crm.load_id = current_files.load_id
 ),
 
 exported as (

@@ -31,7 +31,7 @@
     index rows (a file landed before the index existed) is compared in full.
 -#}
 
-{%- set scan_from = pending_scan_start(ref('int_source_snapshots__sequenced')) -%}
+{%- set scan = pending_scan_dates(ref('int_source_snapshots__sequenced')) -%}
 
 with
 
@@ -56,10 +56,8 @@ indexed_records as (
         and record_index.relative_path = current_files.relative_path
         and current_files.is_current
     where record_index.natural_key is not null
-    {%- if scan_from == 'nothing' %}
-        and 1 = 0
-    {%- elif scan_from is not none %}
-        and record_index.snapshot_date >= cast('{{ scan_from }}' as date)
+    {%- if scan is not none %}
+        and {{ snapshot_date_among('record_index.snapshot_date', scan.current + scan.previous) }}
     {%- endif %}
 ),
 
@@ -119,12 +117,8 @@ current_side as (
             and unioned.natural_key = unchanged_records.natural_key
         where unioned.natural_key is not null
             and unchanged_records.natural_key is null
-        {%- if scan_from == 'nothing' %}
-            and 1 = 0
-        {%- elif scan_from is not none %}
-            {#- A constant the warehouse can push down to the raw tables: only recent files are read. #}
-            and unioned.snapshot_date >= cast('{{ scan_from }}' as date)
-        {%- endif %}
+            {#- Constants the warehouse pushes down to staging: only the snapshots this side compares are read. #}
+            and {{ snapshot_date_among('unioned.snapshot_date', scan.current if scan is not none else none) }}
     ) as ranked
     where ranked.key_rank = 1
 ),
@@ -153,12 +147,8 @@ previous_side as (
             and unioned.natural_key = unchanged_records.natural_key
         where unioned.natural_key is not null
             and unchanged_records.natural_key is null
-        {%- if scan_from == 'nothing' %}
-            and 1 = 0
-        {%- elif scan_from is not none %}
-            {#- A constant the warehouse can push down to the raw tables: only recent files are read. #}
-            and unioned.snapshot_date >= cast('{{ scan_from }}' as date)
-        {%- endif %}
+            {#- Constants the warehouse pushes down to staging: only the snapshots this side compares are read. #}
+            and {{ snapshot_date_among('unioned.snapshot_date', scan.previous if scan is not none else none) }}
     ) as ranked
     where ranked.key_rank = 1
 ),

@@ -2,17 +2,11 @@
     One lead per resolved facility: the source records the resolve step clustered (every record
     ever seen belongs to exactly one lead). A lead of one record takes its values as they are; a
     merged lead's values were chosen in `int_leads__merged`. With lineage, activity and the
-    matching CRM lead. Columns in the data contract's order (leads.yml enforces it).
+    matching CRM lead. Columns in the data contract's order (leads.yml enforces it). The records
+    and their leads are read where they are needed, not through a shared CTE, which the warehouse
+    would materialize whole.
 -#}
 with
-
-clustered as (
-    select * from {{ ref('int_source_records__clustered') }}
-),
-
-records as (
-    select * from {{ ref('int_source_records__current') }}
-),
 
 merged_leads as (
     select * from {{ ref('int_leads__merged') }}
@@ -23,8 +17,9 @@ lead_licenses as (
     select lead_id, {{ dbt.listagg('license', "','", 'order by license') }} as licenses
     from (
         select distinct clustered.lead_id, clustered.source || ':' || records.license_number as license
-        from clustered
-        inner join records on clustered.record_index = records.record_index
+        from {{ ref('int_source_records__clustered') }} as clustered
+        inner join {{ ref('int_source_records__current') }} as records
+            on clustered.record_index = records.record_index
         where records.license_number is not null
     ) as distinct_licenses
     group by lead_id
@@ -82,8 +77,9 @@ single_record_leads as (
         records.last_seen_date,
         records.is_active
 
-    from clustered
-    inner join records on clustered.record_index = records.record_index
+    from {{ ref('int_source_records__clustered') }} as clustered
+    inner join {{ ref('int_source_records__current') }} as records
+        on clustered.record_index = records.record_index
     where clustered.member_count = 1
 ),
 
