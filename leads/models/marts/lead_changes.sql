@@ -1,13 +1,48 @@
+{#- Spark's plain Parquet tables have no delete: there the model is rebuilt in full. -#}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook=["{{ add_comparison_stamps() }}", "{{ drop_recompared_changes() }}"],
+    post_hook="{{ move_changes_to_current_leads() }}",
+) }}
+
 {#-
     What changed, per source record and snapshot: `inserted` (new to its source's snapshot, or
     back after a gap), `updated` (with the contract columns that changed) or `deleted` (missing
     from the snapshot), with the lead the record belongs to today.
+
+    Incremental (macros/lead_changes.sql): each row keeps the time its snapshot was compared
+    (`compared_at`), so a run adds the events of the snapshots compared since, after its pre-hook
+    has dropped the rows of snapshots compared again; its post-hook moves the rows of records
+    whose lead changed to their lead of today.
 -#}
 with
 
+{% if is_incremental() -%}
+held as (
+    {#- The comparisons this table already holds: their events are here. -#}
+    select distinct
+        source,
+        snapshot_date,
+        {{ comparison_stamp('compared_at') }} as compared_at
+    from {{ this }}
+),
+
+{% endif -%}
 events as (
-    select * from {{ ref('int_source_records__versioned') }}
-    where change_type in ('inserted', 'updated', 'deleted')
+    select events.*
+    from {{ ref('int_source_records__versioned') }} as events
+    {% if is_incremental() -%}
+    left join held
+        on events.source = held.source
+        and events.snapshot_date = held.snapshot_date
+        and {{ comparison_stamp('events.compared_at') }} = held.compared_at
+    {% endif -%}
+    where events.change_type in ('inserted', 'updated', 'deleted')
+        {%- if is_incremental() %}
+        and held.source is null
+        {%- endif %}
 ),
 
 clustered as (
@@ -28,7 +63,8 @@ changes as (
 
         ---------- lineage
         events.natural_key,
-        events.previous_snapshot_date
+        events.previous_snapshot_date,
+        events.compared_at
 
     from events
     inner join clustered
