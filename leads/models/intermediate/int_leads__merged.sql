@@ -4,9 +4,11 @@
     order, then natural key), the extension written with the chosen phone, the next differing
     phone, the sources, and the lead's activity.
     Leads of one record take their record's values as they are (`leads`), so only these are
-    aggregated. Each part reads the tables it needs instead of a shared wide CTE, which the
+    aggregated, and only those `leads` writes in this run (int_leads__touched: every lead unless
+    `leads` writes only the changed ones). Each part reads the tables it needs instead of a shared wide CTE, which the
     warehouse would otherwise materialize whole.
 -#}
+-- depends_on: {{ ref('int_leads__touched') }}
 with
 
 members as (
@@ -57,6 +59,7 @@ members as (
     inner join {{ ref('int_source_records__current') }} as records
         on clustered.record_index = records.record_index
     where clustered.member_count > 1
+        and {{ among_touched_leads('clustered.lead_id') }}
 ),
 
 survived as (
@@ -114,6 +117,7 @@ member_phones as (
         on clustered.record_index = records.record_index
     where clustered.member_count > 1
         and records.phone is not null
+        and {{ among_touched_leads('clustered.lead_id') }}
 ),
 
 lead_phones as (
@@ -147,9 +151,10 @@ phone_extensions as (
 lead_sources as (
     select lead_id, {{ dbt.listagg('source', "','", 'order by source') }} as sources
     from (
-        select distinct lead_id, source
-        from {{ ref('int_source_records__clustered') }}
-        where member_count > 1
+        select distinct clustered.lead_id, clustered.source
+        from {{ ref('int_source_records__clustered') }} as clustered
+        where clustered.member_count > 1
+            and {{ among_touched_leads('clustered.lead_id') }}
     ) as distinct_sources
     group by lead_id
 ),

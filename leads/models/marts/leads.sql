@@ -1,3 +1,12 @@
+{#- Spark's plain Parquet tables have no delete: there the model is rebuilt in full. -#}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ drop_touched_leads() }}",
+    post_hook=["{{ remember_written_leads() }}", "{{ move_leads_last_seen_dates() }}"],
+) }}
+
 {#-
     One lead per resolved facility: the source records the resolve step clustered (every record
     ever seen belongs to exactly one lead). A lead of one record takes its values as they are; a
@@ -5,7 +14,12 @@
     matching CRM lead. Columns in the data contract's order (leads.yml enforces it). The records
     and their leads are read where they are needed, not through a shared CTE, which the warehouse
     would materialize whole.
+
+    Incremental on DuckDB and PostgreSQL: a run writes only the leads int_leads__touched lists
+    (their members, content, order or CRM match changed, or they are gone), after its pre-hook
+    has deleted their rows; the post-hooks remember what was written and move `last_seen_date`.
 -#}
+-- depends_on: {{ ref('int_leads__touched') }}
 with
 
 merged_leads as (
@@ -21,6 +35,7 @@ lead_licenses as (
         inner join {{ ref('int_source_records__current') }} as records
             on clustered.record_index = records.record_index
         where records.license_number is not null
+            and {{ among_touched_leads('clustered.lead_id') }}
     ) as distinct_licenses
     group by lead_id
 ),
@@ -81,6 +96,7 @@ single_record_leads as (
     inner join {{ ref('int_source_records__current') }} as records
         on clustered.record_index = records.record_index
     where clustered.member_count = 1
+        and {{ among_touched_leads('clustered.lead_id') }}
 ),
 
 multi_record_leads as (
@@ -132,6 +148,7 @@ multi_record_leads as (
         is_active
 
     from merged_leads
+    where {{ among_touched_leads('merged_leads.lead_id') }}
 ),
 
 survived as (

@@ -1,0 +1,133 @@
+{#-
+    What a lead's row in `leads` is made of, as one fingerprint per lead: its members (record,
+    content hash, first seen, active, their recency order and the lead's match rule) and its CRM
+    match. `leads` writes again only the leads whose fingerprint changed (int_leads__touched).
+    `last_seen_date` is left out: a new snapshot moves it for every active record, so `leads`
+    moves it in one narrow update instead.
+-#}
+{% macro lead_fingerprints() -%}
+    with
+
+    members as (
+        select
+            clustered.lead_id,
+            {{ dbt.concat([
+                "cast(clustered.record_index as " ~ dbt.type_string() ~ ")", "'|'",
+                "records.row_hash", "'|'",
+                "cast(records.first_seen_date as " ~ dbt.type_string() ~ ")", "'|'",
+                "case when records.is_active then 'active' else 'inactive' end", "'|'",
+                "cast(clustered.member_recency as " ~ dbt.type_string() ~ ")", "'|'",
+                "coalesce(clustered.match_rule, '')",
+            ]) }} as member
+        from {{ ref('int_source_records__clustered') }} as clustered
+        inner join {{ ref('int_source_records__current') }} as records
+            on clustered.record_index = records.record_index
+    ),
+
+    member_lists as (
+        select lead_id, {{ dbt.listagg('member', "','", 'order by member') }} as members
+        from members
+        group by lead_id
+    )
+
+    select
+        member_lists.lead_id,
+        {{ dbt.hash(dbt.concat([
+            "member_lists.members", "'|'",
+            "coalesce(crm.salesforce_lead_id, '')", "'|'",
+            "coalesce(crm.salesforce_status, '')", "'|'",
+            "coalesce(cast(crm.salesforce_created_date as " ~ dbt.type_string() ~ "), '')", "'|'",
+            "coalesce(cast(crm.salesforce_last_activity_date as " ~ dbt.type_string() ~ "), '')", "'|'",
+            "coalesce(cast(crm.salesforce_is_converted as " ~ dbt.type_string() ~ "), '')",
+        ])) }} as fingerprint
+    from member_lists
+    left join {{ ref('int_crm_leads__matched') }} as crm
+        on member_lists.lead_id = crm.lead_id
+{%- endmacro %}
+
+
+{#- Where `leads` keeps the fingerprints of the rows it holds: beside int_leads__touched
+    (`touched`, that model's relation), written by the hooks of `leads` only. -#}
+{% macro written_fingerprints(touched) -%}
+    {{ return(touched.incorporate(path={'identifier': 'int_leads__written'})) }}
+{%- endmacro %}
+
+
+{#- `column` names a lead int_leads__touched lists: every lead unless `leads` writes only the
+    changed ones. Always true in a unit test and on Spark, where `leads` is rebuilt whole. -#}
+{% macro among_touched_leads(column) -%}
+    {%- if execute and model.resource_type != 'unit_test' and target.type != 'spark' -%}
+    {{ column }} in (select touched.lead_id from {{ ref('int_leads__touched') }} as touched)
+    {%- else -%}
+    1 = 1
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The relation of `leads`, or none before its first build. -#}
+{% macro leads_relation() -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.name == 'leads' -%}
+        {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) }}
+    {%- endfor -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+
+{#- Whether `leads` writes only the touched leads in this run: an incremental build outside Spark
+    (whose Parquet tables take no delete) and outside a unit test. -#}
+{% macro writes_touched_leads() -%}
+    {{ return(execute and model.resource_type != 'unit_test' and target.type != 'spark' and is_incremental()) }}
+{%- endmacro %}
+
+
+{#- Pre-hook of `leads`: the rows of the touched leads go (those of a lead gone for good too);
+    the model writes the touched leads that exist. Without remembered fingerprints every lead is
+    touched, and every row goes, those of leads gone since included. -#}
+{% macro drop_touched_leads() -%}
+    {%- if writes_touched_leads() -%}
+    {%- set touched = ref('int_leads__touched') -%}
+    delete from {{ this }}
+    {%- if relation_exists(written_fingerprints(touched)) %}
+    where lead_id in (select touched.lead_id from {{ touched }} as touched)
+    {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Post-hook of `leads`: remember the fingerprints of the rows it now holds (all of them after a
+    full build, the touched ones' otherwise). -#}
+{% macro remember_written_leads() -%}
+    {%- if target.type != 'spark' and execute and model.resource_type != 'unit_test' -%}
+    {%- set touched = ref('int_leads__touched') -%}
+    {%- set written = written_fingerprints(touched) -%}
+    {%- if writes_touched_leads() and relation_exists(written) -%}
+    delete from {{ written }}
+    where lead_id in (select touched.lead_id from {{ touched }} as touched);
+    insert into {{ written }} (lead_id, fingerprint)
+    select lead_id, fingerprint from {{ touched }}
+    where fingerprint is not null
+    {%- else -%}
+    drop table if exists {{ written }};
+    create table {{ written }} as {{ lead_fingerprints() }}
+    {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Post-hook of `leads`: a lead was last seen when its member seen last was; a new snapshot moves
+    that for every active lead, in one narrow update of the rows whose date moved. -#}
+{% macro move_leads_last_seen_dates() -%}
+    {%- if writes_touched_leads() -%}
+    update {{ this }} as leads
+    set last_seen_date = seen.last_seen_date
+    from (
+        select clustered.lead_id, max(records.last_seen_date) as last_seen_date
+        from {{ ref('int_source_records__clustered') }} as clustered
+        inner join {{ ref('int_source_records__current') }} as records
+            on clustered.record_index = records.record_index
+        group by clustered.lead_id
+    ) as seen
+    where leads.lead_id = seen.lead_id
+        and leads.last_seen_date <> seen.last_seen_date
+    {%- endif -%}
+{%- endmacro %}
