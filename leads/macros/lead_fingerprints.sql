@@ -8,26 +8,32 @@
 {% macro lead_fingerprints() -%}
     with
 
-    members as (
+    member_lists as (
+        {#- A lead of one record (most) is that record's member text, with no aggregate; the
+            members of the others are sorted and joined. -#}
         select
             clustered.lead_id,
-            {{ dbt.concat([
-                "cast(clustered.record_index as " ~ dbt.type_string() ~ ")", "'|'",
-                "records.row_hash", "'|'",
-                "cast(records.first_seen_date as " ~ dbt.type_string() ~ ")", "'|'",
-                "case when records.is_active then 'active' else 'inactive' end", "'|'",
-                "cast(clustered.member_recency as " ~ dbt.type_string() ~ ")", "'|'",
-                "coalesce(clustered.match_rule, '')",
-            ]) }} as member
+            {{ lead_member('clustered', 'records') }} as members
         from {{ ref('int_source_records__clustered') }} as clustered
         inner join {{ ref('int_source_records__current') }} as records
             on clustered.record_index = records.record_index
-    ),
+        where clustered.member_count = 1
 
-    member_lists as (
-        select lead_id, {{ dbt.listagg('member', "','", 'order by member') }} as members
-        from members
-        group by lead_id
+        union all
+
+        select
+            merged_members.lead_id,
+            {{ dbt.listagg('merged_members.member', "','", 'order by merged_members.member') }} as members
+        from (
+            select
+                clustered.lead_id,
+                {{ lead_member('clustered', 'records') }} as member
+            from {{ ref('int_source_records__clustered') }} as clustered
+            inner join {{ ref('int_source_records__current') }} as records
+                on clustered.record_index = records.record_index
+            where clustered.member_count > 1
+        ) as merged_members
+        group by merged_members.lead_id
     )
 
     select
@@ -43,6 +49,20 @@
     from member_lists
     left join {{ ref('int_crm_leads__matched') }} as crm
         on member_lists.lead_id = crm.lead_id
+{%- endmacro %}
+
+
+{#- One member's part of its lead's fingerprint: the record, its content hash, first sighting and
+    activity, its place in the lead's order and the lead's match rule. -#}
+{% macro lead_member(clustered, records) -%}
+    {{ dbt.concat([
+        "cast(" ~ clustered ~ ".record_index as " ~ dbt.type_string() ~ ")", "'|'",
+        records ~ ".row_hash", "'|'",
+        "cast(" ~ records ~ ".first_seen_date as " ~ dbt.type_string() ~ ")", "'|'",
+        "case when " ~ records ~ ".is_active then 'active' else 'inactive' end", "'|'",
+        "cast(" ~ clustered ~ ".member_recency as " ~ dbt.type_string() ~ ")", "'|'",
+        "coalesce(" ~ clustered ~ ".match_rule, '')",
+    ]) }}
 {%- endmacro %}
 
 
@@ -95,7 +115,7 @@
 
 
 {#- Post-hook of `leads`: remember the fingerprints of the rows it now holds (all of them after a
-    full build, the touched ones' otherwise). -#}
+    whole build, when int_leads__touched lists every lead; the touched ones' otherwise). -#}
 {% macro remember_written_leads() -%}
     {%- if target.type != 'spark' and execute and model.resource_type != 'unit_test' -%}
     {%- set touched = ref('int_leads__touched') -%}
@@ -107,8 +127,11 @@
     select lead_id, fingerprint from {{ touched }}
     where fingerprint is not null
     {%- else -%}
+    {#- A whole build: int_leads__touched lists every lead then. #}
     drop table if exists {{ written }};
-    create table {{ written }} as {{ lead_fingerprints() }}
+    create table {{ written }} as
+    select lead_id, fingerprint from {{ touched }}
+    where fingerprint is not null
     {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
