@@ -11,28 +11,14 @@
     member_lists as (
         {#- A lead of one record (most) is that record's member text, with no aggregate; the
             members of the others are sorted and joined. -#}
-        select
-            clustered.lead_id,
-            {{ lead_member('clustered', 'records') }} as members
-        from {{ ref('int_source_records__clustered') }} as clustered
-        inner join {{ ref('int_source_records__current') }} as records
-            on clustered.record_index = records.record_index
-        where clustered.member_count = 1
+        {{ lead_members('= 1', 'members') }}
 
         union all
 
         select
             merged_members.lead_id,
             {{ dbt.listagg('merged_members.member', "','", 'order by merged_members.member') }} as members
-        from (
-            select
-                clustered.lead_id,
-                {{ lead_member('clustered', 'records') }} as member
-            from {{ ref('int_source_records__clustered') }} as clustered
-            inner join {{ ref('int_source_records__current') }} as records
-                on clustered.record_index = records.record_index
-            where clustered.member_count > 1
-        ) as merged_members
+        from ({{ lead_members('> 1', 'member') }}) as merged_members
         group by merged_members.lead_id
     )
 
@@ -49,6 +35,19 @@
     from member_lists
     left join {{ ref('int_crm_leads__matched') }} as crm
         on member_lists.lead_id = crm.lead_id
+{%- endmacro %}
+
+
+{#- Each member of the leads whose size meets `size_condition` (`= 1`, `> 1`), with its part of its
+    lead's fingerprint as `alias`. -#}
+{% macro lead_members(size_condition, alias) -%}
+    select
+        clustered.lead_id,
+        {{ lead_member('clustered', 'records') }} as {{ alias }}
+    from {{ ref('int_source_records__clustered') }} as clustered
+    inner join {{ ref('int_source_records__current') }} as records
+        on clustered.record_index = records.record_index
+    where clustered.member_count {{ size_condition }}
 {%- endmacro %}
 
 
