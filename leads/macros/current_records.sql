@@ -15,10 +15,9 @@
 {#- Whether a stamp (`column`) is newer than the latest stamp `relation` has read (`versioned_at`),
     or missing (a row stamped before the stamps existed). -#}
 {% macro stamped_after_last_read(column, relation) -%}
-    ({{ column }} is null or {{ column }} > coalesce(
-        (select max(stamps_read.versioned_at) from {{ relation }} as stamps_read),
-        cast('1900-01-01' as {{ dbt.type_timestamp() }})
-    ))
+    ({{ column }} is null or {{ column }} > {{ comparison_stamp(
+        '(select max(stamps_read.versioned_at) from ' ~ relation ~ ' as stamps_read)'
+    ) }})
 {%- endmacro %}
 
 

@@ -1,15 +1,9 @@
 {#-
     The hooks of the incremental lead changes (lead_changes). The record history rewrites a
     snapshot's rows whole when it compares the snapshot again, stamping them with that run's time
-    (`compared_at`); the lead changes keep the stamp of each row they copied.
+    (`compared_at`); the lead changes keep the stamp of each row they copied
+    (`comparison_stamp`, macros/record_history.sql).
 -#}
-
-
-{#- A comparison's stamp, with rows stamped before the stamps existed as one early stamp, so
-    that stamps compare equal in every warehouse. -#}
-{% macro comparison_stamp(column) -%}
-    coalesce({{ column }}, cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-{%- endmacro %}
 
 
 {#- Pre-hook: a table written before the rows kept their stamp gets the column; its rows count as

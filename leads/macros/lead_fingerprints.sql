@@ -72,11 +72,28 @@
 {%- endmacro %}
 
 
-{#- `column` names a lead int_leads__touched lists: every lead unless `leads` writes only the
-    changed ones. Always true in a unit test and on Spark, where `leads` is rebuilt whole. -#}
+{#- Whether fingerprints are kept at all: not on Spark, where `leads` is rebuilt whole, nor in a
+    unit test. -#}
+{% macro tracks_lead_fingerprints() -%}
+    {{ return(execute and model.resource_type != 'unit_test' and target.type != 'spark') }}
+{%- endmacro %}
+
+
+{#- Whether int_leads__touched compares fingerprints, and so lists only the changed leads: `leads`
+    exists and remembers its fingerprints (`written`), outside a full refresh. Otherwise it lists
+    every lead. The same before and after int_leads__touched is built in a run: only the hooks of
+    `leads` change what it reads. -#}
+{% macro compares_lead_fingerprints(written) -%}
+    {{ return(tracks_lead_fingerprints() and not flags.FULL_REFRESH
+        and relation_exists(written) and leads_relation() is not none) }}
+{%- endmacro %}
+
+
+{#- `column` names a lead int_leads__touched lists; no filter when it lists every lead. -#}
 {% macro among_touched_leads(column) -%}
-    {%- if execute and model.resource_type != 'unit_test' and target.type != 'spark' -%}
-    {{ column }} in (select touched.lead_id from {{ ref('int_leads__touched') }} as touched)
+    {%- set touched = ref('int_leads__touched') -%}
+    {%- if compares_lead_fingerprints(written_fingerprints(touched)) -%}
+    {{ column }} in (select touched.lead_id from {{ touched }} as touched)
     {%- else -%}
     1 = 1
     {%- endif -%}
@@ -92,10 +109,10 @@
 {%- endmacro %}
 
 
-{#- Whether `leads` writes only the touched leads in this run: an incremental build outside Spark
-    (whose Parquet tables take no delete) and outside a unit test. -#}
+{#- Whether `leads` writes only the touched leads in this run: an incremental build where
+    fingerprints are kept. -#}
 {% macro writes_touched_leads() -%}
-    {{ return(execute and model.resource_type != 'unit_test' and target.type != 'spark' and is_incremental()) }}
+    {{ return(tracks_lead_fingerprints() and is_incremental()) }}
 {%- endmacro %}
 
 
@@ -116,22 +133,20 @@
 {#- Post-hook of `leads`: remember the fingerprints of the rows it now holds (all of them after a
     whole build, when int_leads__touched lists every lead; the touched ones' otherwise). -#}
 {% macro remember_written_leads() -%}
-    {%- if target.type != 'spark' and execute and model.resource_type != 'unit_test' -%}
+    {%- if tracks_lead_fingerprints() -%}
     {%- set touched = ref('int_leads__touched') -%}
     {%- set written = written_fingerprints(touched) -%}
     {%- if writes_touched_leads() and relation_exists(written) -%}
     delete from {{ written }}
     where lead_id in (select touched.lead_id from {{ touched }} as touched);
-    insert into {{ written }} (lead_id, fingerprint)
-    select lead_id, fingerprint from {{ touched }}
-    where fingerprint is not null
     {%- else -%}
     {#- A whole build: int_leads__touched lists every lead then. #}
     drop table if exists {{ written }};
-    create table {{ written }} as
+    create table {{ written }} (lead_id {{ dbt.type_string() }}, fingerprint {{ dbt.type_string() }});
+    {%- endif %}
+    insert into {{ written }} (lead_id, fingerprint)
     select lead_id, fingerprint from {{ touched }}
     where fingerprint is not null
-    {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 

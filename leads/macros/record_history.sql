@@ -142,26 +142,30 @@
 {%- endmacro %}
 
 
+{#- A stamp (`column`), with rows stamped before the stamps existed as one early stamp, so that
+    stamps compare in every warehouse. -#}
+{% macro comparison_stamp(column) -%}
+    coalesce({{ column }}, cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+{%- endmacro %}
+
+
 {#-
     The snapshot dates an incremental run of the history model reads, looked up before the model
     runs so the warehouse can skip every other file: `current`, the pending snapshots, and
-    `previous`, the ones they are compared with (each a list of ISO dates, empty when nothing is
-    pending); none when every snapshot is read (a full build, or a unit test). The dates only
+    `previous`, the ones they are compared with, and `both` (each a list of ISO dates, empty when
+    nothing is pending; none when every snapshot is read: a full build, or a unit test). The dates only
     prune the scan: the join with the pending snapshots still pairs each source's own.
 -#}
 {% macro pending_scan_dates(snapshots) -%}
     {%- if not execute or not is_incremental() or model.resource_type == 'unit_test' -%}
-        {{ return(none) }}
+        {{ return({'current': none, 'previous': none, 'both': none}) }}
     {%- endif -%}
     {%- set found = run_query(
         "select distinct snapshot_date, previous_snapshot_date from (" ~ pending_snapshots(snapshots) ~ ") as pending"
     ) -%}
-    {%- set current, previous = [], [] -%}
-    {%- for row in found.rows -%}
-        {%- do current.append(row[0] | string) if (row[0] | string) not in current -%}
-        {%- do previous.append(row[1] | string) if row[1] is not none and (row[1] | string) not in previous -%}
-    {%- endfor -%}
-    {{ return({'current': current, 'previous': previous}) }}
+    {%- set current = found.columns[0].values() | map('string') | unique | list -%}
+    {%- set previous = found.columns[1].values() | reject('none') | map('string') | unique | list -%}
+    {{ return({'current': current, 'previous': previous, 'both': current + previous}) }}
 {%- endmacro %}
 
 

@@ -7,8 +7,7 @@
     compute only the leads listed here.
 -#}
 {%- set written = written_fingerprints(this) -%}
-{%- set compares = execute and not flags.FULL_REFRESH and target.type != 'spark'
-    and model.resource_type != 'unit_test' and relation_exists(written) and leads_relation() is not none -%}
+{%- set compares = compares_lead_fingerprints(written) -%}
 
 with
 

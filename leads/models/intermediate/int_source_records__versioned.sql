@@ -56,9 +56,7 @@ indexed_records as (
         and record_index.relative_path = current_files.relative_path
         and current_files.is_current
     where record_index.natural_key is not null
-    {%- if scan is not none %}
-        and {{ snapshot_date_among('record_index.snapshot_date', scan.current + scan.previous) }}
-    {%- endif %}
+        and {{ snapshot_date_among('record_index.snapshot_date', scan.both) }}
 ),
 
 landed_contents as (
@@ -118,7 +116,7 @@ current_side as (
         where unioned.natural_key is not null
             and unchanged_records.natural_key is null
             {#- Constants the warehouse pushes down to staging: only the snapshots this side compares are read. #}
-            and {{ snapshot_date_among('unioned.snapshot_date', scan.current if scan is not none else none) }}
+            and {{ snapshot_date_among('unioned.snapshot_date', scan.current) }}
     ) as ranked
     where ranked.key_rank = 1
 ),
@@ -148,7 +146,7 @@ previous_side as (
         where unioned.natural_key is not null
             and unchanged_records.natural_key is null
             {#- Constants the warehouse pushes down to staging: only the snapshots this side compares are read. #}
-            and {{ snapshot_date_among('unioned.snapshot_date', scan.previous if scan is not none else none) }}
+            and {{ snapshot_date_among('unioned.snapshot_date', scan.previous) }}
     ) as ranked
     where ranked.key_rank = 1
 ),
