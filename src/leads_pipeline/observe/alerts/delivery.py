@@ -9,7 +9,7 @@ no Apprise service claims becomes Apprise's JSON POST (`json://`, `jsons://`), i
 Each target gets one message per batch of alerts (worst first). Delivery is bounded as a whole:
 every target is sent to in its own thread, and whatever has not answered by the deadline
 (`LEADS_WEBHOOK_TIMEOUT_SECONDS`) is abandoned; its thread ends by itself, as each request's
-connect and read timeouts are the deadline too. A failed target is reported, never raised: alert
+connect and read timeouts end a second after the deadline. A failed target is reported, never raised: alert
 delivery must not fail a run. Failure messages name the setting and the service, never the URL.
 """
 
@@ -28,6 +28,7 @@ from leads_pipeline.observe.alerts.model import SEVERITY_RANK, Alert
 
 MAX_LISTED = 20  # alerts named one by one in a message; the rest are counted
 NOTIFY_TYPE = {"error": "failure", "warning": "warning", "info": "info"}  # Apprise's notification types
+SOCKET_GRACE_SECONDS = 1.0  # how long past the deadline an abandoned delivery may still run
 
 # Apprise's own log lines name the target's host; a failure is reported as an alert instead.
 _apprise_log = logging.getLogger("apprise")
@@ -107,7 +108,9 @@ def deliver(targets: Sequence[Target], alerts: Sequence[Alert], context: str, ti
         if plugin is None:
             failures[target] = "Apprise does not recognise the URL's service"
             continue
-        plugin.socket_connect_timeout = plugin.socket_read_timeout = timeout
+        # its own timeouts a little past the deadline: a slow target is reported as slow, and the
+        # abandoned thread still ends soon after
+        plugin.socket_connect_timeout = plugin.socket_read_timeout = timeout + SOCKET_GRACE_SECONDS
 
         def send(target: Target = target, plugin: Any = plugin) -> None:
             if (why := _send(plugin, title, body, notify_type)) is not None:
