@@ -29,9 +29,10 @@
 
 {#-
     One row per rejected value of a staging model: source, file_name, load_id, record_number,
-    column_name, raw_value, rule. The model is read once; its problem columns are unpivoted with a cross join.
+    column_name, raw_value, rule. The model is read once, its rows narrowed by `condition`; its
+    problem columns are unpivoted with a cross join.
 -#}
-{% macro rejected_values(model_name) -%}
+{% macro rejected_values(model_name, condition='1 = 1') -%}
     {%- set relation = ref(model_name) -%}
     {%- set checked = checked_columns(relation) -%}
     {%- if checked %}
@@ -53,7 +54,8 @@
         end as rule
     from (
         select * from {{ relation }}
-        where {% for column in checked %}{{ column }}__problem is not null{{ ' or ' if not loop.last }}{% endfor %}
+        where ({{ condition }})
+            and ({% for column in checked %}{{ column }}__problem is not null{{ ' or ' if not loop.last }}{% endfor %})
     ) as staged
     cross join (
         values {% for column in checked %}('{{ column }}'){{ ', ' if not loop.last }}{% endfor %}

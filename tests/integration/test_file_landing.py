@@ -61,11 +61,15 @@ def test_a_corrected_file_replaces_its_earlier_version(real_bucket, settings_for
     phone, capacity = header.index("Phone"), header.index("Capacity")
     december = [list(r) for r in rows]
     december[0][capacity] = "99"
+    december[1][capacity] = "lots"  # rejected in the first version, corrected in the second
     write_records(real_bucket / TEXAS_DECEMBER, header, december)
     settings = settings_for(real_bucket)
     run(settings)
+    rejected = "SELECT raw_value FROM main_gold.data_quality_issues WHERE file_name = 'source_3_20241201.csv'"
+    assert ("lots",) in query(settings, rejected)
     removed, rephoned = december[3][0], december[5][0]
     corrected = [list(r) for r in december if r[0] != removed]
+    corrected[1][capacity] = rows[1][capacity]
     corrected[4][phone] = "(512) 463-7788" if corrected[4][phone] != "(512) 463-7788" else "(512) 463-7789"
     assert corrected[4][0] == rephoned
     write_records(real_bucket / TEXAS_DECEMBER, header, corrected)
@@ -107,8 +111,9 @@ def test_a_corrected_file_replaces_its_earlier_version(real_bucket, settings_for
     assert query(settings, LEADS_QUERY) == query(fresh, LEADS_QUERY)
     changes_query = "SELECT * EXCLUDE (compared_at) FROM main_gold.lead_changes ORDER BY ALL"
     assert query(settings, changes_query) == query(fresh, changes_query)
-    issues_query = "SELECT * FROM main_gold.data_quality_issues ORDER BY ALL"
+    issues_query = "SELECT * EXCLUDE (load_id) FROM main_gold.data_quality_issues ORDER BY ALL"
     assert query(settings, issues_query) == query(fresh, issues_query)
+    assert ("lots",) not in query(settings, rejected)
 
 
 def test_a_file_touched_without_a_change_is_not_loaded_again(real_bucket, settings_for):

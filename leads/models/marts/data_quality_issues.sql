@@ -1,11 +1,23 @@
+{#- Spark's plain Parquet tables have no delete: there the model is rebuilt in full. -#}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ drop_unreported_issues() }}",
+    post_hook="{{ remember_reported_files() }}",
+) }}
+
 {#- Every value or row the pipeline refused, with where it came from and the rule it failed, in
-    the current version of each file (a corrected file replaces what its earlier version said). -#}
+    the current version of each file (a corrected file replaces what its earlier version said).
+    Incremental on DuckDB and PostgreSQL: a run reports only the file versions it has not
+    reported yet, and the hub keys afresh (macros/reported_issues.sql). -#}
+{%- set new_loads = among_unreported_loads('load_id') %}
 with
 
 rejected_values as (
     {#- Values a staging rule turned into NULL (each model's <column>__problem columns). -#}
     {%- for source_id, model_name in staging_models() %}
-    select * from ({{ rejected_values(model_name) }}) as {{ model_name }}
+    select * from ({{ rejected_values(model_name, new_loads) }}) as {{ model_name }}
     where rule is not null
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -24,6 +36,7 @@ malformed_rows as (
     from (
         {%- for source_id, model_name in staging_models() %}
         select source, file_name, load_id, record_number, parse_error from {{ ref(model_name) }}
+        where {{ new_loads }}
         {% if not loop.last %}union all{% endif %}
         {%- endfor %}
     ) as staged
@@ -45,6 +58,7 @@ unreadable_records as (
         ('record_number', dbt.type_bigint()), ('reason', dbt.type_string()),
         ('record_text', dbt.type_string()),
     ]) }}) as rejected
+    where {{ new_loads }}
 ),
 
 issues as (
@@ -56,9 +70,8 @@ issues as (
 ),
 
 current_files as (
-    select source, file_name, load_id
-    from {{ ref('int_source_files__loaded') }}
-    where is_current
+    {#- The current file versions not reported yet (every one in a whole build). -#}
+    {{ unreported_files() }}
 ),
 
 current_issues as (
@@ -68,7 +81,8 @@ current_issues as (
         issues.record_number,
         issues.column_name,
         issues.raw_value,
-        issues.rule
+        issues.rule,
+        issues.load_id
     from issues
     inner join current_files
         on issues.source = current_files.source
@@ -84,7 +98,8 @@ hub_keys as (
         cast(null as {{ dbt.type_bigint() }}) as record_number,
         hubs.key_type as column_name,
         hubs.key_value as raw_value,
-        'hub_key' as rule
+        'hub_key' as rule,
+        cast(null as {{ dbt.type_string() }}) as load_id
     from {{ ref('int_match_keys__hubs') }} as hubs
 ),
 
