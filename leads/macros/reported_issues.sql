@@ -63,6 +63,15 @@
 {%- endmacro %}
 
 
+{#- Pre-hook of data_quality_issues: a table built before rows named their load gets the column
+    here, in the hook's transaction (a later ALTER by dbt would conflict with the delete). -#}
+{% macro add_issue_loads() -%}
+    {%- if tracks_reported_files() and is_incremental() -%}
+    alter table {{ this }} add column if not exists load_id {{ dbt.type_string() }}
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- Pre-hook of data_quality_issues: the rows kept are those of the current file versions already
     reported under these rules; the hub keys' rows, and every row when nothing was remembered, go. -#}
 {% macro drop_unreported_issues() -%}

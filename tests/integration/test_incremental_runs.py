@@ -46,6 +46,32 @@ def test_a_new_file_or_a_failed_build_makes_the_next_run_transform(real_bucket, 
     assert rebuilt.transform is not None
 
 
+def test_marts_built_by_an_earlier_version_are_upgraded_in_place(real_bucket, settings_for):
+    """Tables an earlier version built whole, without the lineage columns their incremental builds
+    keep, take the columns in place, and then hold what a full rebuild holds."""
+    settings = settings_for(real_bucket)
+    execute(settings, "leads run", True, True)
+    with duckdb.connect(str(settings.database)) as con:
+        for table, column in (("data_quality_issues", "load_id"), ("lead_changes", "compared_at")):
+            con.execute(
+                f"CREATE OR REPLACE TABLE main_gold.{table} AS SELECT * EXCLUDE ({column}) FROM main_gold.{table}"
+            )
+        con.execute("DROP TABLE main_intermediate.int_source_files__reported")
+    source_3 = real_bucket / REAL_FILES["source_3"]
+    source_3.with_name("source_3_20241201.csv").write_bytes(source_3.read_bytes().replace(b"SOMERSET", b"SAN ANTONIO"))
+    assert execute(settings, "leads run", True, True).transform is not None
+    queries = {
+        "issues": "SELECT * EXCLUDE (load_id) FROM main_gold.data_quality_issues ORDER BY ALL",
+        "changes": "SELECT * EXCLUDE (compared_at) FROM main_gold.lead_changes ORDER BY ALL",
+    }
+    with duckdb.connect(str(settings.database)) as con:
+        upgraded = {name: con.execute(query).fetchall() for name, query in queries.items()}
+        assert con.execute("SELECT count(load_id) FROM main_gold.data_quality_issues").fetchone()[0] > 0
+    execute(settings, "leads transform", False, True, full_refresh=True)
+    with duckdb.connect(str(settings.database)) as con:
+        assert upgraded == {name: con.execute(query).fetchall() for name, query in queries.items()}
+
+
 def test_an_explicit_transform_always_runs(real_bucket, settings_for):
     settings = settings_for(real_bucket)
     execute(settings, "leads run", True, True)
