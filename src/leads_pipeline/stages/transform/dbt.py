@@ -21,18 +21,19 @@ from leads_pipeline.config.settings import Settings
 from leads_pipeline.stages.identity import ResolveReport
 from leads_pipeline.stages.lookups.refresh import versions_digest
 from leads_pipeline.stages.transform import registry_files
+from leads_pipeline.stages.transform.rule_macros import rule_macros
 from leads_pipeline.warehouse import Warehouse
 
 FAILED_STATUSES = {"error", "fail", "runtime error"}
 # The first line of dbt's failure messages, naming the node; the cause follows.
 DBT_FAILURE_HEADINGS = ("Compilation Error in ", "Runtime Error in ", "Database Error in ")
-# What a record's values and history are computed by: staging, the macros, the seeds, and the
-# models between staging and the current records. The incremental history models compare again
-# whatever they computed with other rules (see history_rules_version), and the current records
-# rewrite every record the history compared again.
+# What a record's values and history are computed by: staging, the seeds, the models between
+# staging and the current records, and the macros these call (`rule_macros`). The incremental
+# history models compare again whatever they computed with other rules (see
+# history_rules_version), and the current records rewrite every record the history compared again.
+MACRO_PATH = "macros"
 HISTORY_RULE_PATHS = (
     "models/staging",
-    "macros",
     "seeds",
     "dbt_project.yml",
     "models/intermediate/int_source_records__unioned.sql",
@@ -76,22 +77,30 @@ class TransformReport:
 
 
 def history_rules_version(settings: Settings) -> str:
-    """A digest of the dbt files a source record's values depend on (HISTORY_RULE_PATHS).
+    """A digest of the dbt files a source record's values depend on (HISTORY_RULE_PATHS) and of
+    the macros they call.
 
     The history models store it with what they compute; when a rule changes (a staging model, a
-    macro, a seed), they recompute everything computed under the old one rather than compare new
-    snapshots with values made by other rules.
+    macro it calls, a seed), they recompute everything computed under the old one rather than
+    compare new snapshots with values made by other rules. A macro only marts call is no rule.
     """
     root = settings.dbt_project_dir
     digest = hashlib.sha256()
+    texts: list[str] = []
     for part in HISTORY_RULE_PATHS:
         path = root / part
         # Within folders only SQL and seed data count: a description or a test changes no value.
         files = sorted(p for p in path.rglob("*") if p.suffix in (".sql", ".csv")) if path.is_dir() else [path]
         for file in files:
             if file.is_file():
+                content = file.read_bytes()
                 digest.update(file.relative_to(root).as_posix().encode())
-                digest.update(file.read_bytes())
+                digest.update(content)
+                if file.suffix != ".csv":
+                    texts.append(content.decode("utf-8"))
+    for macro in rule_macros(texts, root, root / MACRO_PATH):
+        digest.update(f"{macro.path.relative_to(root).as_posix()}:{macro.name}".encode())
+        digest.update(macro.body.encode("utf-8"))
     return digest.hexdigest()[:16]
 
 
