@@ -20,6 +20,7 @@ DEFINITION = re.compile(r"\{%-?\s*macro\s+(\w+)\s*\(")
 END = re.compile(r"\{%-?\s*endmacro\s*-?%\}")
 CALL = re.compile(r"\b(\w+)\s*\(")
 DISPATCHED = re.compile(r"dispatch\(\s*['\"](\w+)['\"]")
+GENERATED = {"target", "logs", "dbt_packages"}  # dbt's output folders in the project
 
 
 @dataclass(frozen=True)
@@ -66,4 +67,4 @@ def rule_macros(rule_texts: list[str], project: Path, folder: Path) -> list[Macr
 
 def _is_source(path: Path) -> bool:
     """A file of the dbt project that can call a macro (not dbt's own output)."""
-    return path.is_file() and path.suffix in (".sql", ".yml") and not {"target", "logs", "dbt_packages"} & set(path.parts)
+    return path.is_file() and path.suffix in (".sql", ".yml") and not GENERATED & set(path.parts)
