@@ -20,13 +20,21 @@
         {%- set found = run_query(
             'select distinct ' ~ load_id ~ ' from ' ~ raw_relation ~ ' where ' ~ load_id ~ ' not in (' ~ staged ~ ')'
         ) -%}
-        {%- set loads = found.columns[0].values() | list -%}
-        {%- if loads -%}
-    {{ load_id }} in ({% for load in loads %}'{{ load }}'{{ ", " if not loop.last }}{% endfor %})
-        {%- else -%}
-    1 = 0
-        {%- endif -%}
+    {{ load_id_among(load_id, found.columns[0].values() | list) }}
     {%- else -%}
     {{ load_id }} not in ({{ staged }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- `column` is one of `loads` (load ids; none: any load), as a constant the warehouse pushes down
+    to the tables it scans. -#}
+{% macro load_id_among(column, loads) -%}
+    {%- if loads is none -%}
+    1 = 1
+    {%- elif loads -%}
+    {{ column }} in ({% for load in loads %}'{{ load }}'{{ ", " if not loop.last }}{% endfor %})
+    {%- else -%}
+    1 = 0
     {%- endif -%}
 {%- endmacro %}

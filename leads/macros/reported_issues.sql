@@ -49,17 +49,12 @@
     model runs, which the warehouse pushes down to the staging tables it scans; no filter when
     every current file version is reported. -#}
 {% macro among_unreported_loads(column) -%}
+    {%- set loads = none -%}
     {%- if reports_new_files_only() -%}
         {%- set found = run_query('select distinct load_id from (' ~ unreported_files() ~ ') as files') -%}
         {%- set loads = found.columns[0].values() | list -%}
-        {%- if loads -%}
-    {{ column }} in ({% for load in loads %}'{{ load }}'{{ ", " if not loop.last }}{% endfor %})
-        {%- else -%}
-    1 = 0
-        {%- endif -%}
-    {%- else -%}
-    1 = 1
     {%- endif -%}
+    {{ load_id_among(column, loads) }}
 {%- endmacro %}
 
 

@@ -40,11 +40,7 @@ staged as (
         ('parse_error', dbt.type_string()),
         (key_column, dbt.type_string()),
     ]) }}) as {{ model_name }}
-    {%- if new_loads is not none and new_loads %}
-    where load_id in ({% for load_id in new_loads %}'{{ load_id }}'{{ ", " if not loop.last }}{% endfor %})
-    {%- elif new_loads is not none %}
-    where 1 = 0
-    {%- endif %}
+    where {{ load_id_among('load_id', new_loads) }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
