@@ -52,7 +52,7 @@ def spark_ready() -> None:
 MARTS = ("leads", "lead_changes", "file_loads", "data_quality_issues")
 # Which load wrote a file, and when it was loaded or replaced, belong to each run: of these only
 # whether they are set is compared.
-RUN_SPECIFIC = {"file_loads": ("load_id", "loaded_at", "replaced_at")}
+RUN_SPECIFIC = {"file_loads": ("load_id", "loaded_at", "replaced_at"), "data_quality_issues": ("load_id",)}
 # A generated bucket: two monthly snapshots of a few hundred records per source, and a CRM export.
 GENERATED = {"rows": 150, "months": 2, "seed": 31, "start": date(2024, 11, 1)}
 
