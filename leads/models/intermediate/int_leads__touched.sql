@@ -11,6 +11,15 @@
 
 with
 
+{% if target.type == 'spark' -%}
+{#- `leads` is rebuilt whole on Spark and keeps no fingerprints: every lead, none computed. -#}
+touched as (
+    select distinct
+        clustered.lead_id,
+        cast(null as {{ dbt.type_string() }}) as fingerprint
+    from {{ ref('int_source_records__clustered') }} as clustered
+)
+{%- else -%}
 fingerprints as (
     {{ lead_fingerprints() }}
 ),
@@ -34,6 +43,7 @@ touched as (
 touched as (
     select lead_id, fingerprint from fingerprints
 )
+{%- endif %}
 {%- endif %}
 
 select * from touched
