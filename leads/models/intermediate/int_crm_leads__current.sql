@@ -2,18 +2,6 @@
     The CRM's leads as its latest export lists them, deleted ones left out: what leads are matched
     against. Each export is a full snapshot of the CRM.
 -#}
-{#- The latest export's date, looked up from the ledger when the model runs (empty string: no
-    export with records), so the scan of the CRM's staging reads that export's rows only, not
-    every export staged so far. -#}
-{%- set latest_export_date = none -%}
-{%- set files = ref('int_source_files__loaded') -%}
-{%- if execute and model.resource_type != 'unit_test' and relation_exists(files) -%}
-    {%- set found = run_query(
-        "select max(snapshot_date) from " ~ files
-        ~ " where is_current and source = 'salesforce' and rows_loaded > 0"
-    ) -%}
-    {%- set latest_export_date = (found.columns[0].values()[0] or '') | string -%}
-{%- endif %}
 with
 
 crm as (
@@ -52,22 +40,14 @@ current_crm as (
     inner join current_files
         on crm.file_name = current_files.file_name
         and crm.load_id = current_files.load_id
-    {%- if latest_export_date is not none %}
-    where {{ snapshot_date_among('crm.snapshot_date', [latest_export_date] if latest_export_date else []) }}
-    {%- endif %}
 ),
 
 latest_export as (
-    {%- if latest_export_date is not none %}
-    select cast({{ "'" ~ latest_export_date ~ "'" if latest_export_date else 'null' }} as date) as snapshot_date
-    {%- else %}
-    {#- Read on its own, narrow: a CTE read twice would be materialized whole, every export's rows. -#}
-    select max(crm.snapshot_date) as snapshot_date
-    from {{ ref('stg_salesforce__leads') }} as crm
-    inner join current_files
-        on crm.file_name = current_files.file_name
-        and crm.load_id = current_files.load_id
-    {%- endif %}
+    {#- From the ledger, one narrow row: DuckDB pushes the join on it down into the scan of the
+        CRM's staging, which then reads the latest export's rows only, not every export's. -#}
+    select max(snapshot_date) as snapshot_date
+    from {{ ref('int_source_files__loaded') }}
+    where is_current and source = 'salesforce' and rows_loaded > 0
 ),
 
 exported as (
