@@ -2,17 +2,10 @@
     The hooks of the incremental lead changes (lead_changes). The record history rewrites a
     snapshot's rows whole when it compares the snapshot again, stamping them with that run's time
     (`compared_at`); the lead changes keep the stamp of each row they copied
-    (`comparison_stamp`, macros/record_history.sql).
+    (`comparison_stamp`, macros/record_history.sql). A table written before the rows kept their
+    stamp gets the column (`add_column_if_missing`); its rows count as stamped early, so those of
+    every snapshot compared since are written again.
 -#}
-
-
-{#- Pre-hook: a table written before the rows kept their stamp gets the column; its rows count as
-    stamped early, so those of every snapshot compared since are written again. -#}
-{% macro add_comparison_stamps() -%}
-    {%- if is_incremental() -%}
-    alter table {{ this }} add column if not exists compared_at {{ dbt.type_timestamp() }}
-    {%- endif -%}
-{%- endmacro %}
 
 
 {#- Pre-hook: the rows of a snapshot the history no longer holds under the same stamp (compared

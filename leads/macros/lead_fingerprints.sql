@@ -72,19 +72,12 @@
 {%- endmacro %}
 
 
-{#- Whether fingerprints are kept at all: not on Spark, where `leads` is rebuilt whole, nor in a
-    unit test. -#}
-{% macro tracks_lead_fingerprints() -%}
-    {{ return(execute and model.resource_type != 'unit_test' and target.type != 'spark') }}
-{%- endmacro %}
-
-
 {#- Whether int_leads__touched compares fingerprints, and so lists only the changed leads: `leads`
     exists and remembers its fingerprints (`written`), outside a full refresh. Otherwise it lists
     every lead. The same before and after int_leads__touched is built in a run: only the hooks of
     `leads` change what it reads. -#}
 {% macro compares_lead_fingerprints(written) -%}
-    {{ return(tracks_lead_fingerprints() and not flags.FULL_REFRESH
+    {{ return(keeps_state_tables() and not flags.FULL_REFRESH
         and relation_exists(written) and leads_relation() is not none) }}
 {%- endmacro %}
 
@@ -109,18 +102,11 @@
 {%- endmacro %}
 
 
-{#- Whether `leads` writes only the touched leads in this run: an incremental build where
-    fingerprints are kept. -#}
-{% macro writes_touched_leads() -%}
-    {{ return(tracks_lead_fingerprints() and is_incremental()) }}
-{%- endmacro %}
-
-
 {#- Pre-hook of `leads`: the rows of the touched leads go (those of a lead gone for good too);
     the model writes the touched leads that exist. Without remembered fingerprints every lead is
     touched, and every row goes, those of leads gone since included. -#}
 {% macro drop_touched_leads() -%}
-    {%- if writes_touched_leads() -%}
+    {%- if is_incremental() -%}
     {%- set touched = ref('int_leads__touched') -%}
     delete from {{ this }}
     {%- if relation_exists(written_fingerprints(touched)) %}
@@ -133,10 +119,10 @@
 {#- Post-hook of `leads`: remember the fingerprints of the rows it now holds (all of them after a
     whole build, when int_leads__touched lists every lead; the touched ones' otherwise). -#}
 {% macro remember_written_leads() -%}
-    {%- if tracks_lead_fingerprints() -%}
+    {%- if keeps_state_tables() -%}
     {%- set touched = ref('int_leads__touched') -%}
     {%- set written = written_fingerprints(touched) -%}
-    {%- if writes_touched_leads() and relation_exists(written) -%}
+    {%- if is_incremental() and relation_exists(written) -%}
     delete from {{ written }}
     where lead_id in (select touched.lead_id from {{ touched }} as touched);
     {%- else -%}
@@ -154,7 +140,7 @@
 {#- Post-hook of `leads`: a lead was last seen when its member seen last was; a new snapshot moves
     that for every active lead, in one narrow update of the rows whose date moved. -#}
 {% macro move_leads_last_seen_dates() -%}
-    {%- if writes_touched_leads() -%}
+    {%- if is_incremental() -%}
     update {{ this }} as leads
     set last_seen_date = seen.last_seen_date
     from (

@@ -14,16 +14,9 @@
 {%- endmacro %}
 
 
-{#- Whether reported file versions are kept at all: not on Spark, where the model is rebuilt
-    whole, nor in a unit test. -#}
-{% macro tracks_reported_files() -%}
-    {{ return(execute and model.resource_type != 'unit_test' and target.type != 'spark') }}
-{%- endmacro %}
-
-
 {#- Whether this run reports only the file versions not reported yet. -#}
 {% macro reports_new_files_only() -%}
-    {{ return(tracks_reported_files() and is_incremental() and relation_exists(reported_files())) }}
+    {{ return(is_incremental() and relation_exists(reported_files())) }}
 {%- endmacro %}
 
 
@@ -58,19 +51,10 @@
 {%- endmacro %}
 
 
-{#- Pre-hook of data_quality_issues: a table built before rows named their load gets the column
-    here, in the hook's transaction (a later ALTER by dbt would conflict with the delete). -#}
-{% macro add_issue_loads() -%}
-    {%- if tracks_reported_files() and is_incremental() -%}
-    alter table {{ this }} add column if not exists load_id {{ dbt.type_string() }}
-    {%- endif -%}
-{%- endmacro %}
-
-
 {#- Pre-hook of data_quality_issues: the rows kept are those of the current file versions already
     reported under these rules; the hub keys' rows, and every row when nothing was remembered, go. -#}
 {% macro drop_unreported_issues() -%}
-    {%- if tracks_reported_files() and is_incremental() -%}
+    {%- if is_incremental() -%}
     delete from {{ this }} as issues
     {%- if relation_exists(reported_files()) %}
     where issues.load_id is null
@@ -94,7 +78,7 @@
 
 {#- Post-hook of data_quality_issues: every current file version is now reported under these rules. -#}
 {% macro remember_reported_files() -%}
-    {%- if tracks_reported_files() -%}
+    {%- if keeps_state_tables() -%}
     drop table if exists {{ reported_files() }};
     create table {{ reported_files() }} as
     select

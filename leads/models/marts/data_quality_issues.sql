@@ -3,7 +3,7 @@
     materialized='table' if target.type == 'spark' else 'incremental',
     incremental_strategy='append',
     on_schema_change='append_new_columns',
-    pre_hook=["{{ add_issue_loads() }}", "{{ drop_unreported_issues() }}"],
+    pre_hook=["{{ add_column_if_missing('load_id', dbt.type_string()) }}", "{{ drop_unreported_issues() }}"],
     post_hook="{{ remember_reported_files() }}",
 ) }}
 

@@ -3,7 +3,7 @@
     materialized='table' if target.type == 'spark' else 'incremental',
     incremental_strategy='append',
     on_schema_change='append_new_columns',
-    pre_hook=["{{ add_comparison_stamps() }}", "{{ drop_recompared_changes() }}"],
+    pre_hook=["{{ add_column_if_missing('compared_at', dbt.type_timestamp()) }}", "{{ drop_recompared_changes() }}"],
     post_hook="{{ move_changes_to_current_leads() }}",
 ) }}
 
