@@ -13,9 +13,9 @@ from leads_pipeline.stages.transform.dbt import history_rules_version
 from tests.conftest import PROJECT_ROOT
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    copy = tmp_path / "project"
+@pytest.fixture(params=["project", "logs/project"])  # a parent named like dbt's output folder
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
+    copy = tmp_path / request.param
     shutil.copytree(PROJECT_ROOT / "leads", copy / "leads", ignore=shutil.ignore_patterns("target", "logs"))
     shutil.copy(PROJECT_ROOT / "sources.yml", copy / "sources.yml")
     monkeypatch.setenv("LEADS_PROJECT_DIR", str(copy))

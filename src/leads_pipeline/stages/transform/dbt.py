@@ -31,7 +31,6 @@ DBT_FAILURE_HEADINGS = ("Compilation Error in ", "Runtime Error in ", "Database 
 # staging and the current records, and the macros these call (`rule_macros`). The incremental
 # history models compare again whatever they computed with other rules (see
 # history_rules_version), and the current records rewrite every record the history compared again.
-MACRO_PATH = "macros"
 HISTORY_RULE_PATHS = (
     "models/staging",
     "seeds",
@@ -98,7 +97,7 @@ def history_rules_version(settings: Settings) -> str:
                 digest.update(content)
                 if file.suffix != ".csv":
                     texts.append(content.decode("utf-8"))
-    for macro in rule_macros(texts, root, root / MACRO_PATH):
+    for macro in rule_macros(texts, root):
         digest.update(f"{macro.path.relative_to(root).as_posix()}:{macro.name}".encode())
         digest.update(macro.body.encode("utf-8"))
     return digest.hexdigest()[:16]

@@ -21,6 +21,7 @@ END = re.compile(r"\{%-?\s*endmacro\s*-?%\}")
 CALL = re.compile(r"\b(\w+)\s*\(")
 DISPATCHED = re.compile(r"dispatch\(\s*['\"](\w+)['\"]")
 GENERATED = {"target", "logs", "dbt_packages"}  # dbt's output folders in the project
+MACROS = "macros"  # the project's macro folder
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,13 @@ def called(text: str, macros: dict[str, Macro]) -> set[str]:
     return (names & macros.keys()) | implementations
 
 
-def rule_macros(rule_texts: list[str], project: Path, folder: Path) -> list[Macro]:
+def rule_macros(rule_texts: list[str], project: Path) -> list[Macro]:
     """The macros the rule files depend on, transitively, in name order. `project` is the dbt
-    project, whose every file is read for the macros it calls; `folder` is its macros folder."""
-    macros = macros_in(folder)
-    texts = [DEFINITION.sub("", p.read_text(encoding="utf-8")) for p in sorted(project.rglob("*")) if _is_source(p)]
+    project, whose every file is read for the macros it calls."""
+    macros = macros_in(project / MACROS)
+    texts = [
+        DEFINITION.sub("", p.read_text(encoding="utf-8")) for p in sorted(project.rglob("*")) if _is_source(p, project)
+    ]
     calls_anywhere = set().union(*(called(text, macros) for text in texts)) if texts else set()
     wanted: set[str] = set()
     pending = set(macros) - calls_anywhere
@@ -65,6 +68,6 @@ def rule_macros(rule_texts: list[str], project: Path, folder: Path) -> list[Macr
     return [macros[name] for name in sorted(wanted)]
 
 
-def _is_source(path: Path) -> bool:
+def _is_source(path: Path, project: Path) -> bool:
     """A file of the dbt project that can call a macro (not dbt's own output)."""
-    return path.is_file() and path.suffix in (".sql", ".yml") and not GENERATED & set(path.parts)
+    return path.is_file() and path.suffix in (".sql", ".yml") and not GENERATED & set(path.relative_to(project).parts)
