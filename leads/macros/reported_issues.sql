@@ -51,8 +51,9 @@
 {%- endmacro %}
 
 
-{#- Pre-hook of data_quality_issues: the rows kept are those of the current file versions already
-    reported under these rules; the hub keys' rows, and every row when nothing was remembered, go. -#}
+{#- Pre-hook of data_quality_issues: the rows that go are the hub keys', those of file versions no
+    longer current, and those of the versions this run reports (again, after a change of the
+    rules); every row when nothing was remembered. -#}
 {% macro drop_unreported_issues() -%}
     {%- if is_incremental() -%}
     delete from {{ this }} as issues
@@ -61,15 +62,17 @@
         or not exists (
             select 1
             from {{ ref('int_source_files__loaded') }} as files
-            inner join {{ reported_files() }} as reported
-                on files.source = reported.source
-                and files.file_name = reported.file_name
-                and files.load_id = reported.load_id
             where files.is_current
-                and reported.rules_version = '{{ history_rules() }}'
                 and files.source = issues.source
                 and files.file_name = issues.file_name
                 and files.load_id = issues.load_id
+        )
+        or exists (
+            select 1
+            from ({{ unreported_files() }}) as unreported
+            where unreported.source = issues.source
+                and unreported.file_name = issues.file_name
+                and unreported.load_id = issues.load_id
         )
     {%- endif -%}
     {%- endif -%}
