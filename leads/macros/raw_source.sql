@@ -53,7 +53,8 @@
     lookup) would make its columns NULL without a word.
 -#}
 {% macro relation_exists(relation) -%}
-    {{ return(adapter.dispatch('relation_exists')(relation)) }}
+    {#- While dbt parses (and sqlfluff lints) no query runs: no table is known to exist. -#}
+    {{ return(execute and adapter.dispatch('relation_exists')(relation)) }}
 {%- endmacro %}
 
 
