@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from leads_pipeline.cli import app
+from leads_pipeline.config.errors import out_of_memory_advice
 from leads_pipeline.observe import status as status_module
 from tests.conftest import PROJECT_ROOT
 
@@ -143,6 +144,39 @@ def test_a_damaged_database_found_mid_run_says_so(monkeypatch, tmp_path):
     assert line.startswith(f"error: {tmp_path / 'leads.duckdb'} is not a readable DuckDB database")
     assert "restore it from a backup or delete it to start over" in line
     assert result.exit_code == 1
+
+
+def duckdb_out_of_memory() -> duckdb.Error:
+    """A real one: a list aggregate cannot spill, and needs more than a 20 MB limit."""
+    with duckdb.connect(config={"memory_limit": "20MB", "threads": 1}) as con:
+        try:
+            con.execute("SELECT list(i) FROM range(5000000) AS t(i)").fetchall()
+        except duckdb.OutOfMemoryException as exc:
+            return exc
+    raise AssertionError("DuckDB held five million values in 20 MB")
+
+
+@pytest.mark.parametrize("wrap", [False, True], ids=["DuckDB", "wrapped"])
+def test_running_out_of_memory_says_to_raise_the_limit(monkeypatch, wrap):
+    error = duckdb_out_of_memory()
+    fail_with(monkeypatch, wrapped(error) if wrap else error)
+    result = leads(["status"])
+    line = one_error_line(result.stderr)
+    assert line.startswith("error: Out of Memory Error: failed to allocate")
+    assert line.endswith("raise LEADS_MEMORY_LIMIT (e.g. 4GB) and run again")
+    assert "unexpected" not in line and result.exit_code == 1
+
+
+def test_a_model_out_of_memory_says_to_raise_the_limit():
+    from leads_pipeline.stages.transform.dbt import failure_cause
+
+    message = (
+        "Runtime Error in model stg_source_2__facilities (models/staging/source_2/stg_source_2__facilities.sql)\n"
+        "  Out of Memory Error: could not allocate block of size 256.0 KiB (476.9 MiB/476.8 MiB used)"
+    )
+    cause = failure_cause(message)
+    assert cause.startswith("Out of Memory Error") and out_of_memory_advice(cause).startswith("DuckDB needed more")
+    assert out_of_memory_advice("Binder Error: column x not found") == ""
 
 
 def test_a_bug_is_one_line_with_its_type_and_the_traceback_in_a_file(monkeypatch, tmp_path):

@@ -92,6 +92,19 @@ def _ownership(path: Path) -> str:
 
 QUOTED_PATH = re.compile(r'"(/[^"]+)"')  # the file an error is about, as DuckDB and others quote it
 
+# DuckDB's words when work it cannot spill to disk needs more than its memory limit.
+OUT_OF_MEMORY = "Out of Memory Error"
+
+
+def out_of_memory_advice(text: str) -> str:
+    """What to do when `text` is DuckDB running out of memory under LEADS_MEMORY_LIMIT; else ""."""
+    if OUT_OF_MEMORY not in text:
+        return ""
+    return (
+        "DuckDB needed more memory than LEADS_MEMORY_LIMIT gives it for work it cannot spill to disk: "
+        "raise LEADS_MEMORY_LIMIT (e.g. 4GB) and run again"
+    )
+
 
 def as_leads_error(exc: BaseException, database: Path | None = None) -> LeadsError | None:
     """The error a user can act on behind `exc` or anything it wraps; None when it is a bug.
@@ -113,6 +126,8 @@ def as_leads_error(exc: BaseException, database: Path | None = None) -> LeadsErr
         if os.strerror(errno.ENOSPC) in str(cause):
             quoted = QUOTED_PATH.search(str(cause))
             return file_refused(quoted.group(1) if quoted else database or Path.cwd(), errno.ENOSPC)
+        if advice := out_of_memory_advice(str(cause)):
+            return LeadsError(f"{str(cause).splitlines()[0]}; {advice}")
     return None
 
 

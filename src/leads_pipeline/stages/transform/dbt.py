@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from leads_pipeline.config.errors import TransformError
+from leads_pipeline.config.errors import TransformError, out_of_memory_advice
 from leads_pipeline.config.registry import load_registry
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.stages.identity import ResolveReport
@@ -206,7 +206,9 @@ def run_dbt(
         raise TransformError(f"dbt {args[0]} could not run: {result.exception}") from None
     if report.failed_models:
         names = ", ".join(n.name for n in report.failed_models)
-        raise TransformError(f"dbt failed to build {names}: {failure_cause(report.failed_models[0].message)}")
+        cause = failure_cause(report.failed_models[0].message)
+        advice = out_of_memory_advice(cause)
+        raise TransformError(f"dbt failed to build {names}: {cause}" + (f"; {advice}" if advice else ""))
     return report
 
 
