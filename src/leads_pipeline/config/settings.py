@@ -169,8 +169,8 @@ class ScheduleSettings:
 
 MEMORY_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNORECASE)
 # The default memory limit: a quarter of the machine, at least 1 GB and at most 2 GB. A step's
-# process holds about 1.4 GB beside what DuckDB counts against its limit (dbt and Python about
-# 0.5 GB; the rest DuckDB allocates outside its buffer pool), so at 2 GB it stays within 4 GB.
+# process holds up to about 1.8 GB beside what DuckDB counts against its limit (dbt and Python,
+# and what DuckDB allocates outside its buffer pool), so at 2 GB it stays within 4 GB.
 DEFAULT_MEMORY_SHARE, DEFAULT_MEMORY_MIN_MB, DEFAULT_MEMORY_MAX_MB = 0.25, 1_000, 2_000
 
 
