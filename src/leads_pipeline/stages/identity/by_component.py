@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from leads_pipeline.config import names
 from leads_pipeline.stages.identity import resolve as whole
+from leads_pipeline.stages.identity import resolved_inputs
 from leads_pipeline.stages.identity.clustering import cluster
 from leads_pipeline.stages.identity.components import label_components
 from leads_pipeline.stages.identity.crm import crm_preference, match_crm
@@ -490,18 +491,33 @@ def count_leads(warehouse: Warehouse, staged: str, report: whole.ResolveReport) 
     report.leads, report.merged_records = int(leads), int(merged)
 
 
-def resolve_identities(warehouse: Warehouse, progress: Callable[[str], None] | None = None) -> whole.ResolveReport:
-    """Cluster the candidate pairs component by component, match the CRM and write the `identity` tables."""
+def count_kept(warehouse: Warehouse, report: whole.ResolveReport) -> None:
+    """Fill `report` from the identity tables a run keeps: their leads, merged records and CRM matches."""
+    report.kept = True
+    count_leads(warehouse, "record_clusters", report)
+    report.crm_matches = int(warehouse.query(f"SELECT count(*) FROM {names.IDENTITY}.crm_matches")[0][0])
+
+
+def resolve_identities(
+    warehouse: Warehouse, progress: Callable[[str], None] | None = None, force: bool = False
+) -> whole.ResolveReport:
+    """Cluster the candidate pairs component by component, match the CRM and write the `identity`
+    tables; keep the tables when nothing they were resolved from changed, unless `force`."""
     began = time.monotonic()
     report = whole.ResolveReport()
     report.records = whole.check_inputs(warehouse)
-    now = datetime.now(UTC).replace(tzinfo=None)
-    staged = whole.start_staging(warehouse, whole.RECORD_CLUSTERS_SCHEMA)
-    stage_clusters(warehouse, staged, now, report)
-    whole.add_singletons(warehouse, now)
-    count_leads(warehouse, staged, report)
-    report.crm_matches = match_crm_leads(warehouse, staged, now)
-    report.retired_ids = whole.publish(warehouse, now)
+    digest = resolved_inputs.inputs_digest(warehouse)
+    unchanged = digest is not None and digest == resolved_inputs.resolved_digest(warehouse)
+    if unchanged and not force and whole.identity_tables_exist(warehouse):
+        count_kept(warehouse, report)
+    else:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        staged = whole.start_staging(warehouse, whole.RECORD_CLUSTERS_SCHEMA)
+        stage_clusters(warehouse, staged, now, report)
+        whole.add_singletons(warehouse, now)
+        count_leads(warehouse, staged, report)
+        report.crm_matches = match_crm_leads(warehouse, staged, now)
+        report.retired_ids = whole.publish(warehouse, now, digest)
     report.seconds = time.monotonic() - began
     if progress:
         progress(f"identity: {report.summary()} in {report.seconds:.1f}s")

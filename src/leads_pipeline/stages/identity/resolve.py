@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from leads_pipeline.config import names
 from leads_pipeline.config.errors import LeadsError
+from leads_pipeline.stages.identity import resolved_inputs
 from leads_pipeline.stages.identity.clustering import Clusters, Edge, RecordInfo, cluster
 from leads_pipeline.stages.identity.crm import CrmLead, CrmPair, match_crm
 from leads_pipeline.stages.identity.names import NameScorer
@@ -82,6 +83,8 @@ CRM_PAIRS_SQL = """
 STAGED = "record_clusters__next"
 CRM_STAGED = "crm_matches__next"
 RETIRED_STAGED = "retired_lead_ids__next"
+# The identity tables, each with the table it is staged in before it replaces it.
+PUBLISHED = (("record_clusters", STAGED), ("crm_matches", CRM_STAGED), ("retired_lead_ids", RETIRED_STAGED))
 # The records the paired ones written so far leave out: each is the anchor of its own lead.
 SINGLETONS_SQL = """
     INSERT INTO {identity}.{table} (source, natural_key, lead_id, own_lead_id, is_anchor, match_rule, resolved_at)
@@ -163,8 +166,15 @@ class ResolveReport:
     largest_component: int = 0
     python_records_peak: int = 0
     seconds: float = 0.0
+    # Whether the identity tables were kept: nothing they were resolved from had changed.
+    kept: bool = False
 
     def summary(self) -> str:
+        if self.kept:
+            return (
+                f"{self.records:,} records; the records, match keys, candidate pairs and CRM leads are "
+                f"those of the last resolve: its {self.leads:,} leads and {self.crm_matches:,} CRM matches kept"
+            )
         return (
             f"{self.records:,} records, {self.pairs:,} candidate pairs -> {self.leads:,} leads "
             f"({self.merged_records:,} records merged; {self.contradicting_pairs:,} pairs and "
@@ -514,30 +524,20 @@ def add_singletons(warehouse: Warehouse, now: datetime, schema: str = names.INTE
     )
 
 
-def publish(warehouse: Warehouse, now: datetime) -> int:
+def publish(warehouse: Warehouse, now: datetime, digest: str | None = None) -> int:
     """Replace the identity tables with the staged clusters and CRM matches, and the retired ids
     found against the tables being replaced, together: readers see the old set or the new one.
-    Every table is staged in the warehouse first, so nothing passes through this process. Returns
-    the number of retired ids."""
+    Every table is staged in the warehouse first, so nothing passes through this process. With
+    them goes the digest of the inputs they were resolved from (`resolved_inputs`), or none.
+    Returns the number of retired ids."""
     retired = stage_retired_lead_ids(warehouse, STAGED, now)
     with warehouse.transaction():
-        for name, staged in (
-            ("record_clusters", STAGED),
-            ("crm_matches", CRM_STAGED),
-            ("retired_lead_ids", RETIRED_STAGED),
-        ):
+        for name, staged in PUBLISHED:
             warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{name}")
             warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{staged} RENAME TO {name}")
+        resolved_inputs.record(warehouse, digest)
     return retired
 
 
-def write_tables(
-    warehouse: Warehouse, tables: dict[str, pa.Table], now: datetime, schema: str = names.INTERMEDIATE
-) -> int:
-    """Write a whole-graph resolution (`identity_tables`) as the identity tables, with a row for
-    every record no pair holds. Returns the number of retired ids."""
-    start_staging(warehouse, tables["record_clusters"].schema)
-    warehouse.append_arrow(names.IDENTITY, STAGED, tables["record_clusters"])
-    add_singletons(warehouse, now, schema)
-    stage_crm_matches(warehouse, tables["crm_matches"])
-    return publish(warehouse, now)
+def identity_tables_exist(warehouse: Warehouse) -> bool:
+    return all(warehouse.table_exists(names.IDENTITY, name) for name, _ in PUBLISHED)

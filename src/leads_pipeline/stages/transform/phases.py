@@ -90,10 +90,13 @@ def staging_built(settings: Settings) -> None:
         transform_state.record_staging_build(warehouse, settings)
 
 
-def resolve(settings: Settings, progress: Callable[[str], None] | None = None) -> ResolveReport:
-    """Phase 4: the identity resolve step, between the two dbt builds."""
+def resolve(
+    settings: Settings, progress: Callable[[str], None] | None = None, full_refresh: bool = False
+) -> ResolveReport:
+    """Phase 4: the identity resolve step, between the two dbt builds (kept when its inputs are
+    those of the last resolve, unless this is a full refresh)."""
     with Warehouse.open(settings) as warehouse:
-        return resolve_identities(warehouse, progress)
+        return resolve_identities(warehouse, progress, force=full_refresh)
 
 
 def finish(settings: Settings, run_id: str | None, passed: bool, unit_tests_ran: bool = False) -> None:
@@ -138,7 +141,7 @@ def run_transform(
         if on_node:
             on_node(note)
         return report
-    report.identity = resolve(settings)
+    report.identity = resolve(settings, full_refresh=full_refresh)
     step = NodeResult(
         RESOLVE_NODE, PYTHON_NODE, "success", seconds=report.identity.seconds, message=report.identity.summary()
     )
