@@ -541,3 +541,15 @@ def publish(warehouse: Warehouse, now: datetime, digest: str | None = None) -> i
 
 def identity_tables_exist(warehouse: Warehouse) -> bool:
     return all(warehouse.table_exists(names.IDENTITY, name) for name, _ in PUBLISHED)
+
+
+def write_tables(
+    warehouse: Warehouse, tables: dict[str, pa.Table], now: datetime, schema: str = names.INTERMEDIATE
+) -> int:
+    """Write a whole-graph resolution (`identity_tables`) as the identity tables, with a row for
+    every record no pair holds. Returns the number of retired ids."""
+    start_staging(warehouse, tables["record_clusters"].schema)
+    warehouse.append_arrow(names.IDENTITY, STAGED, tables["record_clusters"])
+    add_singletons(warehouse, now, schema)
+    stage_crm_matches(warehouse, tables["crm_matches"])
+    return publish(warehouse, now)
