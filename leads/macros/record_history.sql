@@ -180,36 +180,3 @@
     1 = 0
     {%- endif -%}
 {%- endmacro %}
-
-
-{#- One side of int_source_records__versioned's comparison, inside that model (it reads the
-    model's `pending` and `compared_keys`): the rows of the snapshot on `side` of each pending
-    comparison (`snapshot_date` or `previous_snapshot_date`) whose keys are compared, one per
-    natural key (a key repeated within a file keeps its last row), with their row hash. `dates`
-    (pending_scan_dates) are constants the warehouse pushes down to staging: only the snapshots
-    this side compares are read. -#}
-{% macro compared_side(side, dates) -%}
-    select
-        ranked.*,
-        {{ record_row_hash('ranked') }} as row_hash
-    from (
-        select
-            pending.snapshot_date as compared_on,
-            pending.previous_snapshot_date as compared_with,
-            unioned.*,
-            row_number() over (
-                partition by unioned.source, unioned.snapshot_date, unioned.natural_key
-                order by unioned.file_name desc, unioned.record_number desc
-            ) as key_rank
-        from {{ ref('int_source_records__unioned') }} as unioned
-        inner join pending
-            on unioned.source = pending.source
-            and unioned.snapshot_date = pending.{{ side }}
-        inner join compared_keys
-            on unioned.source = compared_keys.source
-            and pending.snapshot_date = compared_keys.compared_on
-            and unioned.natural_key = compared_keys.natural_key
-        where {{ snapshot_date_among('unioned.snapshot_date', dates) }}
-    ) as ranked
-    where ranked.key_rank = 1
-{%- endmacro %}
