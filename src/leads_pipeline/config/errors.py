@@ -106,6 +106,12 @@ def out_of_memory_advice(text: str) -> str:
     )
 
 
+def advised(message: str, cause: str) -> str:
+    """`message`, followed by what to do when its `cause` is DuckDB running out of memory."""
+    advice = out_of_memory_advice(cause)
+    return f"{message}; {advice}" if advice else message
+
+
 def as_leads_error(exc: BaseException, database: Path | None = None) -> LeadsError | None:
     """The error a user can act on behind `exc` or anything it wraps; None when it is a bug.
 
@@ -126,8 +132,8 @@ def as_leads_error(exc: BaseException, database: Path | None = None) -> LeadsErr
         if os.strerror(errno.ENOSPC) in str(cause):
             quoted = QUOTED_PATH.search(str(cause))
             return file_refused(quoted.group(1) if quoted else database or Path.cwd(), errno.ENOSPC)
-        if advice := out_of_memory_advice(str(cause)):
-            return LeadsError(f"{str(cause).splitlines()[0]}; {advice}")
+        if OUT_OF_MEMORY in str(cause):
+            return LeadsError(advised(str(cause).splitlines()[0], str(cause)))
     return None
 
 

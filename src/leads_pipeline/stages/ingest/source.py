@@ -36,7 +36,7 @@ from dlt.common.storages.fsspec_filesystem import FileItemDict
 from dlt.sources.filesystem import filesystem
 
 from leads_pipeline.config import names
-from leads_pipeline.config.errors import FileRejected, out_of_memory_advice
+from leads_pipeline.config.errors import FileRejected, advised
 from leads_pipeline.config.registry import SnapshotDate, SourceSpec
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.stages.ingest.content import Content, copy_and_scan, scan_file
@@ -178,10 +178,10 @@ class FileLoader:
             outcome.status, outcome.message = REFUSED, f"{refused}. {REFUSED_HINT}"
         except TRANSIENT_ERRORS as exc:
             outcome.status = FAILED
-            advice = out_of_memory_advice(str(exc))
-            outcome.message = (
+            outcome.message = advised(
                 f"it could not be loaded this time ({type(exc).__name__}: {first_line(exc)}); nothing of it "
-                "was loaded, and the next run tries it again" + (f"; {advice}" if advice else "")
+                "was loaded, and the next run tries it again",
+                str(exc),
             )
         except duckdb.Error as exc:
             # Whatever else the CSV reader cannot take refuses this file, not the whole run.

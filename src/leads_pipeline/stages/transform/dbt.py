@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from leads_pipeline.config.errors import TransformError, out_of_memory_advice
+from leads_pipeline.config.errors import TransformError, advised
 from leads_pipeline.config.registry import load_registry
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.stages.identity import ResolveReport
@@ -207,8 +207,7 @@ def run_dbt(
     if report.failed_models:
         names = ", ".join(n.name for n in report.failed_models)
         cause = failure_cause(report.failed_models[0].message)
-        advice = out_of_memory_advice(cause)
-        raise TransformError(f"dbt failed to build {names}: {cause}" + (f"; {advice}" if advice else ""))
+        raise TransformError(advised(f"dbt failed to build {names}: {cause}", cause))
     return report
 
 
