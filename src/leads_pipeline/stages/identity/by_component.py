@@ -507,8 +507,8 @@ def resolve_identities(
     report = whole.ResolveReport()
     report.records = whole.check_inputs(warehouse)
     digest = resolved_inputs.inputs_digest(warehouse)
-    unchanged = digest is not None and digest == resolved_inputs.resolved_digest(warehouse)
-    if unchanged and not force and whole.identity_tables_exist(warehouse):
+    # The digest is only ever written with the identity tables, in one transaction.
+    if not force and digest is not None and digest == resolved_inputs.resolved_digest(warehouse):
         count_kept(warehouse, report)
     else:
         now = datetime.now(UTC).replace(tzinfo=None)

@@ -539,10 +539,6 @@ def publish(warehouse: Warehouse, now: datetime, digest: str | None = None) -> i
     return retired
 
 
-def identity_tables_exist(warehouse: Warehouse) -> bool:
-    return all(warehouse.table_exists(names.IDENTITY, name) for name, _ in PUBLISHED)
-
-
 def write_tables(
     warehouse: Warehouse, tables: dict[str, pa.Table], now: datetime, schema: str = names.INTERMEDIATE
 ) -> int:
