@@ -21,16 +21,26 @@
 
 
 {#- One lookup table, all text columns. It must exist (`leads ingest` writes every lookup table):
-    read as empty, it would make every value parsed from it NULL. -#}
-{% macro lookup_source(name) -%}
+    read as empty, it would make every value parsed from it NULL. `among` names the columns of the
+    model's `source` whose values it looks up: only their rows are read, so a join holds the
+    values of the rows it stages, not every value ever parsed (macros/staging_batches.sql). -#}
+{% macro lookup_source(name, among) -%}
     {%- set typed = [] -%}
     {%- for column in lookup_columns()[name] -%}{%- do typed.append((column, dbt.type_string())) -%}{%- endfor -%}
-    {%- if execute and model.resource_type == 'unit_test' -%}
+    {%- set among = [among] if among is string else among %}
+    select * from (
+    {%- if execute and model.resource_type == 'unit_test' %}
     select {% for column, type in typed %}{{ adapter.quote(column) }}{{ ', ' if not loop.last }}{% endfor %}
     from {{ source('lookup', name) }}
-    {%- else -%}
+    {%- else %}
     {{ select_columns(source('lookup', name), typed, required=true) }}
     {%- endif %}
+    ) as lookup_rows
+    where lookup_rows.raw_value in (
+    {%- for column in among %}
+        select {{ column }} from source{{ " union all" if not loop.last }}
+    {%- endfor %}
+    )
 {%- endmacro %}
 
 

@@ -84,7 +84,8 @@
 {%- endmacro %}
 
 
-{#- A source's raw table: its text columns plus the lineage columns every raw table has. -#}
+{#- A source's raw table: its text columns plus the lineage columns every raw table has, one
+    batch of them at a time when they are many (macros/staging_batches.sql). -#}
 {% macro raw_source(source_id, columns) -%}
     {%- set typed = [
         ('_record_number', dbt.type_bigint()),
@@ -97,9 +98,11 @@
         ('_parse_error', dbt.type_string()),
     ] -%}
     {%- for column in columns -%}{%- do typed.append((column, dbt.type_string())) -%}{%- endfor -%}
+    {%- set raw_relation = source('raw', source_id ~ '_raw') %}
     {#- a unit test checks the rules on its fixture rows, never the incremental filter -#}
     {%- if model.resource_type != 'unit_test' and is_incremental() %}
-    {%- set raw_relation = source('raw', source_id ~ '_raw') %}
+    {%- set new_loads = new_loads_only(raw_relation) %}
+    {%- set batches = staging_batch_count(raw_relation, new_loads) %}
     select raw_rows.* from ({{ select_columns(raw_relation, typed) }}) as raw_rows
     {%- if copies_unchanged_records() %}
     {#- the unchanged records, already copied by the model's hooks, are not computed
@@ -108,12 +111,21 @@
         on raw_rows._dlt_load_id = unchanged.load_id
         and raw_rows._relative_path = unchanged.relative_path
         and raw_rows._record_number = unchanged.record_number
-    where {{ new_loads_only(raw_relation) }}
+    where {{ new_loads }}
         and unchanged.record_number is null
     {%- else %}
-    where {{ new_loads_only(raw_relation) }}
+    where {{ new_loads }}
+    {%- endif %}
+    {%- if batches > 1 %}
+        and {{ staging_batch('raw_rows._record_number', batches) }}
     {%- endif %}
     {%- else %}
-    {{ select_columns(source('raw', source_id ~ '_raw'), typed) }}
+    {%- set batches = staging_batch_count(raw_relation, '1 = 1') %}
+    {%- if batches > 1 %}
+    select raw_rows.* from ({{ select_columns(raw_relation, typed) }}) as raw_rows
+    where {{ staging_batch('raw_rows._record_number', batches) }}
+    {%- else %}
+    {{ select_columns(raw_relation, typed) }}
+    {%- endif %}
     {%- endif %}
 {%- endmacro %}

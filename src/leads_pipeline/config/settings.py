@@ -41,6 +41,7 @@ class Env:
     POSTGRES_DSN = "LEADS_POSTGRES_DSN"
     MEMORY_LIMIT = "LEADS_MEMORY_LIMIT"
     MAX_BLOCK_SIZE = "LEADS_MAX_BLOCK_SIZE"
+    STAGING_BATCH_ROWS = "LEADS_STAGING_BATCH_ROWS"
     ALERT_URLS = "LEADS_ALERT_URLS"
     SLACK_WEBHOOK_URL = "LEADS_SLACK_WEBHOOK_URL"
     WEBHOOK_URL = "LEADS_WEBHOOK_URL"
@@ -185,6 +186,38 @@ def default_memory_limit() -> str:
     return f"{min(max(share, DEFAULT_MEMORY_MIN_MB), DEFAULT_MEMORY_MAX_MB)}MB"
 
 
+# Raw rows a staging model computes in one statement, per MB of the memory limit: its joins hold
+# the batch's rows and the lookup rows they match, so a batch of this size fits (the widest
+# source's 250 k rows stayed under a 600 MB limit).
+STAGING_ROWS_PER_MB = 400
+MEMORY_UNIT_MB = {
+    "kb": 1e-3,
+    "mb": 1,
+    "gb": 1e3,
+    "tb": 1e6,
+    "kib": 2**10 / 1e6,
+    "mib": 2**20 / 1e6,
+    "gib": 2**30 / 1e6,
+    "tib": 2**40 / 1e6,
+}
+
+
+def memory_megabytes(limit: str) -> float:
+    """A memory size as the engine takes it (`4GB`, `512MB`) in MB."""
+    match = MEMORY_SIZE.fullmatch(limit)
+    if not match:
+        raise ConfigError(f"{limit!r} is not a memory size: use a number and a unit, like 4GB or 512MB")
+    return float(match.group(1)) * MEMORY_UNIT_MB[match.group(2).lower()]
+
+
+def staging_batch_rows(memory_limit: str, raw: int | None = None) -> int:
+    """The raw rows a staging model computes in one statement: LEADS_STAGING_BATCH_ROWS, else what
+    the memory limit holds, so staging a file of any size stays within the limit."""
+    if raw is not None:
+        return raw
+    return max(int(memory_megabytes(memory_limit) * STAGING_ROWS_PER_MB), 1_000)
+
+
 def memory_limit_setting(raw: str | None) -> str:
     """LEADS_MEMORY_LIMIT as the engine takes it (`4GB`, `512MB`), or the machine's default."""
     if raw is None:
@@ -211,6 +244,8 @@ class Settings:
     memory_limit: str = field(default_factory=default_memory_limit)
     # Records one phone or address may pair all-with-all; None: the dbt project's `max_block_size`.
     max_block_size: int | None = None
+    # Raw rows a staging model computes in one statement; None: what the memory limit holds.
+    staging_batch_rows_override: int | None = None
     # Whether the CLI records the models it builds in Dagster's asset catalog (orchestration/catalog.py).
     dagster_catalog: bool = True
     # Spark (target `spark`): the master URL, the lake folder holding the tables, extra conf.
@@ -265,6 +300,7 @@ class Settings:
             schedule=schedule,
             memory_limit=memory_limit_setting(_env(Env.MEMORY_LIMIT)),
             max_block_size=_env_positive_int(Env.MAX_BLOCK_SIZE),
+            staging_batch_rows_override=_env_positive_int(Env.STAGING_BATCH_ROWS, minimum=1),
             dagster_catalog=_env_switch(Env.DAGSTER_CATALOG, default=True),
             spark_master=_env(Env.SPARK_MASTER, DEFAULT_SPARK_MASTER) or DEFAULT_SPARK_MASTER,
             spark_warehouse=lake_url(_env(Env.SPARK_WAREHOUSE) or str(db.resolve().with_suffix(".spark"))),
@@ -329,6 +365,8 @@ class Settings:
             Env.TARGET: self.target,
             Env.DATABASE: str(self.database),
             Env.MEMORY_LIMIT: self.memory_limit,
+            # leads/macros/staging_batches.sql
+            Env.STAGING_BATCH_ROWS: str(staging_batch_rows(self.memory_limit, self.staging_batch_rows_override)),
         }
         if self.max_block_size is not None:
             env[Env.MAX_BLOCK_SIZE] = str(self.max_block_size)  # leads/macros/blocking.sql

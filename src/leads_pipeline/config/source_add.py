@@ -298,7 +298,10 @@ def render_model(proposal: Proposal, dbt_project: Path) -> str:
     selected += _checked_columns(mapped, lookups)
 
     ctes = [f"source as (\n    {{{{ raw_source('{name}', [{raw}]) }}}}\n)"]
-    ctes += [f"{lookup} as (\n    {{{{ lookup_source('{lookup}') }}}}\n)" for lookup in lookups]
+    ctes += [
+        f"{lookup} as (\n    {{{{ lookup_source('{lookup}', among='{column}') }}}}\n)"
+        for lookup, column in lookups.items()
+    ]
     if "license_type" in mapped:
         ctes.append(
             f"facility_types as (\n    select * from {{{{ ref('facility_types') }}}}\n    where source = '{name}'\n)"

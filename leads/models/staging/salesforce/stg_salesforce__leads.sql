@@ -11,15 +11,15 @@ source as (
 ),
 
 phones as (
-    {{ lookup_source('phones') }}
+    {{ lookup_source('phones', among=['phone', 'mobile_phone']) }}
 ),
 
 street_lines as (
-    {{ lookup_source('street_lines') }}
+    {{ lookup_source('street_lines', among='street') }}
 ),
 
 facility_names as (
-    {{ lookup_source('facility_names') }}
+    {{ lookup_source('facility_names', among='company') }}
 ),
 
 us_states as (

@@ -10,19 +10,19 @@ source as (
 ),
 
 phones as (
-    {{ lookup_source('phones') }}
+    {{ lookup_source('phones', among='phone') }}
 ),
 
 addresses as (
-    {{ lookup_source('one_line_addresses') }}
+    {{ lookup_source('one_line_addresses', among='address') }}
 ),
 
 people as (
-    {{ lookup_source('people') }}
+    {{ lookup_source('people', among='primary_contact_name') }}
 ),
 
 facility_names as (
-    {{ lookup_source('facility_names') }}
+    {{ lookup_source('facility_names', among='name') }}
 ),
 
 facility_types as (

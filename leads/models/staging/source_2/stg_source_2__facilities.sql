@@ -17,23 +17,23 @@ source as (
 ),
 
 phones as (
-    {{ lookup_source('phones') }}
+    {{ lookup_source('phones', among='phone') }}
 ),
 
 street_lines as (
-    {{ lookup_source('street_lines') }}
+    {{ lookup_source('street_lines', among='address1') }}
 ),
 
 caregivers as (
-    {{ lookup_source('caregivers') }}
+    {{ lookup_source('caregivers', among='primary_caregiver') }}
 ),
 
 licensees as (
-    {{ lookup_source('licensees') }}
+    {{ lookup_source('licensees', among='company') }}
 ),
 
 facility_names as (
-    {{ lookup_source('facility_names') }}
+    {{ lookup_source('facility_names', among='company') }}
 ),
 
 facility_types as (

@@ -10,15 +10,15 @@ source as (
 ),
 
 phones as (
-    {{ lookup_source('phones') }}
+    {{ lookup_source('phones', among='phone') }}
 ),
 
 street_lines as (
-    {{ lookup_source('street_lines') }}
+    {{ lookup_source('street_lines', among='address') }}
 ),
 
 facility_names as (
-    {{ lookup_source('facility_names') }}
+    {{ lookup_source('facility_names', among='operation_name') }}
 ),
 
 facility_types as (

@@ -1,0 +1,103 @@
+"""Staging computes a large load a batch of raw rows at a time, with the same rows as in one go.
+
+Two databases take the same three months, one with batches of a few dozen raw rows (each staging
+model then runs several statements per month, in its first build and in its incremental ones) and
+one with a batch larger than any load; after each month their staging tables and marts are equal.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from leads_demo import generate_bucket
+from leads_pipeline.config.settings import Env, Settings
+from leads_pipeline.run.pipeline import execute
+from leads_pipeline.stages.transform.phases import run_transform
+
+pytestmark = pytest.mark.slow  # builds the dbt project six times
+
+SMALL_BATCH, ONE_BATCH = 37, 10**9
+# Columns a run stamps with its own load or time: they differ between any two databases.
+RUN_STAMPS = ("load_id", "resolved_at", "versioned_at", "compared_at", "first_loaded_at", "last_loaded_at")
+# The generated CRM export does not come every month.
+CRM_TABLES = ("main_staging.stg_salesforce__leads",)
+COMPARED = [
+    "main_staging.stg_source_1__facilities",
+    "main_staging.stg_source_2__facilities",
+    "main_staging.stg_source_3__facilities",
+    "main_staging.stg_salesforce__leads",
+    "main_gold.leads",
+    "main_gold.data_quality_issues",
+]
+
+
+def deliver(source: Path, bucket: Path, day: str) -> None:
+    for path in source.rglob(f"*_{day}.csv"):
+        target = bucket / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+
+
+def differences(batched: Path, whole: Path, table: str) -> tuple[int, int, int]:
+    """(rows, rows only the batched build has, rows only the other has), run stamps left out."""
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{batched}' AS batched (READ_ONLY); ATTACH '{whole}' AS whole (READ_ONLY)")
+        schema, name = table.split(".")
+        columns = [
+            f'"{column}"'
+            for (column,) in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE database_name = 'batched' "
+                "AND schema_name = ? AND table_name = ? ORDER BY column_index",
+                [schema, name],
+            ).fetchall()
+            if column not in RUN_STAMPS
+        ]
+        listed = ", ".join(columns)
+        rows = con.execute(f"SELECT count(*) FROM batched.{table}").fetchone()[0]
+        only = [
+            con.execute(
+                f"SELECT count(*) FROM (SELECT {listed} FROM {a}.{table} EXCEPT ALL SELECT {listed} FROM {b}.{table})"
+            ).fetchone()[0]
+            for a, b in (("batched", "whole"), ("whole", "batched"))
+        ]
+    return rows, only[0], only[1]
+
+
+def test_settings_pass_the_batch_size_to_dbt(tmp_path, monkeypatch):
+    monkeypatch.delenv(Env.STAGING_BATCH_ROWS, raising=False)
+    settings = Settings.load(bucket_url=str(tmp_path), database=tmp_path / "leads.duckdb", target="duckdb")
+    derived = int(settings.with_overrides(memory_limit="1GB").dbt_environment()[Env.STAGING_BATCH_ROWS])
+    assert derived == 400_000, "a batch is what the memory limit holds"
+    assert int(settings.with_overrides(memory_limit="500MB").dbt_environment()[Env.STAGING_BATCH_ROWS]) < derived
+    monkeypatch.setenv(Env.STAGING_BATCH_ROWS, "37")
+    settings = Settings.load(bucket_url=str(tmp_path), database=tmp_path / "leads.duckdb", target="duckdb")
+    assert settings.dbt_environment()[Env.STAGING_BATCH_ROWS] == "37"
+
+
+def test_staging_in_batches_equals_staging_in_one_go(tmp_path):
+    source = tmp_path / "months"
+    summary = generate_bucket(source, rows=150, months=3, seed=11, start=date(2024, 3, 1), truth=False)
+    builds = {}
+    for label, batch_rows in (("batched", SMALL_BATCH), ("whole", ONE_BATCH)):
+        bucket = tmp_path / label / "bucket"
+        bucket.mkdir(parents=True)
+        settings = Settings.load(bucket_url=str(bucket), database=tmp_path / label / "leads.duckdb", target="duckdb")
+        builds[label] = (bucket, settings.with_overrides(staging_batch_rows_override=batch_rows))
+
+    for day in (snapshot.strftime("%Y%m%d") for snapshot in summary.snapshots):
+        for bucket, settings in builds.values():
+            deliver(source, bucket, day)
+            execute(settings, "leads ingest", do_ingest=True, do_transform=False)
+            report = run_transform(settings, with_tests=True)
+            assert not report.failed_tests, f"{day}: {report.failed_tests}"
+        for table in COMPARED:
+            rows, only_batched, only_whole = differences(
+                builds["batched"][1].database, builds["whole"][1].database, table
+            )
+            assert rows > 0 or table in CRM_TABLES, f"{day}: {table} is empty"
+            assert (only_batched, only_whole) == (0, 0), f"{day}: {table} differs when staged in batches"
