@@ -169,10 +169,9 @@ class ScheduleSettings:
 
 
 MEMORY_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNORECASE)
-# The default memory limit: a quarter of the machine, at least 1 GB and at most 3 GB. Staging a
-# 10 M-record file holds between 2 and 3 GB in join hash tables DuckDB cannot spill further, and a
-# step's process holds up to about 1.8 GB beside what DuckDB counts against its limit (dbt and
-# Python, and what DuckDB allocates outside its buffer pool).
+# The default memory limit: a quarter of the machine, at least 1 GB and at most 3 GB. A step's
+# process holds up to about 1.8 GB beside what DuckDB counts against its limit (dbt and Python,
+# and what DuckDB allocates outside its buffer pool); staging sizes its batches to the limit.
 DEFAULT_MEMORY_SHARE, DEFAULT_MEMORY_MIN_MB, DEFAULT_MEMORY_MAX_MB = 0.25, 1_000, 3_000
 
 
