@@ -92,63 +92,11 @@ unchanged_records as (
 {# Each side of the comparison reads its own snapshots, so no snapshot's wide rows are held
     for both: a CTE both sides read would be materialized whole by the warehouse. -#}
 current_side as (
-    select
-        ranked.*,
-        {{ record_row_hash('ranked') }} as row_hash
-    from (
-        {#- One natural key is one record: a key repeated within a file keeps its last row. -#}
-        select
-            pending.snapshot_date as compared_on,
-            pending.previous_snapshot_date as compared_with,
-            unioned.*,
-            row_number() over (
-                partition by unioned.source, unioned.snapshot_date, unioned.natural_key
-                order by unioned.file_name desc, unioned.record_number desc
-            ) as key_rank
-        from {{ ref('int_source_records__unioned') }} as unioned
-        inner join pending
-            on unioned.source = pending.source
-            and unioned.snapshot_date = pending.snapshot_date
-        left join unchanged_records
-            on unioned.source = unchanged_records.source
-            and pending.snapshot_date = unchanged_records.compared_on
-            and unioned.natural_key = unchanged_records.natural_key
-        where unioned.natural_key is not null
-            and unchanged_records.natural_key is null
-            {#- Constants the warehouse pushes down to staging: only the snapshots this side compares are read. #}
-            and {{ snapshot_date_among('unioned.snapshot_date', scan.current) }}
-    ) as ranked
-    where ranked.key_rank = 1
+    {{ compared_side('snapshot_date', scan.current) }}
 ),
 
 previous_side as (
-    select
-        ranked.*,
-        {{ record_row_hash('ranked') }} as row_hash
-    from (
-        {#- One natural key is one record: a key repeated within a file keeps its last row. -#}
-        select
-            pending.snapshot_date as compared_on,
-            pending.previous_snapshot_date as compared_with,
-            unioned.*,
-            row_number() over (
-                partition by unioned.source, unioned.snapshot_date, unioned.natural_key
-                order by unioned.file_name desc, unioned.record_number desc
-            ) as key_rank
-        from {{ ref('int_source_records__unioned') }} as unioned
-        inner join pending
-            on unioned.source = pending.source
-            and unioned.snapshot_date = pending.previous_snapshot_date
-        left join unchanged_records
-            on unioned.source = unchanged_records.source
-            and pending.snapshot_date = unchanged_records.compared_on
-            and unioned.natural_key = unchanged_records.natural_key
-        where unioned.natural_key is not null
-            and unchanged_records.natural_key is null
-            {#- Constants the warehouse pushes down to staging: only the snapshots this side compares are read. #}
-            and {{ snapshot_date_among('unioned.snapshot_date', scan.previous) }}
-    ) as ranked
-    where ranked.key_rank = 1
+    {{ compared_side('previous_snapshot_date', scan.previous) }}
 ),
 
 changes as (
