@@ -100,32 +100,26 @@
     {%- for column in columns -%}{%- do typed.append((column, dbt.type_string())) -%}{%- endfor -%}
     {%- set raw_relation = source('raw', source_id ~ '_raw') %}
     {#- a unit test checks the rules on its fixture rows, never the incremental filter -#}
-    {%- if model.resource_type != 'unit_test' and is_incremental() %}
-    {%- set new_loads = new_loads_only(raw_relation) %}
-    {%- set batches = staging_batch_count(raw_relation, new_loads) %}
+    {%- set incremental = model.resource_type != 'unit_test' and is_incremental() %}
+    {%- set conditions = [new_loads_only(raw_relation)] if incremental else [] %}
+    {%- set batches = staging_batch_count(raw_relation, conditions | join(' and ') or '1 = 1') %}
+    {%- if batches > 1 %}{% do conditions.append(staging_batch('raw_rows._record_number', batches)) %}{% endif %}
+    {%- set copies = incremental and copies_unchanged_records() %}
+    {%- if not conditions %}
+    {{ select_columns(raw_relation, typed) }}
+    {%- else %}
     select raw_rows.* from ({{ select_columns(raw_relation, typed) }}) as raw_rows
-    {%- if copies_unchanged_records() %}
+    {%- if copies %}
     {#- the unchanged records, already copied by the model's hooks, are not computed
         (macros/unchanged_records.sql) #}
     left join {{ unchanged_records_relation() }} as unchanged
         on raw_rows._dlt_load_id = unchanged.load_id
         and raw_rows._relative_path = unchanged.relative_path
         and raw_rows._record_number = unchanged.record_number
-    where {{ new_loads }}
+    {%- endif %}
+    where {{ conditions | join(' and ') }}
+    {%- if copies %}
         and unchanged.record_number is null
-    {%- else %}
-    where {{ new_loads }}
-    {%- endif %}
-    {%- if batches > 1 %}
-        and {{ staging_batch('raw_rows._record_number', batches) }}
-    {%- endif %}
-    {%- else %}
-    {%- set batches = staging_batch_count(raw_relation, '1 = 1') %}
-    {%- if batches > 1 %}
-    select raw_rows.* from ({{ select_columns(raw_relation, typed) }}) as raw_rows
-    where {{ staging_batch('raw_rows._record_number', batches) }}
-    {%- else %}
-    {{ select_columns(raw_relation, typed) }}
     {%- endif %}
     {%- endif %}
 {%- endmacro %}
