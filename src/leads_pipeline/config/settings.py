@@ -209,14 +209,6 @@ def memory_megabytes(limit: str) -> float:
     return float(match.group(1)) * MEMORY_UNIT_MB[match.group(2).lower()]
 
 
-def staging_batch_rows(memory_limit: str, raw: int | None = None) -> int:
-    """The raw rows a staging model computes in one statement: LEADS_STAGING_BATCH_ROWS, else what
-    the memory limit holds, so staging a file of any size stays within the limit."""
-    if raw is not None:
-        return raw
-    return max(int(memory_megabytes(memory_limit) * STAGING_ROWS_PER_MB), 1_000)
-
-
 def memory_limit_setting(raw: str | None) -> str:
     """LEADS_MEMORY_LIMIT as the engine takes it (`4GB`, `512MB`), or the machine's default."""
     if raw is None:
@@ -358,14 +350,21 @@ class Settings:
         where = f"{parts['host']}:{parts['port']}/{parts['dbname']}"
         return f"{parts['dbname']}-{hashlib.sha1(where.encode()).hexdigest()[:8]}"
 
+    @property
+    def staging_batch_rows(self) -> int:
+        """The raw rows a staging model computes in one statement: LEADS_STAGING_BATCH_ROWS, else
+        what the memory limit holds, so staging a file of any size stays within the limit."""
+        if self.staging_batch_rows_override is not None:
+            return self.staging_batch_rows_override
+        return max(int(memory_megabytes(self.memory_limit) * STAGING_ROWS_PER_MB), 1_000)
+
     def dbt_environment(self) -> dict[str, str]:
         """The variables `leads/profiles.yml` reads: the target, and its connection from the same settings."""
         env = {
             Env.TARGET: self.target,
             Env.DATABASE: str(self.database),
             Env.MEMORY_LIMIT: self.memory_limit,
-            # leads/macros/staging_batches.sql
-            Env.STAGING_BATCH_ROWS: str(staging_batch_rows(self.memory_limit, self.staging_batch_rows_override)),
+            Env.STAGING_BATCH_ROWS: str(self.staging_batch_rows),  # leads/macros/staging_batches.sql
         }
         if self.max_block_size is not None:
             env[Env.MAX_BLOCK_SIZE] = str(self.max_block_size)  # leads/macros/blocking.sql
