@@ -7,7 +7,6 @@ one with a batch larger than any load; after each month their staging tables and
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from leads_demo import generate_bucket
 from leads_pipeline.config.settings import Env, Settings
 from leads_pipeline.run.pipeline import execute
 from leads_pipeline.stages.transform.phases import run_transform
+from tests.integration.identity.conftest import copy_snapshots
 
 pytestmark = pytest.mark.slow  # builds the dbt project six times
 
@@ -34,13 +34,6 @@ COMPARED = [
     "main_gold.leads",
     "main_gold.data_quality_issues",
 ]
-
-
-def deliver(source: Path, bucket: Path, day: str) -> None:
-    for path in source.rglob(f"*_{day}.csv"):
-        target = bucket / path.relative_to(source)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, target)
 
 
 def differences(batched: Path, whole: Path, table: str) -> tuple[int, int, int]:
@@ -91,7 +84,7 @@ def test_staging_in_batches_equals_staging_in_one_go(tmp_path):
 
     for day in (snapshot.strftime("%Y%m%d") for snapshot in summary.snapshots):
         for bucket, settings in builds.values():
-            deliver(source, bucket, day)
+            copy_snapshots(source, bucket, [day])
             execute(settings, "leads ingest", do_ingest=True, do_transform=False)
             report = run_transform(settings, with_tests=True)
             assert not report.failed_tests, f"{day}: {report.failed_tests}"
