@@ -1,6 +1,6 @@
 {#-
     Rejected values. A staging model that checks a column exposes two companion columns:
-      <column>__raw      the raw text the value came from
+      <column>__raw      the raw text the value came from, kept only beside a problem
       <column>__problem  the rule the raw text failed (NULL when it passed or was blank)
     and data_quality_issues turns every non-NULL <column>__problem into a row. A new rule is one
     more pair in a staging model; nothing else changes.
@@ -11,6 +11,31 @@
     case
         when {{ has_text(column ~ '__raw') }} and {{ column }} is null then '{{ rule }}'
     end as {{ column }}__problem
+{%- endmacro %}
+
+
+{#- The last select of a staging model: its rows (`staged`, the model's query) with each
+    <column>__raw kept only beside a problem. Only rejected values are reported, and the raw text
+    of every passed value would otherwise be stored, and copied each month a record comes back
+    unchanged, a second time. The query's columns are read from an empty run of it (before the
+    hooks make the unchanged records' work table, so with a stand-in for it); a unit test,
+    whose fixtures the query cannot name on its own, reads the rows as they are. -#}
+{% macro raw_text_of_problems_only(staged) -%}
+    {%- if not execute or model.resource_type == 'unit_test' -%}
+    {{ staged }}
+    {%- else -%}
+    {%- set planned = staged | replace(unchanged_records_relation() | string, no_unchanged_records()) -%}
+    {%- set names = run_query('select * from (' ~ planned ~ ') as staged where 1 = 0').column_names | map('lower') | list -%}
+    select
+        {%- for name in names %}
+        {%- if name.endswith('__raw') and name[:-5] ~ '__problem' in names %}
+        case when staged.{{ adapter.quote(name[:-5] ~ '__problem') }} is not null then staged.{{ adapter.quote(name) }} end as {{ adapter.quote(name) }}
+        {%- else %}
+        staged.{{ adapter.quote(name) }}
+        {%- endif %}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from ({{ staged }}) as staged
+    {%- endif -%}
 {%- endmacro %}
 
 

@@ -133,6 +133,14 @@
 {%- endmacro %}
 
 
+{#- The work table as an empty relation of the columns a staging model joins it on: its stand-in
+    where the model's query is only planned at compile time, before the hooks make the table. -#}
+{% macro no_unchanged_records() -%}
+    (select cast(null as {{ dbt.type_string() }}) as load_id, cast(null as {{ dbt.type_string() }}) as relative_path,
+        cast(null as {{ dbt.type_bigint() }}) as record_number where 1 = 0)
+{%- endmacro %}
+
+
 {% macro drop_unchanged_records() -%}
     drop table if exists {{ unchanged_records_relation() }}
 {%- endmacro %}

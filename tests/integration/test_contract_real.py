@@ -375,13 +375,16 @@ def test_facility_types_of_every_record(real_dir, leads):
         assert leads[("source_3", raw["Operation"])]["facility_type"] == expected
 
 
+STAGING_MODELS = {
+    "source_1": "stg_source_1__facilities",
+    "source_2": "stg_source_2__facilities",
+    "source_3": "stg_source_3__facilities",
+    "salesforce": "stg_salesforce__leads",
+}
+
+
 def test_every_problem_in_staging_is_an_issue_row(real_run):
-    for source, model in [
-        ("source_1", "stg_source_1__facilities"),
-        ("source_2", "stg_source_2__facilities"),
-        ("source_3", "stg_source_3__facilities"),
-        ("salesforce", "stg_salesforce__leads"),
-    ]:
+    for source, model in STAGING_MODELS.items():
         problem_columns = [
             r[0][: -len("__problem")]
             for r in real_run.query(
@@ -404,6 +407,27 @@ def test_every_problem_in_staging_is_an_issue_row(real_run):
             )
         )
         assert staged == reported
+
+
+def test_staging_keeps_raw_text_only_beside_a_problem(real_run):
+    problems = 0
+    for model in STAGING_MODELS.values():
+        columns = {
+            r[0]
+            for r in real_run.query(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main_staging' "
+                "AND table_name = ?",
+                [model],
+            )
+        }
+        checked = [c[: -len("__raw")] for c in columns if c.endswith("__raw") and f"{c[:-5]}__problem" in columns]
+        assert {"phone", "address1"} <= set(checked)
+        kept = " + ".join(f"count(*) FILTER (WHERE {c}__raw IS NOT NULL AND {c}__problem IS NULL)" for c in checked)
+        reported = " + ".join(f"count({c}__problem)" for c in checked)
+        passed_with_text, reported_here = real_run.query(f"SELECT {kept}, {reported} FROM main_staging.{model}")[0]
+        assert passed_with_text == 0, model
+        problems += reported_here
+    assert problems > 0  # the raw text beside a problem is kept: the issues test compares it
 
 
 def test_the_crm_issues_are_its_dummy_phones_and_foreign_addresses(real_run):

@@ -325,7 +325,8 @@ def render_model(proposal: Proposal, dbt_project: Path) -> str:
         "    Written by `leads source add`: contract columns no header fills are NULL; map them here, and\n"
         "    check each rule against the agency's files. -#}\n"
     )
-    return header + "with\n\n" + ",\n\n".join([*ctes, renamed]) + "\n\nselect * from renamed\n"
+    body = "with\n\n" + ",\n\n".join([*ctes, renamed]) + "\n\nselect * from renamed\n"
+    return header + "{% set staged %}\n" + body + "{% endset %}\n\n{{ raw_text_of_problems_only(staged) }}\n"
 
 
 def _checked_columns(mapped: set[str], lookups: dict[str, str]) -> list[str]:

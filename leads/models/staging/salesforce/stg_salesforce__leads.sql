@@ -1,4 +1,5 @@
 {#- The CRM's lead export: one row per raw record, with the keys leads are matched on. -#}
+{% set staged %}
 with
 
 source as (
@@ -128,3 +129,6 @@ checked as (
 )
 
 select * from checked
+{% endset %}
+
+{{ raw_text_of_problems_only(staged) }}

@@ -1,4 +1,5 @@
 {#- Nevada Dept. of Public & Behavioral Health (NV): one row per raw record, typed and normalized. -#}
+{% set staged %}
 with
 
 source as (
@@ -126,3 +127,6 @@ checked as (
 )
 
 select * from checked
+{% endset %}
+
+{{ raw_text_of_problems_only(staged) }}

@@ -4,6 +4,7 @@
     ('mon', 'Mon'), ('tues', 'Tue'), ('wed', 'Wed'), ('thurs', 'Thu'), ('friday', 'Fri'),
     ('saturday', 'Sat'), ('sunday', 'Sun'),
 ] -%}
+{% set staged %}
 with
 
 source as (
@@ -229,3 +230,6 @@ checked as (
 )
 
 select * from checked
+{% endset %}
+
+{{ raw_text_of_problems_only(staged) }}

@@ -1,4 +1,5 @@
 {#- Texas Health & Human Services (TX): one row per raw record, typed and normalized. -#}
+{% set staged %}
 with
 
 source as (
@@ -146,3 +147,6 @@ checked as (
 )
 
 select * from checked
+{% endset %}
+
+{{ raw_text_of_problems_only(staged) }}
