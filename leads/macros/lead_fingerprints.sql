@@ -9,15 +9,22 @@
     with
 
     member_lists as (
-        {#- A lead of one record (most) is that record's member text, with no aggregate; the
-            members of the others are sorted and joined. -#}
+        {#- A lead of one record (most) is that record's member text, with no aggregate. The
+            members of the others are summed as numbers from their hashes (two sums of 60 bits
+            each, and their count): fixed-size aggregate states, which spill, where a sorted list
+            of every member's text would be held in memory whole (at 10 M records per source, over
+            the default memory limit). A member's text holds its place in the lead's order. -#}
         {{ lead_members('= 1', 'members') }}
 
         union all
 
         select
             merged_members.lead_id,
-            {{ dbt.listagg('merged_members.member', "','", 'order by merged_members.member') }} as members
+            {{ dbt.concat([
+                "cast(count(*) as " ~ dbt.type_string() ~ ")", "'|'",
+                "cast(sum(" ~ hash_number('merged_members.member', 1) ~ ") as " ~ dbt.type_string() ~ ")", "'|'",
+                "cast(sum(" ~ hash_number('merged_members.member', 16) ~ ") as " ~ dbt.type_string() ~ ")",
+            ]) }} as members
         from ({{ lead_members('> 1', 'member') }}) as merged_members
         group by merged_members.lead_id
     )

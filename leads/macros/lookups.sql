@@ -23,7 +23,7 @@
 {#- One lookup table, all text columns. It must exist (`leads ingest` writes every lookup table):
     read as empty, it would make every value parsed from it NULL. `among` names the columns of the
     model's `source` whose values it looks up: only their rows are read, so a join holds the
-    values of the rows it stages, not every value ever parsed (macros/staging_batches.sql). -#}
+    values of the rows it stages, not every value ever parsed (macros/batches.sql). -#}
 {% macro lookup_source(name, among) -%}
     {%- set typed = [] -%}
     {%- for column in lookup_columns()[name] -%}{%- do typed.append((column, dbt.type_string())) -%}{%- endfor -%}

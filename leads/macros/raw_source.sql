@@ -85,7 +85,7 @@
 
 
 {#- A source's raw table: its text columns plus the lineage columns every raw table has, one
-    batch of them at a time when they are many (macros/staging_batches.sql). -#}
+    batch of them at a time when they are many (macros/batches.sql). -#}
 {% macro raw_source(source_id, columns) -%}
     {%- set typed = [
         ('_record_number', dbt.type_bigint()),
@@ -102,8 +102,8 @@
     {#- a unit test checks the rules on its fixture rows, never the incremental filter -#}
     {%- set incremental = model.resource_type != 'unit_test' and is_incremental() %}
     {%- set conditions = [new_loads_only(raw_relation)] if incremental else [] %}
-    {%- set batches = staging_batch_count(raw_relation, conditions | join(' and ') or '1 = 1') %}
-    {%- if batches > 1 %}{% do conditions.append(staging_batch('raw_rows._record_number', batches)) %}{% endif %}
+    {%- set batches = batch_count(raw_relation, conditions | join(' and ') or '1 = 1') %}
+    {%- if batches > 1 %}{% do conditions.append(in_batch('raw_rows._record_number', batches)) %}{% endif %}
     {%- set copies = incremental and copies_unchanged_records() %}
     {%- if not conditions %}
     {{ select_columns(raw_relation, typed) }}

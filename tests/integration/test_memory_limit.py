@@ -88,7 +88,7 @@ def test_a_first_month_larger_than_the_limit_finishes_under_it(tmp_path: Path, m
     bucket = tmp_path / "bucket"
     generate_bucket(bucket, rows=200_000, months=1, truth=False)
     monkeypatch.setenv("LEADS_MEMORY_LIMIT", "400MB")
-    monkeypatch.delenv("LEADS_STAGING_BATCH_ROWS", raising=False)
+    monkeypatch.delenv("LEADS_BATCH_ROWS", raising=False)
     settings = Settings.load(bucket_url=str(bucket), database=tmp_path / "leads.duckdb")
     report = execute(settings, "leads run", True, True)
     assert report.rows_loaded > 600_000

@@ -2,13 +2,18 @@
     One row per lead of more than one source record: each column from the most recent snapshot
     that has a value (the members' recency rank: last seen first, ties in the contract's source
     order, then natural key), the extension written with the chosen phone, the next differing
-    phone, the sources, and the lead's activity.
+    phone, the sources and licences, and the lead's activity.
     Leads of one record take their record's values as they are (`leads`), so only these are
     aggregated, and only those `leads` writes in this run (int_leads__touched: every lead unless
     `leads` writes only the changed ones). Each part reads the tables it needs instead of a shared wide CTE, which the
     warehouse would otherwise materialize whole.
 -#}
 -- depends_on: {{ ref('int_leads__touched') }}
+{{ config(post_hook="{{ insert_other_batches() }}") }}
+{#- A batch of leads at a time when their members are many (macros/batches.sql). -#}
+{%- set batches = batch_count(
+    ref('int_source_records__clustered'), 'member_count > 1 and ' ~ among_touched_leads('lead_id')
+) %}
 with
 
 members as (
@@ -60,6 +65,7 @@ members as (
         on clustered.record_index = records.record_index
     where clustered.member_count > 1
         and {{ among_touched_leads('clustered.lead_id') }}
+        and {{ lead_batch('clustered.lead_id', batches) }}
 ),
 
 survived as (
@@ -118,6 +124,7 @@ member_phones as (
     where clustered.member_count > 1
         and records.phone is not null
         and {{ among_touched_leads('clustered.lead_id') }}
+        and {{ lead_batch('clustered.lead_id', batches) }}
 ),
 
 lead_phones as (
@@ -155,7 +162,24 @@ lead_sources as (
         from {{ ref('int_source_records__clustered') }} as clustered
         where clustered.member_count > 1
             and {{ among_touched_leads('clustered.lead_id') }}
+            and {{ lead_batch('clustered.lead_id', batches) }}
     ) as distinct_sources
+    group by lead_id
+),
+
+lead_licenses as (
+    {#- Every agency licence behind the lead: `source:license_number`, sorted. -#}
+    select lead_id, {{ dbt.listagg('license', "','", 'order by license') }} as licenses
+    from (
+        select distinct clustered.lead_id, clustered.source || ':' || records.license_number as license
+        from {{ ref('int_source_records__clustered') }} as clustered
+        inner join {{ ref('int_source_records__current') }} as records
+            on clustered.record_index = records.record_index
+        where clustered.member_count > 1
+            and records.license_number is not null
+            and {{ among_touched_leads('clustered.lead_id') }}
+            and {{ lead_batch('clustered.lead_id', batches) }}
+    ) as distinct_licenses
     group by lead_id
 ),
 
@@ -205,10 +229,12 @@ merged_leads as (
         survived.last_seen_date,
         survived.is_active,
         second_phones.phone2,
-        lead_sources.sources
+        lead_sources.sources,
+        lead_licenses.licenses
 
     from survived
     inner join lead_sources on survived.lead_id = lead_sources.lead_id
+    left join lead_licenses on survived.lead_id = lead_licenses.lead_id
     left join second_phones on survived.lead_id = second_phones.lead_id
     left join phone_extensions on survived.lead_id = phone_extensions.lead_id
 )

@@ -26,20 +26,6 @@ merged_leads as (
     select * from {{ ref('int_leads__merged') }}
 ),
 
-lead_licenses as (
-    {#- Every agency licence behind the lead, merged or not: `source:license_number`, sorted. -#}
-    select lead_id, {{ dbt.listagg('license', "','", 'order by license') }} as licenses
-    from (
-        select distinct clustered.lead_id, clustered.source || ':' || records.license_number as license
-        from {{ ref('int_source_records__clustered') }} as clustered
-        inner join {{ ref('int_source_records__current') }} as records
-            on clustered.record_index = records.record_index
-        where records.license_number is not null
-            and {{ among_touched_leads('clustered.lead_id') }}
-    ) as distinct_licenses
-    group by lead_id
-),
-
 crm_matches as (
     select * from {{ ref('int_crm_leads__matched') }}
 ),
@@ -86,6 +72,7 @@ single_record_leads as (
 
         ---------- lineage and status
         records.source as sources,
+        records.source || ':' || records.license_number as licenses,
         1 as source_record_count,
         cast(null as {{ dbt.type_string() }}) as match_rule,
         records.first_seen_date,
@@ -141,6 +128,7 @@ multi_record_leads as (
 
         ---------- lineage and status
         sources,
+        licenses,
         source_record_count,
         match_rule,
         first_seen_date,
@@ -214,11 +202,10 @@ leads as (
 
         ---------- sales details
         cast(survived.phone_extension as {{ dbt.type_string() }}) as phone_extension,
-        cast(lead_licenses.licenses as {{ dbt.type_string() }}) as licenses
+        cast(survived.licenses as {{ dbt.type_string() }}) as licenses
 
     from survived
     left join crm_matches on survived.lead_id = crm_matches.lead_id
-    left join lead_licenses on survived.lead_id = lead_licenses.lead_id
 )
 
 select * from leads

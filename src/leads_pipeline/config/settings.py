@@ -41,7 +41,7 @@ class Env:
     POSTGRES_DSN = "LEADS_POSTGRES_DSN"
     MEMORY_LIMIT = "LEADS_MEMORY_LIMIT"
     MAX_BLOCK_SIZE = "LEADS_MAX_BLOCK_SIZE"
-    STAGING_BATCH_ROWS = "LEADS_STAGING_BATCH_ROWS"
+    BATCH_ROWS = "LEADS_BATCH_ROWS"
     ALERT_URLS = "LEADS_ALERT_URLS"
     SLACK_WEBHOOK_URL = "LEADS_SLACK_WEBHOOK_URL"
     WEBHOOK_URL = "LEADS_WEBHOOK_URL"
@@ -185,10 +185,11 @@ def default_memory_limit() -> str:
     return f"{min(max(share, DEFAULT_MEMORY_MIN_MB), DEFAULT_MEMORY_MAX_MB)}MB"
 
 
-# Raw rows a staging model computes in one statement, per MB of the memory limit: its joins hold
-# the batch's rows and the lookup rows they match, so a batch of this size fits (the widest
-# source's 250 k rows stayed under a 600 MB limit).
-STAGING_ROWS_PER_MB = 400
+# Input rows a model computed in batches reads in one statement, per MB of the memory limit
+# (leads/macros/batches.sql): a staging batch's joins hold its raw rows and the lookup rows they
+# match (the widest source's 250 k rows stayed under a 600 MB limit); the merged leads' batch of
+# 1.2 M member rows stayed under the 3 GB default at 10 M records per source.
+BATCH_ROWS_PER_MB = 400
 MEMORY_UNIT_MB = {
     "kb": 1e-3,
     "mb": 1,
@@ -235,8 +236,8 @@ class Settings:
     memory_limit: str = field(default_factory=default_memory_limit)
     # Records one phone or address may pair all-with-all; None: the dbt project's `max_block_size`.
     max_block_size: int | None = None
-    # Raw rows a staging model computes in one statement; None: what the memory limit holds.
-    staging_batch_rows_override: int | None = None
+    # Input rows a model computed in batches reads in one statement; None: what the memory limit holds.
+    batch_rows_override: int | None = None
     # Whether the CLI records the models it builds in Dagster's asset catalog (orchestration/catalog.py).
     dagster_catalog: bool = True
     # Spark (target `spark`): the master URL, the lake folder holding the tables, extra conf.
@@ -291,7 +292,7 @@ class Settings:
             schedule=schedule,
             memory_limit=memory_limit_setting(_env(Env.MEMORY_LIMIT)),
             max_block_size=_env_positive_int(Env.MAX_BLOCK_SIZE),
-            staging_batch_rows_override=_env_positive_int(Env.STAGING_BATCH_ROWS, minimum=1),
+            batch_rows_override=_env_positive_int(Env.BATCH_ROWS, minimum=1),
             dagster_catalog=_env_switch(Env.DAGSTER_CATALOG, default=True),
             spark_master=_env(Env.SPARK_MASTER, DEFAULT_SPARK_MASTER) or DEFAULT_SPARK_MASTER,
             spark_warehouse=lake_url(_env(Env.SPARK_WAREHOUSE) or str(db.resolve().with_suffix(".spark"))),
@@ -351,12 +352,13 @@ class Settings:
         return f"{parts['dbname']}-{hashlib.sha1(where.encode()).hexdigest()[:8]}"
 
     @property
-    def staging_batch_rows(self) -> int:
-        """The raw rows a staging model computes in one statement: LEADS_STAGING_BATCH_ROWS, else
-        what the memory limit holds, so staging a file of any size stays within the limit."""
-        if self.staging_batch_rows_override is not None:
-            return self.staging_batch_rows_override
-        return max(int(memory_megabytes(self.memory_limit) * STAGING_ROWS_PER_MB), 1_000)
+    def batch_rows(self) -> int:
+        """The input rows a model computed in batches (staging, the merged leads) reads in one
+        statement: LEADS_BATCH_ROWS, else what the memory limit holds, so that a file or a month
+        of any size stays within the limit."""
+        if self.batch_rows_override is not None:
+            return self.batch_rows_override
+        return max(int(memory_megabytes(self.memory_limit) * BATCH_ROWS_PER_MB), 1_000)
 
     def dbt_environment(self) -> dict[str, str]:
         """The variables `leads/profiles.yml` reads: the target, and its connection from the same settings."""
@@ -364,7 +366,7 @@ class Settings:
             Env.TARGET: self.target,
             Env.DATABASE: str(self.database),
             Env.MEMORY_LIMIT: self.memory_limit,
-            Env.STAGING_BATCH_ROWS: str(self.staging_batch_rows),  # leads/macros/staging_batches.sql
+            Env.BATCH_ROWS: str(self.batch_rows),  # leads/macros/batches.sql
         }
         if self.max_block_size is not None:
             env[Env.MAX_BLOCK_SIZE] = str(self.max_block_size)  # leads/macros/blocking.sql

@@ -62,14 +62,14 @@ def differences(batched: Path, whole: Path, table: str) -> tuple[int, int, int]:
 
 
 def test_settings_pass_the_batch_size_to_dbt(tmp_path, monkeypatch):
-    monkeypatch.delenv(Env.STAGING_BATCH_ROWS, raising=False)
+    monkeypatch.delenv(Env.BATCH_ROWS, raising=False)
     settings = Settings.load(bucket_url=str(tmp_path), database=tmp_path / "leads.duckdb", target="duckdb")
-    derived = int(settings.with_overrides(memory_limit="1GB").dbt_environment()[Env.STAGING_BATCH_ROWS])
+    derived = int(settings.with_overrides(memory_limit="1GB").dbt_environment()[Env.BATCH_ROWS])
     assert derived == 400_000, "a batch is what the memory limit holds"
-    assert int(settings.with_overrides(memory_limit="500MB").dbt_environment()[Env.STAGING_BATCH_ROWS]) < derived
-    monkeypatch.setenv(Env.STAGING_BATCH_ROWS, "37")
+    assert int(settings.with_overrides(memory_limit="500MB").dbt_environment()[Env.BATCH_ROWS]) < derived
+    monkeypatch.setenv(Env.BATCH_ROWS, "37")
     settings = Settings.load(bucket_url=str(tmp_path), database=tmp_path / "leads.duckdb", target="duckdb")
-    assert settings.dbt_environment()[Env.STAGING_BATCH_ROWS] == "37"
+    assert settings.dbt_environment()[Env.BATCH_ROWS] == "37"
 
 
 def test_staging_in_batches_equals_staging_in_one_go(tmp_path):
@@ -80,7 +80,7 @@ def test_staging_in_batches_equals_staging_in_one_go(tmp_path):
         bucket = tmp_path / label / "bucket"
         bucket.mkdir(parents=True)
         settings = Settings.load(bucket_url=str(bucket), database=tmp_path / label / "leads.duckdb", target="duckdb")
-        builds[label] = (bucket, settings.with_overrides(staging_batch_rows_override=batch_rows))
+        builds[label] = (bucket, settings.with_overrides(batch_rows_override=batch_rows))
 
     for day in (snapshot.strftime("%Y%m%d") for snapshot in summary.snapshots):
         for bucket, settings in builds.values():
