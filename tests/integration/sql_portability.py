@@ -325,9 +325,7 @@ KNOWN_GAPS: dict[tuple[str, str, str], str] = {
     ): "BigQuery has no concat_ws: array_to_string([...], sep)",
     ("int_source_snapshots__sequenced", "bigquery", "'NULLS LAST'"): "ordered string_agg: BigQuery sorts NULLs first",
     ("int_match_keys__hubs", "bigquery", "'NULLS LAST'"): "ordered string_agg: BigQuery sorts NULLs first",
-    ("leads", "bigquery", "'NULLS LAST'"): "ordered string_agg of the licences: BigQuery sorts NULLs first",
-    ("int_leads__touched", "bigquery", "'NULLS LAST'"): "ordered string_agg of the members: BigQuery sorts NULLs first",
-    ("int_leads__merged", "bigquery", "'NULLS LAST'"): "ordered array_agg: BigQuery sorts NULLs first",
+    ("int_leads__merged", "bigquery", "'NULLS LAST'"): "ordered array_agg and string_agg: BigQuery sorts NULLs first",
     ("int_leads__merged", "redshift", "ARRAY_AGG"): "Redshift has no array_agg: listagg or a window",
 }
 
