@@ -45,6 +45,18 @@
 {%- endmacro %}
 
 
+{#- `from` the members (`clustered`) of merged leads and their current records (`records`), of the
+    leads int_leads__touched lists in batch 0 of `batches`; a caller may add conditions. -#}
+{% macro merged_members_of_batch(batches) -%}
+    from {{ ref('int_source_records__clustered') }} as clustered
+    inner join {{ ref('int_source_records__current') }} as records
+        on clustered.record_index = records.record_index
+    where clustered.member_count > 1
+        and {{ among_touched_leads('clustered.lead_id') }}
+        and {{ lead_batch('clustered.lead_id', batches) }}
+{%- endmacro %}
+
+
 {#- Post-hook of a model computed in batches: insert the batches after the model's own (batch 0). -#}
 {% macro insert_other_batches() -%}
     {%- set found = modules.re.search('% ([0-9]+) = 0 /[*] batch [*]/', sql) if execute and sql else none -%}

@@ -60,12 +60,7 @@ members as (
         records.zip,
         records.facility_type
 
-    from {{ ref('int_source_records__clustered') }} as clustered
-    inner join {{ ref('int_source_records__current') }} as records
-        on clustered.record_index = records.record_index
-    where clustered.member_count > 1
-        and {{ among_touched_leads('clustered.lead_id') }}
-        and {{ lead_batch('clustered.lead_id', batches) }}
+    {{ merged_members_of_batch(batches) }}
 ),
 
 survived as (
@@ -118,13 +113,8 @@ survived as (
 
 member_phones as (
     select clustered.lead_id, clustered.member_recency, records.phone, records.phone_extension
-    from {{ ref('int_source_records__clustered') }} as clustered
-    inner join {{ ref('int_source_records__current') }} as records
-        on clustered.record_index = records.record_index
-    where clustered.member_count > 1
+    {{ merged_members_of_batch(batches) }}
         and records.phone is not null
-        and {{ among_touched_leads('clustered.lead_id') }}
-        and {{ lead_batch('clustered.lead_id', batches) }}
 ),
 
 lead_phones as (
@@ -172,13 +162,8 @@ lead_licenses as (
     select lead_id, {{ dbt.listagg('license', "','", 'order by license') }} as licenses
     from (
         select distinct clustered.lead_id, clustered.source || ':' || records.license_number as license
-        from {{ ref('int_source_records__clustered') }} as clustered
-        inner join {{ ref('int_source_records__current') }} as records
-            on clustered.record_index = records.record_index
-        where clustered.member_count > 1
+        {{ merged_members_of_batch(batches) }}
             and records.license_number is not null
-            and {{ among_touched_leads('clustered.lead_id') }}
-            and {{ lead_batch('clustered.lead_id', batches) }}
     ) as distinct_licenses
     group by lead_id
 ),
