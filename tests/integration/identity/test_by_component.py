@@ -38,7 +38,11 @@ def test_the_component_resolve_equals_the_whole_graph_on_the_history_bucket(
 
 
 def resolved_at(warehouse: Warehouse) -> object:
-    return warehouse.query("SELECT max(resolved_at) FROM identity.record_clusters")[0][0]
+    """When the identity tables were last written: a CRM change leaves every record's clusters."""
+    return warehouse.query(
+        "SELECT max(resolved_at) FROM (SELECT resolved_at FROM identity.record_clusters "
+        "UNION ALL SELECT resolved_at FROM identity.crm_matches) AS written"
+    )[0][0]
 
 
 # One change per input of the resolve step, each to a column it reads.

@@ -28,8 +28,8 @@ import numpy as np
 import pyarrow as pa
 
 from leads_pipeline.config import names
+from leads_pipeline.stages.identity import changed_components, resolved_inputs
 from leads_pipeline.stages.identity import resolve as whole
-from leads_pipeline.stages.identity import resolved_inputs
 from leads_pipeline.stages.identity.clustering import cluster
 from leads_pipeline.stages.identity.components import label_components
 from leads_pipeline.stages.identity.crm import crm_preference, match_crm
@@ -69,7 +69,7 @@ EDGES_SQL = """
     )
     AND ({settled_rule} IS NOT NULL OR {needs_name})
 """
-COMPONENT_EDGES_SQL = "SELECT left_index AS left_node, right_index AS right_node FROM {work}.{edges}"
+COMPONENT_EDGES_SQL = "SELECT left_index AS left_node, right_index AS right_node FROM {work}.{edges} {where}"
 # Per component: its size, whether Python must resolve it, and for those the batch it is read in.
 FACTS_SQL = """
     CREATE TABLE {work}.{facts} AS
@@ -286,6 +286,7 @@ def _rule_list_sql() -> str:
 def _drop_work(warehouse: Warehouse) -> None:
     for table in (EDGES, COMPONENTS, FACTS):
         warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{table}")
+    changed_components.drop_work(warehouse)
 
 
 def stage_clusters(
@@ -295,18 +296,29 @@ def stage_clusters(
     report: whole.ResolveReport,
     schema: str = names.INTERMEDIATE,
     batch_records: int | None = None,
+    incremental: bool = False,
 ) -> None:
     """Write the record clusters of every paired record into `identity.<staged>` (which exists),
     component by component: the simple ones in SQL, the rest in Python, `batch_records` (default
-    BATCH_RECORDS, or SPARK_BATCH_RECORDS on Spark) at a time."""
+    BATCH_RECORDS, or SPARK_BATCH_RECORDS on Spark) at a time. When `incremental`, only the
+    components of records a change touched are settled, and every other record's clusters are
+    copied from the current table (`changed_components`). Where the warehouse can, the state the
+    next resolve settles its changes against is staged too."""
     work = names.IDENTITY
     formats = {"work": work, "schema": schema, "edges": EDGES, "components": COMPONENTS, "facts": FACTS}
+    tracked = changed_components.tracked(warehouse)
     _drop_work(warehouse)
     try:
         warehouse.execute(EDGES_SQL.format(**formats, settled_rule=settled_rule_sql(), needs_name=needs_name_sql()))
         report.pairs = warehouse.query(PAIRS_COUNT_SQL.format(schema=schema))[0][0]
         report.contradicting_pairs = report.pairs - warehouse.query(EDGES_COUNT_SQL.format(**formats))[0][0]
-        label_components(warehouse, COMPONENT_EDGES_SQL.format(**formats), work, COMPONENTS)
+        if tracked:
+            changed_components.stage_records(warehouse, schema)
+        only = ""
+        if incremental:
+            report.records_resolved_again = changed_components.stage_affected(warehouse, EDGES)
+            only = changed_components.AFFECTED_EDGES
+        label_components(warehouse, COMPONENT_EDGES_SQL.format(**formats, where=only), work, COMPONENTS)
         default_batch = SPARK_BATCH_RECORDS if warehouse.target == "spark" else BATCH_RECORDS
         warehouse.execute(FACTS_SQL.format(**formats, batch=int(batch_records or default_batch)))
         in_sql, in_python, largest = warehouse.query(SIZES_SQL.format(**formats))[0]
@@ -335,6 +347,10 @@ def stage_clusters(
             for (batch,) in warehouse.query(BATCHES_SQL.format(**formats)):
                 rows = _resolve_batch(warehouse, formats, int(batch), now, report)
                 warehouse.append_arrow(names.IDENTITY, staged, rows)
+        if incremental:
+            changed_components.keep_unaffected(warehouse, staged, whole.RECORD_CLUSTERS_SCHEMA.names)
+        if tracked:
+            changed_components.stage_state(warehouse, EDGES, COMPONENTS, incremental)
     finally:
         _drop_work(warehouse)
 
@@ -502,7 +518,8 @@ def resolve_identities(
     warehouse: Warehouse, progress: Callable[[str], None] | None = None, force: bool = False
 ) -> whole.ResolveReport:
     """Cluster the candidate pairs component by component, match the CRM and write the `identity`
-    tables; keep the tables when nothing they were resolved from changed, unless `force`."""
+    tables; keep the tables when nothing they were resolved from changed, and settle again only
+    the components a change touched when the last resolve left its state, unless `force`."""
     began = time.monotonic()
     report = whole.ResolveReport()
     report.records = whole.check_inputs(warehouse)
@@ -513,7 +530,8 @@ def resolve_identities(
     else:
         now = datetime.now(UTC).replace(tzinfo=None)
         staged = whole.start_staging(warehouse, whole.RECORD_CLUSTERS_SCHEMA)
-        stage_clusters(warehouse, staged, now, report)
+        incremental = not force and changed_components.usable(warehouse)
+        stage_clusters(warehouse, staged, now, report, incremental=incremental)
         whole.add_singletons(warehouse, now)
         count_leads(warehouse, staged, report)
         report.crm_matches = match_crm_leads(warehouse, staged, now)

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from leads_pipeline.config import names
 from leads_pipeline.config.errors import LeadsError
-from leads_pipeline.stages.identity import resolved_inputs
+from leads_pipeline.stages.identity import changed_components, resolved_inputs
 from leads_pipeline.stages.identity.clustering import Clusters, Edge, RecordInfo, cluster
 from leads_pipeline.stages.identity.crm import CrmLead, CrmPair, match_crm
 from leads_pipeline.stages.identity.names import NameScorer
@@ -165,6 +165,8 @@ class ResolveReport:
     components_in_python: int = 0
     largest_component: int = 0
     python_records_peak: int = 0
+    # The records of the components a change touched, settled again; None when all were.
+    records_resolved_again: int | None = None
     seconds: float = 0.0
     # Whether the identity tables were kept: nothing they were resolved from had changed.
     kept: bool = False
@@ -182,6 +184,11 @@ class ResolveReport:
             f"{self.crm_matches:,} CRM matches, {self.retired_ids:,} lead ids retired; "
             f"components: {self.components_in_sql:,} settled in SQL, {self.components_in_python:,} in Python, "
             f"the largest {self.largest_component:,} records"
+            + (
+                ""
+                if self.records_resolved_again is None
+                else f" (of the {self.records_resolved_again:,} records a change touched; the rest kept)"
+            )
         )
 
 
@@ -512,7 +519,8 @@ def stage_crm_matches(warehouse: Warehouse, crm_matches: pa.Table | None = None)
 def start_staging(warehouse: Warehouse, schema: pa.Schema) -> str:
     """An empty `identity` table for the next record clusters, beside the current ones; its name."""
     warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {names.IDENTITY}")
-    warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{STAGED}")
+    for table in (STAGED, *(f"{state}__next" for state in changed_components.STATE_TABLES)):
+        warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{table}")
     warehouse.create_table_like(names.IDENTITY, STAGED, schema)
     return STAGED
 
@@ -531,8 +539,14 @@ def publish(warehouse: Warehouse, now: datetime, digest: str | None = None) -> i
     them goes the digest of the inputs they were resolved from (`resolved_inputs`), or none.
     Returns the number of retired ids."""
     retired = stage_retired_lead_ids(warehouse, STAGED, now)
+    # The state a later resolve settles its changes against goes with them; where this resolve
+    # staged none, the old state is dropped: it describes the tables being replaced.
+    states = [(name, f"{name}__next") for name in changed_components.STATE_TABLES]
+    replaced = [*PUBLISHED, *(state for state in states if warehouse.table_exists(names.IDENTITY, state[1]))]
     with warehouse.transaction():
-        for name, staged in PUBLISHED:
+        for name, _ in states:
+            warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{name}")
+        for name, staged in replaced:
             warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{name}")
             warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{staged} RENAME TO {name}")
         resolved_inputs.record(warehouse, digest)

@@ -30,10 +30,10 @@ READ_COLUMNS = {
     "int_crm_leads__current": ("crm_index, salesforce_lead_id, zip, street_number, name_key, created_date", ""),
     "int_crm_pairs__blocked": ("crm_index, record_index, shares_phone, shares_address, shares_email", ""),
 }
-# The sum of one 64-bit hash of each row's columns, per engine.
-ROW_HASH_SUM = {
-    "duckdb": "coalesce(sum(hash({columns})), 0)",
-    "postgres": "coalesce(sum(hashtextextended(CAST(ROW({columns}) AS TEXT), 0)), 0)",
+# One 64-bit hash of a row's columns, per engine.
+ROW_HASH = {
+    "duckdb": "hash({columns})",
+    "postgres": "hashtextextended(CAST(ROW({columns}) AS TEXT), 0)",
 }
 
 
@@ -49,13 +49,13 @@ def code_digest() -> str:
 
 def inputs_digest(warehouse: Warehouse, schema: str = names.INTERMEDIATE) -> str | None:
     """The digest of what a resolve would read now; None where the warehouse has no row hash."""
-    row_hash_sum = ROW_HASH_SUM.get(warehouse.target)
-    if row_hash_sum is None:
+    row_hash = ROW_HASH.get(warehouse.target)
+    if row_hash is None:
         return None
     digest = hashlib.sha256(code_digest().encode())
     for table, (columns, where) in READ_COLUMNS.items():
         rows, hashes = warehouse.query(
-            f"SELECT count(*), {row_hash_sum.format(columns=columns)} FROM {schema}.{table} {where}"
+            f"SELECT count(*), coalesce(sum({row_hash.format(columns=columns)}), 0) FROM {schema}.{table} {where}"
         )[0]
         digest.update(f"{table}:{rows}:{hashes};".encode())
     return digest.hexdigest()
@@ -69,9 +69,21 @@ def resolved_digest(warehouse: Warehouse) -> str | None:
     return found[0][0] if found else None
 
 
+def resolved_code(warehouse: Warehouse) -> str | None:
+    """The digest of the code that wrote the current identity tables; None when unknown."""
+    if not warehouse.table_exists(names.IDENTITY, TABLE):
+        return None
+    found = warehouse.query(f"SELECT code FROM {names.IDENTITY}.{TABLE}")
+    return found[0][0] if found else None
+
+
 def record(warehouse: Warehouse, digest: str | None) -> None:
-    """Write `digest` as what the identity tables being published were resolved from (inside the
-    publishing transaction); without one, forget it, so that the next run resolves."""
+    """Write `digest` as what the identity tables being published were resolved from, and the
+    digest of the code that resolved them (inside the publishing transaction); without one, forget
+    it, so that the next run resolves."""
     warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{TABLE}")
     if digest is not None:
-        warehouse.execute(f"CREATE TABLE {names.IDENTITY}.{TABLE} AS SELECT CAST('{digest}' AS VARCHAR(64)) AS digest")
+        warehouse.execute(
+            f"CREATE TABLE {names.IDENTITY}.{TABLE} AS SELECT CAST('{digest}' AS VARCHAR(64)) AS digest, "
+            f"CAST('{code_digest()}' AS VARCHAR(64)) AS code"
+        )

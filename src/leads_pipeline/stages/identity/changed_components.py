@@ -1,0 +1,188 @@
+"""Which connected components a resolve settles again: those a changed record or pair touches.
+
+A component's clusters follow from its own records and pairs alone (`by_component`), so a resolve
+after the first settles again only the components of the touched records: records new, gone or
+with another value of a column the step reads (their name keys included), and both ends of a pair
+that came, went or changed. Every other record keeps its row of `identity.record_clusters`. The
+state this needs is written with the identity tables, in the same transaction: per record, a hash
+of what the step reads of it and its component's label (`resolved_records`), and the pairs as the
+step took them (`resolved_edges`).
+
+The records to settle again are the touched ones and every member of their components of the last
+resolve. A path of today's graph runs along pairs that are unchanged, whose ends lay in one old
+component, or changed, whose ends are touched: so today's component of a touched record lies
+within that set. And a member of such an old component is joined today to a touched record (along
+its old path, up to the first pair that went, whose end is touched): so every cluster the set
+leaves out is one nothing touched, and every cluster it holds is settled again whole.
+"""
+
+from __future__ import annotations
+
+from leads_pipeline.config import names
+from leads_pipeline.stages.identity import resolved_inputs
+from leads_pipeline.warehouse import Warehouse
+
+# Kept between resolves, beside the identity tables, each staged as <name>__next first.
+RECORDS_STATE = "resolved_records"
+EDGES_STATE = "resolved_edges"
+STATE_TABLES = (RECORDS_STATE, EDGES_STATE)
+# The step's work tables, in the identity schema.
+RECORDS = "resolve_records"
+TOUCHED = "resolve_touched"
+AFFECTED = "resolve_affected"
+WORK_TABLES = (RECORDS, TOUCHED, AFFECTED)
+EDGE_COLUMNS = "left_index, right_index, shares_phone, shares_address, shares_email, settled_rule, needs_name"
+
+# Each current record with a hash of the columns the step reads of it and the sum of a hash of
+# each of its name keys (a sum: their order is no input).
+RECORDS_SQL = """
+    CREATE TABLE {work}.{records} AS
+    WITH record_names AS (
+        SELECT record_index, sum({name_hash}) AS names_hash
+        FROM {schema}.int_match_keys__collected
+        WHERE key_type = 'name'
+        GROUP BY record_index
+    )
+    SELECT records.record_index, records.source, records.natural_key, {record_hash} AS record_hash,
+        record_names.names_hash
+    FROM {schema}.int_source_records__current AS records
+    LEFT JOIN record_names ON record_names.record_index = records.record_index
+"""
+TOUCHED_SQL = """
+    CREATE TABLE {work}.{touched} AS
+    WITH changed_edges AS (
+        (SELECT {edge_columns} FROM {work}.{edges} EXCEPT SELECT {edge_columns} FROM {work}.{edges_state})
+        UNION ALL
+        (SELECT {edge_columns} FROM {work}.{edges_state} EXCEPT SELECT {edge_columns} FROM {work}.{edges})
+    )
+    SELECT records.record_index
+    FROM {work}.{records} AS records
+    LEFT JOIN {work}.{records_state} AS before ON before.record_index = records.record_index
+    WHERE before.record_index IS NULL
+        OR before.record_hash <> records.record_hash
+        OR before.names_hash IS DISTINCT FROM records.names_hash
+    UNION
+    SELECT before.record_index
+    FROM {work}.{records_state} AS before
+    WHERE NOT EXISTS (SELECT 1 FROM {work}.{records} AS records WHERE records.record_index = before.record_index)
+    UNION
+    SELECT left_index FROM changed_edges
+    UNION
+    SELECT right_index FROM changed_edges
+"""
+AFFECTED_SQL = """
+    CREATE TABLE {work}.{affected} AS
+    WITH touched_components AS (
+        SELECT DISTINCT before.component
+        FROM {work}.{records_state} AS before
+        INNER JOIN {work}.{touched} AS touched ON touched.record_index = before.record_index
+        WHERE before.component IS NOT NULL
+    )
+    SELECT record_index FROM {work}.{touched}
+    UNION
+    SELECT before.record_index
+    FROM {work}.{records_state} AS before
+    INNER JOIN touched_components ON touched_components.component = before.component
+"""
+# The pairs whose components are settled again: a pair of an affected record joins two of them.
+AFFECTED_EDGES = f"WHERE left_index IN (SELECT record_index FROM {names.IDENTITY}.{AFFECTED})"
+KEEP_SQL = """
+    INSERT INTO {work}.{staged} ({columns})
+    SELECT {kept_columns}
+    FROM {work}.record_clusters AS clusters
+    INNER JOIN {work}.{records} AS records
+        ON records.source = clusters.source AND records.natural_key = clusters.natural_key
+    WHERE NOT EXISTS (SELECT 1 FROM {work}.{affected} AS affected WHERE affected.record_index = records.record_index)
+"""
+# The records' state after this resolve: an affected record takes its new component (none when
+# no pair holds it any more), every other one keeps its label, which still names its component's
+# smallest record.
+NEXT_RECORDS_SQL = """
+    CREATE TABLE {work}.{records_state}__next AS
+    SELECT records.record_index, records.source, records.natural_key, records.record_hash, records.names_hash,
+        {component} AS component
+    FROM {work}.{records} AS records
+    LEFT JOIN {work}.{components} AS components ON components.node = records.record_index
+    {joins}
+"""
+KEPT_COMPONENT = "CASE WHEN affected.record_index IS NULL THEN before.component ELSE components.component END"
+KEPT_JOINS = """
+    LEFT JOIN {work}.{affected} AS affected ON affected.record_index = records.record_index
+    LEFT JOIN {work}.{records_state} AS before ON before.record_index = records.record_index
+"""
+
+
+def _formats(**more: str) -> dict[str, str]:
+    return {
+        "work": names.IDENTITY,
+        "records": RECORDS,
+        "touched": TOUCHED,
+        "affected": AFFECTED,
+        "records_state": RECORDS_STATE,
+        "edges_state": EDGES_STATE,
+        "edge_columns": EDGE_COLUMNS,
+        **more,
+    }
+
+
+def tracked(warehouse: Warehouse) -> bool:
+    """Whether the warehouse can keep the state (a row hash; Spark's tables are rebuilt every run)."""
+    return warehouse.target in resolved_inputs.ROW_HASH
+
+
+def usable(warehouse: Warehouse) -> bool:
+    """Whether the last resolve left a state this code can settle changes against."""
+    if not tracked(warehouse) or not all(warehouse.table_exists(names.IDENTITY, table) for table in STATE_TABLES):
+        return False
+    return resolved_inputs.resolved_code(warehouse) == resolved_inputs.code_digest()
+
+
+def drop_work(warehouse: Warehouse) -> None:
+    for table in WORK_TABLES:
+        warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{table}")
+
+
+def stage_records(warehouse: Warehouse, schema: str) -> None:
+    """Write the work table of every current record with the hashes of what the step reads of it."""
+    columns, _ = resolved_inputs.READ_COLUMNS["int_source_records__current"]
+    row_hash = resolved_inputs.ROW_HASH[warehouse.target]
+    warehouse.execute(
+        RECORDS_SQL.format(
+            **_formats(schema=schema),
+            record_hash=row_hash.format(columns=", ".join(f"records.{c.strip()}" for c in columns.split(","))),
+            name_hash=row_hash.format(columns="key_value"),
+        )
+    )
+
+
+def stage_affected(warehouse: Warehouse, edges: str) -> int:
+    """Write the work table of the records whose components are settled again (see the module's
+    docstring), from today's pairs (`identity.<edges>`); returns their number."""
+    formats = _formats(edges=edges)
+    warehouse.execute(TOUCHED_SQL.format(**formats))
+    warehouse.execute(AFFECTED_SQL.format(**formats))
+    return int(warehouse.query(f"SELECT count(*) FROM {names.IDENTITY}.{AFFECTED}")[0][0])
+
+
+def keep_unaffected(warehouse: Warehouse, staged: str, columns: list[str]) -> None:
+    """Copy the record clusters of every record nothing touched into `identity.<staged>`."""
+    warehouse.execute(
+        KEEP_SQL.format(
+            **_formats(staged=staged),
+            columns=", ".join(columns),
+            kept_columns=", ".join(f"clusters.{column}" for column in columns),
+        )
+    )
+
+
+def stage_state(warehouse: Warehouse, edges: str, components: str, incremental: bool) -> None:
+    """Stage the state the next resolve settles its changes against: the records' hashes and
+    components (today's components, of the affected records only when `incremental`), and today's
+    pairs (the work table `identity.<edges>`, renamed)."""
+    formats = _formats(components=components)
+    joins = KEPT_JOINS.format(**formats) if incremental else ""
+    component = KEPT_COMPONENT if incremental else "components.component"
+    for table in STATE_TABLES:
+        warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{table}__next")
+    warehouse.execute(NEXT_RECORDS_SQL.format(**formats, component=component, joins=joins))
+    warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{edges} RENAME TO {EDGES_STATE}__next")
