@@ -59,34 +59,34 @@ indexed_records as (
         and {{ snapshot_date_among('record_index.snapshot_date', scan.both) }}
 ),
 
-landed_contents as (
-    {#- Per snapshot and key, its content hash when all the key's rows agree on one. -#}
-    select
-        source,
-        snapshot_date,
-        natural_key,
-        min(row_hash) as row_hash
-    from indexed_records
-    group by source, snapshot_date, natural_key
-    having min(row_hash) = max(row_hash) and count(row_hash) = count(*)
+pending_sides as (
+    {#- Each pending comparison once per side, to read both sides' index rows in one join. -#}
+    select source, snapshot_date as compared_on, snapshot_date as side_date
+    from pending
+    where extract(year from snapshot_date) = extract(year from previous_snapshot_date)
+    union all
+    select source, snapshot_date, previous_snapshot_date
+    from pending
+    where extract(year from snapshot_date) = extract(year from previous_snapshot_date)
 ),
 
 unchanged_records as (
-    {#- Keys whose landed text is the same on both sides of a pending comparison. -#}
+    {#- Keys whose landed text is the same on both sides of a pending comparison of one year: on
+        both sides, and every index row of the key, on either side, with one content hash. One
+        aggregate over both sides: a CTE of each side's contents read twice would be
+        materialized whole by the warehouse. -#}
     select
-        pending.source,
-        pending.snapshot_date as compared_on,
-        current_contents.natural_key
-    from pending
-    inner join landed_contents as current_contents
-        on pending.source = current_contents.source
-        and pending.snapshot_date = current_contents.snapshot_date
-    inner join landed_contents as previous_contents
-        on pending.source = previous_contents.source
-        and pending.previous_snapshot_date = previous_contents.snapshot_date
-        and current_contents.natural_key = previous_contents.natural_key
-    where current_contents.row_hash = previous_contents.row_hash
-        and extract(year from pending.snapshot_date) = extract(year from pending.previous_snapshot_date)
+        pending_sides.source,
+        pending_sides.compared_on,
+        indexed_records.natural_key
+    from pending_sides
+    inner join indexed_records
+        on pending_sides.source = indexed_records.source
+        and pending_sides.side_date = indexed_records.snapshot_date
+    group by pending_sides.source, pending_sides.compared_on, indexed_records.natural_key
+    having min(pending_sides.side_date) < max(pending_sides.side_date)
+        and min(indexed_records.row_hash) = max(indexed_records.row_hash)
+        and count(indexed_records.row_hash) = count(*)
 ),
 
 {# Each side of the comparison reads its own snapshots, so no snapshot's wide rows are held
