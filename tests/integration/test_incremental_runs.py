@@ -21,7 +21,7 @@ def runs_log(settings) -> list[tuple]:
         return con.execute("SELECT command, outcome, message FROM main_audit.runs ORDER BY started_at").fetchall()
 
 
-def test_a_run_with_nothing_new_skips_the_transform_and_says_so(real_bucket, settings_for):
+def test_a_run_with_nothing_new_skips_the_transform_and_says_so_an_explicit_one_runs(real_bucket, settings_for):
     settings = settings_for(real_bucket)
     first = execute(settings, "leads run", True, True)
     assert first.transform is not None and first.transform_skipped is None
@@ -29,9 +29,12 @@ def test_a_run_with_nothing_new_skips_the_transform_and_says_so(real_bucket, set
     assert again.transform is None
     assert again.transform_skipped and "no new file" in again.transform_skipped
     assert runs_log(settings)[-1] == ("leads run", "success", again.transform_skipped)
+    assert execute(settings, "leads transform", False, True).transform is not None
 
 
-def test_a_new_file_or_a_failed_build_makes_the_next_run_transform(real_bucket, settings_for):
+def test_a_new_file_or_a_failed_build_makes_the_next_run_transform_and_staging_appends_each_load_once(
+    real_bucket, settings_for
+):
     settings = settings_for(real_bucket)
     execute(settings, "leads run", True, True)
     source_3 = real_bucket / REAL_FILES["source_3"]
@@ -40,6 +43,11 @@ def test_a_new_file_or_a_failed_build_makes_the_next_run_transform(real_bucket, 
     execute(settings, "leads ingest", True, False)
     later = execute(settings, "leads run", True, True)
     assert later.transform is not None and later.transform_skipped is None
+    execute(settings, "leads transform", False, True)  # nothing new: appends nothing
+    with duckdb.connect(str(settings.database)) as con:
+        raw = con.execute("SELECT _dlt_load_id, count(*) FROM raw.source_3_raw GROUP BY 1 ORDER BY 1").fetchall()
+    assert staged(settings) == raw
+    assert [n for _, n in raw] == [29, 29]
     with duckdb.connect(str(settings.database)) as con:
         con.execute("DROP TABLE main_gold.leads")
     rebuilt = execute(settings, "leads run", True, True)
@@ -72,12 +80,6 @@ def test_marts_built_by_an_earlier_version_are_upgraded_in_place(real_bucket, se
         assert upgraded == {name: con.execute(query).fetchall() for name, query in queries.items()}
 
 
-def test_an_explicit_transform_always_runs(real_bucket, settings_for):
-    settings = settings_for(real_bucket)
-    execute(settings, "leads run", True, True)
-    assert execute(settings, "leads transform", False, True).transform is not None
-
-
 def test_lookups_read_only_the_loads_they_have_not_seen(real_bucket, settings_for):
     settings = settings_for(real_bucket)
     messages: list[str] = []
@@ -108,19 +110,6 @@ def test_lookups_read_only_the_loads_they_have_not_seen(real_bucket, settings_fo
 def staged(settings, table: str = "stg_source_3__facilities") -> list[tuple]:
     with duckdb.connect(str(settings.database)) as con:
         return con.execute(f"SELECT load_id, count(*) FROM main_staging.{table} GROUP BY 1 ORDER BY 1").fetchall()
-
-
-def test_staging_appends_each_new_load_once(real_bucket, settings_for):
-    settings = settings_for(real_bucket)
-    execute(settings, "leads run", True, True)
-    source_3 = real_bucket / REAL_FILES["source_3"]
-    source_3.with_name("source_3_20241201.csv").write_bytes(source_3.read_bytes().replace(b"SOMERSET", b"SAN ANTONIO"))
-    execute(settings, "leads run", True, True)
-    execute(settings, "leads transform", False, True)  # nothing new: appends nothing
-    with duckdb.connect(str(settings.database)) as con:
-        raw = con.execute("SELECT _dlt_load_id, count(*) FROM raw.source_3_raw GROUP BY 1 ORDER BY 1").fetchall()
-    assert staged(settings) == raw
-    assert [n for _, n in raw] == [29, 29]
 
 
 def test_changed_rules_restage_every_row(real_bucket, settings_for, monkeypatch):
