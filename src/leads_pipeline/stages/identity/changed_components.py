@@ -25,7 +25,8 @@ from leads_pipeline.warehouse import Warehouse
 # Kept between resolves, beside the identity tables, each staged as <name>__next first.
 RECORDS_STATE = "resolved_records"
 EDGES_STATE = "resolved_edges"
-STATE_TABLES = (RECORDS_STATE, EDGES_STATE)
+# Each state table with the table it is staged in.
+STATES = tuple((table, f"{table}__next") for table in (RECORDS_STATE, EDGES_STATE))
 # The step's work tables, in the identity schema.
 RECORDS = "resolve_records"
 TOUCHED = "resolve_touched"
@@ -98,7 +99,7 @@ KEEP_SQL = """
 # no pair holds it any more), every other one keeps its label, which still names its component's
 # smallest record.
 NEXT_RECORDS_SQL = """
-    CREATE TABLE {work}.{records_state}__next AS
+    CREATE TABLE {work}.{records_state_staged} AS
     SELECT records.record_index, records.source, records.natural_key, records.record_hash, records.names_hash,
         {component} AS component
     FROM {work}.{records} AS records
@@ -132,7 +133,7 @@ def tracked(warehouse: Warehouse) -> bool:
 
 def usable(warehouse: Warehouse) -> bool:
     """Whether the last resolve left a state this code can settle changes against."""
-    if not tracked(warehouse) or not all(warehouse.table_exists(names.IDENTITY, table) for table in STATE_TABLES):
+    if not tracked(warehouse) or not all(warehouse.table_exists(names.IDENTITY, table) for table, _ in STATES):
         return False
     return resolved_inputs.resolved_code(warehouse) == resolved_inputs.code_digest()
 
@@ -144,12 +145,12 @@ def drop_work(warehouse: Warehouse) -> None:
 
 def stage_records(warehouse: Warehouse, schema: str) -> None:
     """Write the work table of every current record with the hashes of what the step reads of it."""
-    columns, _ = resolved_inputs.READ_COLUMNS["int_source_records__current"]
+    columns = resolved_inputs.columns_read("int_source_records__current")
     row_hash = resolved_inputs.ROW_HASH[warehouse.target]
     warehouse.execute(
         RECORDS_SQL.format(
             **_formats(schema=schema),
-            record_hash=row_hash.format(columns=", ".join(f"records.{c.strip()}" for c in columns.split(","))),
+            record_hash=row_hash.format(columns=", ".join(f"records.{column}" for column in columns)),
             name_hash=row_hash.format(columns="key_value"),
         )
     )
@@ -178,11 +179,10 @@ def keep_unaffected(warehouse: Warehouse, staged: str, columns: list[str]) -> No
 def stage_state(warehouse: Warehouse, edges: str, components: str, incremental: bool) -> None:
     """Stage the state the next resolve settles its changes against: the records' hashes and
     components (today's components, of the affected records only when `incremental`), and today's
-    pairs (the work table `identity.<edges>`, renamed)."""
-    formats = _formats(components=components)
+    pairs (the work table `identity.<edges>`, renamed). `start_staging` dropped any left over."""
+    (_, records_staged), (_, edges_staged) = STATES
+    formats = _formats(components=components, records_state_staged=records_staged)
     joins = KEPT_JOINS.format(**formats) if incremental else ""
     component = KEPT_COMPONENT if incremental else "components.component"
-    for table in STATE_TABLES:
-        warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{table}__next")
     warehouse.execute(NEXT_RECORDS_SQL.format(**formats, component=component, joins=joins))
-    warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{edges} RENAME TO {EDGES_STATE}__next")
+    warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{edges} RENAME TO {edges_staged}")

@@ -519,7 +519,7 @@ def stage_crm_matches(warehouse: Warehouse, crm_matches: pa.Table | None = None)
 def start_staging(warehouse: Warehouse, schema: pa.Schema) -> str:
     """An empty `identity` table for the next record clusters, beside the current ones; its name."""
     warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {names.IDENTITY}")
-    for table in (STAGED, *(f"{state}__next" for state in changed_components.STATE_TABLES)):
+    for table in (STAGED, *(staged for _, staged in changed_components.STATES)):
         warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{table}")
     warehouse.create_table_like(names.IDENTITY, STAGED, schema)
     return STAGED
@@ -541,14 +541,13 @@ def publish(warehouse: Warehouse, now: datetime, digest: str | None = None) -> i
     retired = stage_retired_lead_ids(warehouse, STAGED, now)
     # The state a later resolve settles its changes against goes with them; where this resolve
     # staged none, the old state is dropped: it describes the tables being replaced.
-    states = [(name, f"{name}__next") for name in changed_components.STATE_TABLES]
-    replaced = [*PUBLISHED, *(state for state in states if warehouse.table_exists(names.IDENTITY, state[1]))]
+    states = {name: staged for name, staged in changed_components.STATES}
+    staged_states = {name for name, staged in states.items() if warehouse.table_exists(names.IDENTITY, staged)}
     with warehouse.transaction():
-        for name, _ in states:
+        for name, staged in [*PUBLISHED, *states.items()]:
             warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{name}")
-        for name, staged in replaced:
-            warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{name}")
-            warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{staged} RENAME TO {name}")
+            if name not in states or name in staged_states:
+                warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{staged} RENAME TO {name}")
         resolved_inputs.record(warehouse, digest)
     return retired
 

@@ -37,6 +37,11 @@ ROW_HASH = {
 }
 
 
+def columns_read(table: str) -> list[str]:
+    """The columns the resolve step reads of `table`, in READ_COLUMNS order."""
+    return [column.strip() for column in READ_COLUMNS[table][0].split(",")]
+
+
 def code_digest() -> str:
     """The identity package's source: a new version of the rules resolves again."""
     package = Path(__file__).resolve().parent
@@ -61,20 +66,21 @@ def inputs_digest(warehouse: Warehouse, schema: str = names.INTERMEDIATE) -> str
     return digest.hexdigest()
 
 
-def resolved_digest(warehouse: Warehouse) -> str | None:
-    """The digest written with the current identity tables; None when there is none."""
+def _recorded(warehouse: Warehouse, column: str) -> str | None:
     if not warehouse.table_exists(names.IDENTITY, TABLE):
         return None
-    found = warehouse.query(f"SELECT digest FROM {names.IDENTITY}.{TABLE}")
+    found = warehouse.query(f"SELECT {column} FROM {names.IDENTITY}.{TABLE}")
     return found[0][0] if found else None
+
+
+def resolved_digest(warehouse: Warehouse) -> str | None:
+    """The digest written with the current identity tables; None when there is none."""
+    return _recorded(warehouse, "digest")
 
 
 def resolved_code(warehouse: Warehouse) -> str | None:
     """The digest of the code that wrote the current identity tables; None when unknown."""
-    if not warehouse.table_exists(names.IDENTITY, TABLE):
-        return None
-    found = warehouse.query(f"SELECT code FROM {names.IDENTITY}.{TABLE}")
-    return found[0][0] if found else None
+    return _recorded(warehouse, "code")
 
 
 def record(warehouse: Warehouse, digest: str | None) -> None:
