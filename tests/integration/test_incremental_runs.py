@@ -203,9 +203,12 @@ def test_a_full_refresh_recomputes_every_model_from_raw(tmp_path):
     assert contents(database) == contents(fresh)
 
 
-def test_unit_tests_run_again_only_for_another_project_or_after_a_failure(
+def test_unit_tests_and_tested_loads_are_tested_again_only_for_another_project_or_after_a_failure(
     real_bucket, settings_for, tmp_path, monkeypatch
 ):
+    """Unit tests test the project's SQL, and a staged row never changes: once passed, they are
+    left out until the project changes. A data test of staging reads only the loads no passing
+    build has tested."""
     project = tmp_path / "project"
     shutil.copytree(PROJECT_ROOT / "leads", project / "leads", ignore=shutil.ignore_patterns("target", "logs"))
     shutil.copy(PROJECT_ROOT / "sources.yml", project / "sources.yml")
@@ -217,10 +220,20 @@ def test_unit_tests_run_again_only_for_another_project_or_after_a_failure(
         assert report is not None and report.count("test") > 0  # the data tests always run
         return report
 
+    def phone_test(report) -> tuple[str, int | None]:
+        [node] = [n for n in report.nodes if n.name.startswith("matches_pattern_stg_source_3__facilities_phone")]
+        return node.status, node.failures
+
     first = transform(ingest=True)
     assert first.count("unit_test") > 0 and first.unit_tests_passed_at is None
+    with duckdb.connect(str(settings.database)) as con:
+        loaded = con.execute("SELECT DISTINCT load_id FROM raw.ingested_files WHERE status = 'loaded'").fetchall()
+        assert con.execute("SELECT load_id FROM main_audit.tested_loads").fetchall() == loaded
+        # a staged row spoiled after its load passed is not read again by the same tests
+        con.execute("UPDATE main_staging.stg_source_3__facilities SET phone = 'not a phone' WHERE record_number = 1")
     same_project = transform()
     assert same_project.count("unit_test") == 0 and same_project.unit_tests_passed_at is not None
+    assert phone_test(same_project) == ("pass", None)
 
     expected = project / "leads/models/intermediate/int_source_records__current.yml"
     expected.write_text(
@@ -228,4 +241,5 @@ def test_unit_tests_run_again_only_for_another_project_or_after_a_failure(
     )
     failing = transform()
     assert [n.name for n in failing.failed_tests] == ["current_keeps_deleted_records_with_last_sighting"]
+    assert phone_test(failing) == ("warn", 1)  # another project: every staged row is tested again
     assert transform().count("unit_test") > 0  # a failure is no pass: they run again

@@ -30,6 +30,7 @@ LOOKUP_VERSIONS = "lookup_versions"  # the parser version each lookup table was 
 TRANSFORM_STATE = "transform_state"  # what the last successful transform was built from
 STAGING_BUILD = "staging_build"  # the dbt project staging was last built by
 UNIT_TESTS = "unit_tests"  # the dbt project (and dbt) whose unit tests last passed
+TESTED_LOADS = "tested_loads"  # the loads whose staged rows passed every data test (leads/macros/tested_loads.sql)
 
 # -- main_gold ----------------------------------------------------------------------------------
 LEADS = "leads"

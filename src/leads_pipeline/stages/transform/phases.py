@@ -11,8 +11,9 @@ A transform is these phases, in order; `leads transform` (`run_transform`) and t
   5. dbt `build` of the `after_identity` selector: everything that reads the identity tables,
                         the marts among them
   6. `finish`           stamp the whole build when every test passed, so a later run with
-                        nothing new may skip the transform, and a later transform of the same
-                        project the unit tests (transform_state)
+                        nothing new may skip the transform, a later transform of the same
+                        project the unit tests, and staging's tests the loads tested
+                        (transform_state)
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def begin(
     with Warehouse.open(settings) as warehouse:
         transform_state.forget_build(warehouse)
         refresh = transform_state.staging_outdated(warehouse, settings)
+        transform_state.forget_tested_loads(warehouse, settings, everything=refresh or full_refresh)
     if refresh and not full_refresh:  # a full refresh rebuilds staging in its first build anyway
         restage = [*transform_state.RULE_SELECTORS, "--exclude-resource-type", "test", "unit_test"]
         run_dbt(settings, ["build", "--full-refresh", "--select", *restage], on_node=on_node, on_plan=on_plan)
@@ -99,9 +101,12 @@ def resolve(
         return resolve_identities(warehouse, progress, force=full_refresh)
 
 
-def finish(settings: Settings, run_id: str | None, passed: bool, unit_tests_ran: bool = False) -> None:
+def finish(
+    settings: Settings, run_id: str | None, passed: bool, unit_tests_ran: bool = False, data_tests_ran: bool = True
+) -> None:
     """Phase 6: remember what a transform whose every test passed was built from (with a run
-    id), and that the unit tests passed on this project when they ran."""
+    id), that the unit tests passed on this project when they ran, and which staged loads the
+    data tests passed on."""
     from leads_pipeline.stages.transform import state as transform_state
 
     if passed:
@@ -110,6 +115,8 @@ def finish(settings: Settings, run_id: str | None, passed: bool, unit_tests_ran:
                 transform_state.record_build(warehouse, settings, run_id)
             if unit_tests_ran:
                 transform_state.record_unit_tests(warehouse, settings)
+            if data_tests_ran:
+                transform_state.record_tested_loads(warehouse, settings)
 
 
 def run_transform(
@@ -150,7 +157,8 @@ def run_transform(
         on_node(step)
     after = build_args(AFTER_IDENTITY, with_tests, full_refresh, unit_tests)
     run_dbt(settings, after, on_node=on_node, report=report, on_plan=on_plan)
-    finish(settings, run_id, passed=not report.failed_tests, unit_tests_ran=with_tests and unit_tests)
+    passed = not report.failed_tests
+    finish(settings, run_id, passed, unit_tests_ran=with_tests and unit_tests, data_tests_ran=with_tests)
     return report
 
 

@@ -9,6 +9,10 @@ profile or `sources.yml`, or a missing gold table makes the key differ, and the 
 
 The dbt unit tests test the project's SQL on fixture rows, not the data: once they passed on a
 project (`unit_tests_key`), later transforms of the same project leave them out.
+
+A staged row never changes until the rules do: once its load passed every data test of a build
+(`record_tested_loads`), staging's tests leave it out (`leads/macros/tested_loads.sql`) until the
+project or the lookups' parsers change or staging is rebuilt (`forget_tested_loads`).
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ RULE_SELECTORS = ("path:seeds", STAGING_SELECTOR)
 STATE_SCHEMA = pa.schema([("state_key", pa.string()), ("run_id", pa.string()), ("built_at", pa.timestamp("us"))])
 STAGING_BUILD_SCHEMA = pa.schema([("rules_version", pa.string()), ("built_at", pa.timestamp("us"))])
 UNIT_TESTS_SCHEMA = pa.schema([("project_key", pa.string()), ("passed_at", pa.timestamp("us"))])
+TESTED_LOADS_SCHEMA = pa.schema(
+    [("load_id", pa.string()), ("tests_key", pa.string()), ("tested_at", pa.timestamp("us"))]
+)
 PROJECT_PARTS = ("models", "macros", "tests", "snapshots", "seeds", "analyses", "dbt_project.yml", "profiles.yml")
 GOLD_TABLE = (names.GOLD, names.LEADS)
 
@@ -154,6 +161,58 @@ def record_unit_tests(warehouse: Warehouse, settings: Settings) -> None:
     """Remember that the unit tests passed on this project (one row: the latest)."""
     row = {"project_key": unit_tests_key(settings), "passed_at": now()}
     _keep_one_row(warehouse, names.UNIT_TESTS, UNIT_TESTS_SCHEMA, row)
+
+
+def tests_key(warehouse: Warehouse, settings: Settings) -> str:
+    """What a data test's verdict on a staged row depends on: the project (its tests and rules)
+    and the lookups' parsers."""
+    parts = (settings.target, project_digest(settings), rules_version(settings, warehouse))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def forget_tested_loads(warehouse: Warehouse, settings: Settings, everything: bool = False) -> None:
+    """Loads tested under other tests or rules are untested again; `everything` (staging is
+    rebuilt in full) forgets them all."""
+    if not warehouse.table_exists(names.AUDIT, names.TESTED_LOADS):
+        return
+    if everything:
+        warehouse.execute(f"DELETE FROM {names.AUDIT}.{names.TESTED_LOADS}")
+    else:
+        key = tests_key(warehouse, settings)
+        warehouse.execute(f"DELETE FROM {names.AUDIT}.{names.TESTED_LOADS} WHERE tests_key <> {warehouse.mark}", [key])
+
+
+def record_tested_loads(warehouse: Warehouse, settings: Settings) -> None:
+    """Remember the staged loads of a build whose every data test passed: staging's tests leave
+    their rows out from now on. Only loads found in a staging table count: a file that landed
+    while the build ran is tested by the next one."""
+    if settings.target == "spark" or not warehouse.table_exists(names.RAW, names.LEDGER):
+        return
+    warehouse.create_table_like(names.AUDIT, names.TESTED_LOADS, TESTED_LOADS_SCHEMA)
+    tested = f"SELECT load_id FROM {names.AUDIT}.{names.TESTED_LOADS}"
+    landed = (
+        f"SELECT DISTINCT load_id FROM {names.RAW}.{names.LEDGER} WHERE status = '{LOADED}' AND load_id IS NOT NULL"
+    )
+    untested = [row[0] for row in warehouse.query(f"{landed} AND load_id NOT IN ({tested})")]
+    staged_tables = [t for t in staging_tables(settings) if warehouse.table_exists(names.STAGING, t)]
+    if not untested or not staged_tables:
+        return
+    among = ", ".join(warehouse.mark for _ in untested)
+    staged = " UNION ".join(
+        f"SELECT load_id FROM {names.STAGING}.{t} WHERE load_id IN ({among})" for t in staged_tables
+    )
+    loads = [row[0] for row in warehouse.query(staged, untested * len(staged_tables))]
+    key, tested_at = tests_key(warehouse, settings), now()
+    rows = [{"load_id": load, "tests_key": key, "tested_at": tested_at} for load in loads]
+    warehouse.append_arrow(names.AUDIT, names.TESTED_LOADS, pa.Table.from_pylist(rows, TESTED_LOADS_SCHEMA))
+
+
+def staging_tables(settings: Settings) -> list[str]:
+    """The staging model of every registered source."""
+    from leads_pipeline.config.registry import load_registry
+    from leads_pipeline.stages.transform.registry_files import staging_model
+
+    return [staging_model(spec) for spec in load_registry(settings.sources_file)]
 
 
 def _keep_one_row(warehouse: Warehouse, table: str, schema: pa.Schema, row: dict) -> None:
