@@ -42,6 +42,14 @@
     where change_type <> 'snapshot'
         and {{ stamped_after_last_read('compared_at', this) }}
     union
+    {{ records_of_compared_snapshots() }}
+{%- endmacro %}
+
+
+{#- (source, natural_key) of the records whose first or latest event lay in a snapshot compared
+    again since the current records last read the history: the only records whose events may
+    have gone. A new month's snapshot holds none of them yet. -#}
+{% macro records_of_compared_snapshots() -%}
     select records.source, records.natural_key
     from {{ this }} as records
     inner join {{ ref('int_source_records__versioned') }} as rewritten
@@ -53,15 +61,20 @@
 
 
 {#- Pre-hook: a record with no event left (its only snapshots were corrected without it) is no
-    record any more. -#}
+    record any more. Only a record of a snapshot compared again can have lost its events: the
+    others are not looked up in the history. -#}
 {% macro drop_vanished_records() -%}
     {%- if is_incremental() -%}
     delete from {{ this }} as records
-    where not exists (
-        select 1 from {{ ref('int_source_records__versioned') }} as events
-        where events.change_type <> 'snapshot'
-            and events.source = records.source
-            and events.natural_key = records.natural_key
+    where (records.source, records.natural_key) in (
+        select candidates.source, candidates.natural_key
+        from ({{ records_of_compared_snapshots() }}) as candidates
+        left join {{ ref('int_source_records__versioned') }} as events
+            on candidates.source = events.source
+            and candidates.natural_key = events.natural_key
+            and events.change_type <> 'snapshot'
+        group by candidates.source, candidates.natural_key
+        having count(events.natural_key) = 0
     )
     {%- endif -%}
 {%- endmacro %}
