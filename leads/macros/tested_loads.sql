@@ -16,17 +16,13 @@
     and only when `leads` runs dbt (LEADS_TESTED_LOADS); a `dbt test` by hand reads every row.
 -#}
 {% macro default__get_where_subquery(relation) -%}
-    {%- set conditions = [] -%}
-    {%- set where = config.get('where', '') -%}
-    {%- if where %}{% do conditions.append(where) %}{% endif -%}
-    {%- if (config.get('meta') or {}).get('untested_loads_only') -%}
-        {%- set untested = untested_loads() -%}
-        {%- if untested is not none %}{% do conditions.append(load_id_among('load_id', untested)) %}{% endif -%}
+    {#- dbt's own subquery (a test's `where` config), narrowed to the untested loads -#}
+    {%- set tested = dbt.default__get_where_subquery(relation) -%}
+    {%- set untested = untested_loads() if (config.get('meta') or {}).get('untested_loads_only') else none -%}
+    {%- if untested is none -%}
+        {%- do return(tested) -%}
     {%- endif -%}
-    {%- if conditions -%}
-        {%- do return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery') -%}
-    {%- endif -%}
-    {%- do return(relation) -%}
+    {%- do return('(select * from ' ~ tested ~ ' where ' ~ load_id_among('load_id', untested) ~ ') dbt_untested') -%}
 {%- endmacro %}
 
 

@@ -78,7 +78,7 @@ def begin(
     with Warehouse.open(settings) as warehouse:
         transform_state.forget_build(warehouse)
         refresh = transform_state.staging_outdated(warehouse, settings)
-        transform_state.forget_tested_loads(warehouse, settings, everything=refresh or full_refresh)
+        transform_state.forget_tested_loads(warehouse, settings, everything=full_refresh)
     if refresh and not full_refresh:  # a full refresh rebuilds staging in its first build anyway
         restage = [*transform_state.RULE_SELECTORS, "--exclude-resource-type", "test", "unit_test"]
         run_dbt(settings, ["build", "--full-refresh", "--select", *restage], on_node=on_node, on_plan=on_plan)

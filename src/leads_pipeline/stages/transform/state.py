@@ -171,8 +171,8 @@ def tests_key(warehouse: Warehouse, settings: Settings) -> str:
 
 
 def forget_tested_loads(warehouse: Warehouse, settings: Settings, everything: bool = False) -> None:
-    """Loads tested under other tests or rules are untested again; `everything` (staging is
-    rebuilt in full) forgets them all."""
+    """Loads tested under other tests or rules (a rule change restages them) are untested again;
+    `everything` (a full refresh) forgets them all."""
     if not warehouse.table_exists(names.AUDIT, names.TESTED_LOADS):
         return
     if everything:
