@@ -60,6 +60,32 @@
 {%- endmacro %}
 
 
+{#- A condition on the record history's `column` (snapshot_date) that keeps every touched
+    record's latest event, a constant looked up before the model runs so the warehouse reads only
+    the snapshots from the earliest one compared since the last read: a touched record has an event
+    there or later. Not so for a record whose latest event went with a snapshot compared again, so
+    when a compared snapshot holds any record, every snapshot is read. -#}
+{% macro holds_touched_latest_events(column) -%}
+    {%- if not execute or not is_incremental() or model.resource_type == 'unit_test' -%}
+    1 = 1
+    {%- else -%}
+    {%- set found = run_query(
+        "select (select min(compared.snapshot_date) from " ~ ref('int_source_records__versioned') ~ " as compared"
+        ~ " where " ~ stamped_after_last_read('compared.compared_at', this) ~ "),"
+        ~ " exists (" ~ records_of_compared_snapshots() ~ ")"
+    ) -%}
+    {%- set earliest, compared_records = found.rows[0][0], found.rows[0][1] -%}
+    {%- if compared_records -%}
+    1 = 1
+    {%- elif earliest is none -%}
+    1 = 0
+    {%- else -%}
+    {{ column }} >= cast('{{ earliest }}' as date)
+    {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- Pre-hook: a record with no event left (its only snapshots were corrected without it) is no
     record any more. Only a record of a snapshot compared again can have lost its events: the
     others are not looked up in the history. -#}

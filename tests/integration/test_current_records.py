@@ -4,12 +4,13 @@ out of the record history, the rewritten records and keys equal a rebuild from r
 Three months of one agency, with four facilities added by hand: K is renamed in the second month
 and named back in the third, J is missing from the second month, V is listed in the second month
 only, W loses its name, address and phone after the first month. Then corrected files of the
-first two months arrive under the same paths, one run each: the second month names K as the others do (its two
-later events are gone), lists no V (V is no record any more), and the first month lists no J (J
-was first seen in the third month) and W without its name, address and phone (W has no match key
-left). The current records, their match keys (K's second name no longer among them) and the marts
-must then be as a rebuild gives them, but for the records' numbers, which the incremental build
-keeps; on DuckDB and on PostgreSQL.
+first two months arrive under the same paths, one run each: the second month names K as the
+others do (its two later events are gone, so its latest event lies before every snapshot the run
+compares), lists no V (V is no record any more), and the first month lists no J (J was first seen
+in the third month) and W without its name, address and phone (W has no match key left). The
+current records, their match keys (K's second name no longer among them) and the marts must then
+be as a rebuild gives them, but for the records' numbers, which the incremental build keeps; on
+DuckDB and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -92,10 +93,11 @@ def match_keys(settings: Settings) -> list[tuple]:
         )
 
 
-def first_seen(settings: Settings, listing: dict[str, str]) -> list[tuple]:
+def seen(settings: Settings, listing: dict[str, str], column: str = "first_seen_date") -> list[tuple]:
+    """A hand-added listing's current `column` (a date) and name."""
     with Warehouse.open(settings) as warehouse:
         return warehouse.query(
-            f"SELECT first_seen_date, company FROM main_intermediate.{CURRENT} "
+            f"SELECT {column}, company FROM main_intermediate.{CURRENT} "
             f"WHERE source = 'source_3' AND natural_key = '{listing['Operation']}'"
         )
 
@@ -147,7 +149,7 @@ def test_corrected_files_rewrite_the_current_records_a_rebuild_gives(tmp_path, e
         run_transform(settings, with_tests=False)
     with Warehouse.open(settings) as warehouse:
         numbers = {row[:2]: row[2] for row in warehouse.query(NUMBERS)}
-    assert first_seen(settings, V) and first_seen(settings, J)[0][0] == date(2024, 1, 1)
+    assert seen(settings, V) and seen(settings, J)[0][0] == date(2024, 1, 1)
 
     # One correction per run: the second month's alone takes K's later events away while its first
     # event, in a snapshot not compared again, stays as it was.
@@ -155,10 +157,12 @@ def test_corrected_files_rewrite_the_current_records_a_rebuild_gives(tmp_path, e
         write_month(generated, bucket, days[month], month, corrected=True)
         report = execute(settings, "leads run", do_ingest=True, do_transform=True)
         assert report.transform is not None and not report.transform.failed_tests, report.transform_skipped
+        # K's latest event is now its first, older than any snapshot this run compared.
+        assert seen(settings, K, "latest_event_date") == [(summary.snapshots[0], FIRST_NAME)]
 
-    assert first_seen(settings, V) == []  # listed only in a month corrected without it
-    assert first_seen(settings, J)[0][0] == summary.snapshots[2]
-    assert first_seen(settings, K) == [(summary.snapshots[0], FIRST_NAME)]
+    assert seen(settings, V) == []  # listed only in a month corrected without it
+    assert seen(settings, J)[0][0] == summary.snapshots[2]
+    assert seen(settings, K) == [(summary.snapshots[0], FIRST_NAME)]
     with Warehouse.open(settings) as warehouse:
         kept = {row[:2]: row[2] for row in warehouse.query(NUMBERS)}
     assert all(kept[key] == numbers[key] for key in kept), "a record kept its row's number"

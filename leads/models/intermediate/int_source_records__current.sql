@@ -73,6 +73,8 @@ numbered as (
 ),
 
 latest as (
+    {#- The wide history is read only from the earliest snapshot that can hold a touched record's
+        latest event (a constant), so a month reads its own events, not every event ever. -#}
     select
         numbered.record_index,
         numbered.first_seen_date,
@@ -91,6 +93,7 @@ latest as (
         and events.snapshot_date = numbered.latest_event_date
     inner join latest_snapshots on events.source = latest_snapshots.source
     where events.change_type <> 'snapshot'
+        and {{ holds_touched_latest_events('events.snapshot_date') }}
 ),
 
 current_records as (
