@@ -75,9 +75,11 @@
     (array_agg({{ column }} order by {{ order_by }}) filter (where {{ column }} is not null))[1]
 {%- endmacro %}
 
-{#- DuckDB: a hash aggregate instead of one sort per column; `order_by` must be one ascending key. -#}
+{#- DuckDB: a hash aggregate instead of one sort per column; `order_by` must be one ascending key.
+    arg_min skips a row whose key is null: a null value is left out by nulling its key, which
+    DuckDB aggregates faster than a filter per column. -#}
 {% macro duckdb__first_present(column, order_by) -%}
-    arg_min({{ column }}, {{ order_by }}) filter (where {{ column }} is not null)
+    arg_min({{ column }}, case when {{ column }} is not null then {{ order_by }} end)
 {%- endmacro %}
 
 
