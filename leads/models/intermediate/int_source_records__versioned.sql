@@ -45,7 +45,9 @@ indexed_records as (
         record_index.source,
         record_index.snapshot_date,
         record_index.natural_key,
-        record_index.row_hash
+        {#- 60 bits of the content hash: a number keeps the aggregate's state fixed-size, which the
+            warehouse spills; text in a min or max would be held in memory outside its limit. -#}
+        {{ hex_number('record_index.row_hash', 1) }} as hash_number
     from ({{ select_columns(source('raw', 'record_index'), [
         ('source', dbt.type_string()), ('snapshot_date', 'date'), ('load_id', dbt.type_string()),
         ('relative_path', dbt.type_string()), ('natural_key', dbt.type_string()), ('row_hash', dbt.type_string()),
@@ -72,7 +74,8 @@ pending_sides as (
 
 unchanged_records as (
     {#- Keys whose landed text is the same on both sides of a pending comparison of one year: on
-        both sides, and every index row of the key, on either side, with one content hash. One
+        both sides, and every index row of the key, on either side, with one content hash (60 of
+        its 128 bits: two texts of one key that agree on them by chance are one in 10^18). One
         aggregate over both sides: a CTE of each side's contents read twice would be
         materialized whole by the warehouse. -#}
     select
@@ -85,8 +88,8 @@ unchanged_records as (
         and pending_sides.side_date = indexed_records.snapshot_date
     group by pending_sides.source, pending_sides.compared_on, indexed_records.natural_key
     having min(pending_sides.side_date) < max(pending_sides.side_date)
-        and min(indexed_records.row_hash) = max(indexed_records.row_hash)
-        and count(indexed_records.row_hash) = count(*)
+        and min(indexed_records.hash_number) = max(indexed_records.hash_number)
+        and count(indexed_records.hash_number) = count(*)
 ),
 
 {# Each side of the comparison reads its own snapshots, so no snapshot's wide rows are held
