@@ -185,7 +185,7 @@
 
 
 {#- One side of int_source_records__versioned's comparison, inside that model (it reads the
-    model's `pending` and `unchanged_records`): the rows of the snapshot on `side` of each pending
+    model's `comparisons` and `changed_keys`): the rows of the snapshot on `side` of each pending
     comparison (`snapshot_date` or `previous_snapshot_date`) whose landed text may have changed,
     one per natural key (a key repeated within a file keeps its last row), with their row hash.
     `dates` (pending_scan_dates) are constants the warehouse pushes down to staging: only the
@@ -204,15 +204,15 @@
                 order by unioned.file_name desc, unioned.record_number desc
             ) as key_rank
         from {{ ref('int_source_records__unioned') }} as unioned
-        inner join pending
+        inner join comparisons as pending
             on unioned.source = pending.source
             and unioned.snapshot_date = pending.{{ side }}
-        left join unchanged_records
-            on unioned.source = unchanged_records.source
-            and pending.snapshot_date = unchanged_records.compared_on
-            and unioned.natural_key = unchanged_records.natural_key
+        left join changed_keys
+            on unioned.source = changed_keys.source
+            and pending.snapshot_date = changed_keys.compared_on
+            and unioned.natural_key = changed_keys.natural_key
         where unioned.natural_key is not null
-            and unchanged_records.natural_key is null
+            and (pending.compares_changed_keys = 0 or changed_keys.natural_key is not null)
             and {{ snapshot_date_among('unioned.snapshot_date', dates) }}
     ) as ranked
     where ranked.key_rank = 1

@@ -27,8 +27,10 @@
     in both snapshots (`raw.record_index`: one content hash for its key on each side) and whose
     snapshots lie in one year has the same staged values on both sides, since a staged value is a
     function of the record's text, the lookups, the seeds and, for two-digit years, the snapshot's
-    year; it gives no event, so its wide rows are neither hashed nor joined. A record without
-    index rows (a file landed before the index existed) is compared in full.
+    year; it gives no event, so its wide rows are neither hashed nor joined. The comparison lists
+    the keys that may have changed, a few percent of a month, rather than the unchanged ones, so
+    what it holds follows the change, not the snapshot. Two snapshots of which a file has no index
+    rows (landed before the index existed) are compared in full.
 -#}
 
 {%- set scan = pending_scan_dates(ref('int_source_snapshots__sequenced')) -%}
@@ -61,6 +63,13 @@ indexed_records as (
         and {{ snapshot_date_among('record_index.snapshot_date', scan.both) }}
 ),
 
+indexed_files as (
+    {#- The files of the scanned snapshots that have index rows. -#}
+    select distinct record_index.source, record_index.load_id, record_index.relative_path
+    from {{ source('raw', 'record_index') }} as record_index
+    where {{ snapshot_date_among('record_index.snapshot_date', scan.both) }}
+),
+
 pending_sides as (
     {#- Each pending comparison once per side, to read both sides' index rows in one join. -#}
     select source, snapshot_date as compared_on, snapshot_date as side_date
@@ -72,12 +81,42 @@ pending_sides as (
     where extract(year from snapshot_date) = extract(year from previous_snapshot_date)
 ),
 
-unchanged_records as (
-    {#- Keys whose landed text is the same on both sides of a pending comparison of one year: on
-        both sides, and every index row of the key, on either side, with one content hash (60 of
+indexed_comparisons as (
+    {#- Comparisons of one year with current files on both sides, each of them with index rows. -#}
+    select pending_sides.source, pending_sides.compared_on
+    from pending_sides
+    inner join {{ ref('int_source_files__loaded') }} as current_files
+        on pending_sides.source = current_files.source
+        and pending_sides.side_date = current_files.snapshot_date
+        and current_files.is_current
+    left join indexed_files
+        on current_files.source = indexed_files.source
+        and current_files.load_id = indexed_files.load_id
+        and current_files.relative_path = indexed_files.relative_path
+    group by pending_sides.source, pending_sides.compared_on
+    having count(distinct pending_sides.side_date) = 2
+        and count(indexed_files.source) = count(*)
+),
+
+comparisons as (
+    {#- Each pending comparison, and whether it compares only its `changed_keys`. -#}
+    select
+        pending.source,
+        pending.snapshot_date,
+        pending.previous_snapshot_date,
+        case when indexed_comparisons.source is null then 0 else 1 end as compares_changed_keys
+    from pending
+    left join indexed_comparisons
+        on pending.source = indexed_comparisons.source
+        and pending.snapshot_date = indexed_comparisons.compared_on
+),
+
+changed_keys as (
+    {#- Keys whose landed text may differ between the two sides of a pending comparison of one
+        year: on one side only, or with more than one content hash among their index rows (60 of
         its 128 bits: two texts of one key that agree on them by chance are one in 10^18). One
-        aggregate over both sides: a CTE of each side's contents read twice would be
-        materialized whole by the warehouse. -#}
+        aggregate over both sides: a CTE of each side's contents read twice would be materialized
+        whole by the warehouse. -#}
     select
         pending_sides.source,
         pending_sides.compared_on,
@@ -87,9 +126,9 @@ unchanged_records as (
         on pending_sides.source = indexed_records.source
         and pending_sides.side_date = indexed_records.snapshot_date
     group by pending_sides.source, pending_sides.compared_on, indexed_records.natural_key
-    having min(pending_sides.side_date) < max(pending_sides.side_date)
-        and min(indexed_records.hash_number) = max(indexed_records.hash_number)
-        and count(indexed_records.hash_number) = count(*)
+    having min(pending_sides.side_date) = max(pending_sides.side_date)
+        or min(indexed_records.hash_number) <> max(indexed_records.hash_number)
+        or count(indexed_records.hash_number) < count(*)
 ),
 
 {# Each side of the comparison reads its own snapshots, so no snapshot's wide rows are held
