@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +22,7 @@ import jinja2
 import plotly.graph_objects as go
 import plotly.io
 import plotly.offline
+import pyarrow as pa
 
 from leads_pipeline.config import names
 from leads_pipeline.config.errors import LockedError
@@ -49,6 +50,8 @@ LEAD_SOURCES = (
     "ON position(',' || s.source || ',' IN ',' || l.sources || ',') > 0"
 )
 MONTH = "CAST(date_trunc('month', snapshot_date) AS DATE)"
+# One row: the build the kept figures are of, and the figures as the page's JSON holds them.
+REPORT_MARTS_SCHEMA = pa.schema([("build_run_id", pa.string()), ("figures", pa.string())])
 IN_USE = "replaced_at IS NULL"  # the version of each file in use (a replaced one's counts moved on)
 
 
@@ -186,10 +189,10 @@ def _mart_section(warehouse: Warehouse, key: str, query: Query) -> Section:
     return section
 
 
-def _summary(warehouse: Warehouse, settings: Settings) -> dict[str, int | None]:
-    """The headline figures; None where the table they come from is not built."""
+def _mart_summary(warehouse: Warehouse) -> dict[str, int | None]:
+    """The headline figures of the marts; None where the table they come from is not built."""
     figures: dict[str, int | None] = dict.fromkeys(
-        ("leads", "active", "inactive", "in_crm", "net_new", "merged", "files", "issues", "open_alerts")
+        ("leads", "active", "inactive", "in_crm", "net_new", "merged", "files", "issues")
     )
     if warehouse.table_exists(names.GOLD, names.LEADS):
         row = warehouse.query(
@@ -203,8 +206,34 @@ def _summary(warehouse: Warehouse, settings: Settings) -> dict[str, int | None]:
         figures["files"] = int(warehouse.query(f"SELECT count(*) FROM {GOLD_FILE_LOADS} WHERE {IN_USE}")[0][0])
     if warehouse.table_exists(names.GOLD, names.DATA_QUALITY_ISSUES):
         figures["issues"] = int(warehouse.query(f"SELECT count(*) FROM {GOLD_ISSUES}")[0][0])
-    figures["open_alerts"] = len(open_alerts(warehouse, settings.alerts.window_days))
     return figures
+
+
+def _mart_figures(warehouse: Warehouse, read_only: bool) -> tuple[list[Section], dict[str, int | None]]:
+    """The marts' tables and headline figures.
+
+    Only a transform changes the marts, so the figures of the last successful one
+    (`main_audit.transform_state`) are kept beside it (`main_audit.report_marts`) and read back
+    while it is the last: the page of a run that loaded nothing and skipped the transform costs
+    no scan of the marts, whatever their size.
+    """
+    from leads_pipeline.stages.transform import state  # the transform's imports, needed only here
+
+    build = state.last_build(warehouse)
+    build_run_id = build[1] if build else None
+    kept = f"SELECT figures FROM {names.AUDIT}.{names.REPORT_MARTS} WHERE build_run_id = {warehouse.mark}"
+    if build_run_id and warehouse.table_exists(names.AUDIT, names.REPORT_MARTS):
+        rows = warehouse.query(kept, [build_run_id])
+        if rows:
+            figures = json.loads(rows[0][0])
+            return [Section(**section) for section in figures["sections"]], figures["summary"]
+    sections = [_mart_section(warehouse, key, query) for key, query in QUERIES.items()]
+    summary = _mart_summary(warehouse)
+    if build_run_id and not read_only:
+        figures = json.dumps({"sections": [asdict(section) for section in sections], "summary": summary})
+        row = {"build_run_id": build_run_id, "figures": figures}
+        state.keep_one_row(warehouse, names.REPORT_MARTS, REPORT_MARTS_SCHEMA, row)
+    return sections, summary
 
 
 RUN_COLUMNS = ["started_at", "command", "outcome", "seconds", "files_loaded", "rows_loaded", "errors", "warnings"]
@@ -258,9 +287,9 @@ def _run_sections(warehouse: Warehouse, settings: Settings) -> list[Section]:
 def collect_report(settings: Settings, read_only: bool = False) -> Report:
     """Query the figures of the report from the database."""
     with Warehouse.open(settings, read_only=read_only) as warehouse:
-        sections = [_mart_section(warehouse, key, query) for key, query in QUERIES.items()]
+        sections, summary = _mart_figures(warehouse, read_only)
         sections += _run_sections(warehouse, settings)
-        summary = _summary(warehouse, settings)
+        summary["open_alerts"] = len(open_alerts(warehouse, settings.alerts.window_days))
     for section in sections:
         section.chart = chart(section)
     return Report(
