@@ -196,23 +196,23 @@
         {{ record_row_hash('ranked') }} as row_hash
     from (
         select
-            pending.snapshot_date as compared_on,
-            pending.previous_snapshot_date as compared_with,
+            comparison.snapshot_date as compared_on,
+            comparison.previous_snapshot_date as compared_with,
             unioned.*,
             row_number() over (
                 partition by unioned.source, unioned.snapshot_date, unioned.natural_key
                 order by unioned.file_name desc, unioned.record_number desc
             ) as key_rank
         from {{ ref('int_source_records__unioned') }} as unioned
-        inner join comparisons as pending
-            on unioned.source = pending.source
-            and unioned.snapshot_date = pending.{{ side }}
+        inner join comparisons as comparison
+            on unioned.source = comparison.source
+            and unioned.snapshot_date = comparison.{{ side }}
         left join changed_keys
             on unioned.source = changed_keys.source
-            and pending.snapshot_date = changed_keys.compared_on
+            and comparison.snapshot_date = changed_keys.compared_on
             and unioned.natural_key = changed_keys.natural_key
         where unioned.natural_key is not null
-            and (pending.compares_changed_keys = 0 or changed_keys.natural_key is not null)
+            and (not comparison.compares_changed_keys or changed_keys.natural_key is not null)
             and {{ snapshot_date_among('unioned.snapshot_date', dates) }}
     ) as ranked
     where ranked.key_rank = 1

@@ -104,7 +104,7 @@ comparisons as (
         pending.source,
         pending.snapshot_date,
         pending.previous_snapshot_date,
-        case when indexed_comparisons.source is null then 0 else 1 end as compares_changed_keys
+        indexed_comparisons.source is not null as compares_changed_keys
     from pending
     left join indexed_comparisons
         on pending.source = indexed_comparisons.source

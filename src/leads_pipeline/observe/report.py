@@ -30,6 +30,7 @@ from leads_pipeline.config.settings import Settings
 from leads_pipeline.observe.alerts import open_alerts
 from leads_pipeline.run import audit
 from leads_pipeline.run.lock import describe_holder, is_locked
+from leads_pipeline.stages.transform import state
 from leads_pipeline.warehouse import Warehouse
 
 TEMPLATE = "report.html.j2"
@@ -217,8 +218,6 @@ def _mart_figures(warehouse: Warehouse, read_only: bool) -> tuple[list[Section],
     while it is the last: the page of a run that loaded nothing and skipped the transform costs
     no scan of the marts, whatever their size.
     """
-    from leads_pipeline.stages.transform import state  # the transform's imports, needed only here
-
     build = state.last_build(warehouse)
     build_run_id = build[1] if build else None
     kept = f"SELECT figures FROM {names.AUDIT}.{names.REPORT_MARTS} WHERE build_run_id = {warehouse.mark}"
@@ -232,7 +231,7 @@ def _mart_figures(warehouse: Warehouse, read_only: bool) -> tuple[list[Section],
     if build_run_id and not read_only:
         figures = json.dumps({"sections": [asdict(section) for section in sections], "summary": summary})
         row = {"build_run_id": build_run_id, "figures": figures}
-        state.keep_one_row(warehouse, names.REPORT_MARTS, REPORT_MARTS_SCHEMA, row)
+        audit.keep_one_row(warehouse, names.REPORT_MARTS, REPORT_MARTS_SCHEMA, row)
     return sections, summary
 
 

@@ -66,6 +66,14 @@ def ensure_table(warehouse: Warehouse, schema: str, table: str, arrow_schema: pa
             )
 
 
+def keep_one_row(warehouse: Warehouse, table: str, schema: pa.Schema, row: dict) -> None:
+    """Replace the audit table's row with `row`, in one transaction (the table made if missing)."""
+    warehouse.create_table_like(names.AUDIT, table, schema)
+    with warehouse.transaction():
+        warehouse.execute(f"DELETE FROM {names.AUDIT}.{table}")
+        warehouse.append_arrow(names.AUDIT, table, pa.Table.from_pylist([row], schema))
+
+
 def ensure_runs_table(warehouse: Warehouse) -> None:
     ensure_table(warehouse, names.AUDIT, names.RUNS, RUNS_SCHEMA)
 

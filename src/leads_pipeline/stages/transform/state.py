@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from leads_pipeline.config import names
 from leads_pipeline.config.settings import Settings
+from leads_pipeline.run import audit
 from leads_pipeline.run.audit import now
 from leads_pipeline.stages.ingest.ledger import LOADED
 from leads_pipeline.stages.lookups.refresh import versions_digest
@@ -104,7 +105,7 @@ def unchanged_since_last_build(warehouse: Warehouse, settings: Settings) -> tupl
 def record_build(warehouse: Warehouse, settings: Settings, run_id: str) -> None:
     """Remember the state a successful transform was built from (one row: the latest)."""
     row = {"state_key": state_key(warehouse, settings), "run_id": run_id, "built_at": now()}
-    keep_one_row(warehouse, names.TRANSFORM_STATE, STATE_SCHEMA, row)
+    audit.keep_one_row(warehouse, names.TRANSFORM_STATE, STATE_SCHEMA, row)
 
 
 def forget_build(warehouse: Warehouse) -> None:
@@ -132,7 +133,7 @@ def record_staging_build(warehouse: Warehouse, settings: Settings) -> None:
     row = {"rules_version": rules_version(settings, warehouse), "built_at": now()}
     if "rules_version" not in warehouse.columns(names.AUDIT, names.STAGING_BUILD):
         warehouse.execute(f"DROP TABLE IF EXISTS {names.AUDIT}.{names.STAGING_BUILD}")
-    keep_one_row(warehouse, names.STAGING_BUILD, STAGING_BUILD_SCHEMA, row)
+    audit.keep_one_row(warehouse, names.STAGING_BUILD, STAGING_BUILD_SCHEMA, row)
 
 
 def unit_tests_key(settings: Settings) -> str:
@@ -160,7 +161,7 @@ def unit_tests_passed(warehouse: Warehouse, settings: Settings) -> datetime | No
 def record_unit_tests(warehouse: Warehouse, settings: Settings) -> None:
     """Remember that the unit tests passed on this project (one row: the latest)."""
     row = {"project_key": unit_tests_key(settings), "passed_at": now()}
-    keep_one_row(warehouse, names.UNIT_TESTS, UNIT_TESTS_SCHEMA, row)
+    audit.keep_one_row(warehouse, names.UNIT_TESTS, UNIT_TESTS_SCHEMA, row)
 
 
 def tests_key(warehouse: Warehouse, settings: Settings) -> str:
@@ -213,11 +214,3 @@ def staging_tables(settings: Settings) -> list[str]:
     from leads_pipeline.stages.transform.registry_files import staging_model
 
     return [staging_model(spec) for spec in load_registry(settings.sources_file)]
-
-
-def keep_one_row(warehouse: Warehouse, table: str, schema: pa.Schema, row: dict) -> None:
-    """Replace the audit table's row with `row`, in one transaction (the table made if missing)."""
-    warehouse.create_table_like(names.AUDIT, table, schema)
-    with warehouse.transaction():
-        warehouse.execute(f"DELETE FROM {names.AUDIT}.{table}")
-        warehouse.append_arrow(names.AUDIT, table, pa.Table.from_pylist([row], schema))
