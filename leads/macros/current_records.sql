@@ -15,9 +15,27 @@
 {#- Whether a stamp (`column`) is newer than the latest stamp `relation` has read (`versioned_at`),
     or missing (a row stamped before the stamps existed). -#}
 {% macro stamped_after_last_read(column, relation) -%}
-    ({{ column }} is null or {{ column }} > {{ comparison_stamp(
-        '(select max(stamps_read.versioned_at) from ' ~ relation ~ ' as stamps_read)'
-    ) }})
+    ({{ column }} is null or {{ column }} > {{ last_read_stamp(relation) }})
+{%- endmacro %}
+
+
+{#- The latest stamp `relation` has read, looked up before the model runs when it runs
+    incrementally: as a constant, the warehouse filters the scan with it (and skips the row groups
+    stamped before it) instead of joining every row with a subquery's result. A model compiles
+    before its pre-hooks run, so the model and its hooks read the same stamp. -#}
+{% macro last_read_stamp(relation) -%}
+    {%- set latest = '(select max(stamps_read.versioned_at) from ' ~ relation ~ ' as stamps_read)' -%}
+    {%- if execute and is_incremental() and model.resource_type != 'unit_test' -%}
+        {%- set found = run_query(latest) -%}
+        {%- set stamp = found.rows[0][0] -%}
+        {%- if stamp is none -%}
+            {%- set latest = 'null' -%}
+        {%- else -%}
+            {%- set stamp = stamp.isoformat(sep=' ') if stamp.isoformat is defined else stamp -%}
+            {%- set latest = "cast('" ~ stamp ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{- comparison_stamp(latest) -}}
 {%- endmacro %}
 
 
@@ -123,15 +141,41 @@
 
 
 {#- Pre-hook of the match keys (int_match_keys__collected): the keys of records the current
-    records no longer hold, or rewrote since the keys were collected, go; the model collects the
-    rewritten records' keys again. -#}
+    records rewrote since the keys were collected go (the model collects them again), and so do
+    the keys of records the current records no longer hold. Two narrow deletes: the first reads
+    only the rewritten records, the second only record numbers. They run and commit before the
+    model's own transaction, so the memory they hold is released before the model's query runs
+    (the model is safe to re-run after a failure: it collects again whatever is newer than the
+    keys it still has). -#}
 {% macro drop_outdated_keys() -%}
     {%- if is_incremental() -%}
+    delete from {{ this }}
+    where record_index in (
+        select records.record_index
+        from {{ ref('int_source_records__current') }} as records
+        where {{ stamped_after_last_read('records.versioned_at', this) }}
+    );
+    {{ release_deleted_rows() }};
     delete from {{ this }} as collected
     where not exists (
         select 1 from {{ ref('int_source_records__current') }} as records
         where records.record_index = collected.record_index
-            and not {{ stamped_after_last_read('records.versioned_at', this) }}
-    )
+    );
+    {{ release_deleted_rows() }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- After a large delete DuckDB holds the blocks of the rows it deleted in memory until the next
+    checkpoint; one checkpoint frees them for the queries that follow. Other warehouses manage
+    this themselves. -#}
+{% macro release_deleted_rows() -%}
+    {{ return(adapter.dispatch('release_deleted_rows')()) }}
+{%- endmacro %}
+
+{% macro default__release_deleted_rows() -%}
+{%- endmacro %}
+
+{% macro duckdb__release_deleted_rows() -%}
+    checkpoint
 {%- endmacro %}

@@ -1,10 +1,9 @@
 {#- Spark's plain Parquet tables have no delete: there the model is rebuilt in full. -#}
 {{ config(
     materialized='table' if target.type == 'spark' else 'incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['record_index'],
+    incremental_strategy='append',
     on_schema_change='append_new_columns',
-    pre_hook="{{ drop_outdated_keys() }}",
+    pre_hook=before_begin("{{ drop_outdated_keys() }}"),
 ) }}
 
 {#-
@@ -13,8 +12,8 @@
     the keys of its earlier versions, so a changed phone does not undo a match it made.
 
     Incremental: a run collects again the keys of the records the current records rewrote since
-    the keys were last collected (their `versioned_at` is newer); the pre-hook drops those
-    records' keys and the keys of records that are gone.
+    the keys were last collected (their `versioned_at` is newer) and appends them; the pre-hook
+    drops those records' keys and the keys of records that are gone.
 -#}
 with
 
@@ -28,37 +27,37 @@ records as (
 
 versions as (
     select
-        versioned.source,
-        versioned.natural_key,
+        records.record_index,
+        records.versioned_at,
         versioned.phone,
         versioned.address_key,
         versioned.email,
         versioned.name_key
-    {{ history_events_of('versioned', 'records') }}
+    from {{ ref('int_source_records__versioned') }} as versioned
+    inner join records
+        on versioned.source = records.source
+        and versioned.natural_key = records.natural_key
     where versioned.change_type in ('inserted', 'updated')
 ),
 
 keyed as (
-    select source, natural_key, 'phone' as key_type, phone as key_value from versions
+    select record_index, versioned_at, 'phone' as key_type, phone as key_value from versions
     union all
-    select source, natural_key, 'address' as key_type, address_key as key_value from versions
+    select record_index, versioned_at, 'address' as key_type, address_key as key_value from versions
     union all
-    select source, natural_key, 'email' as key_type, email as key_value from versions
+    select record_index, versioned_at, 'email' as key_type, email as key_value from versions
     union all
-    select source, natural_key, 'name' as key_type, name_key as key_value from versions
+    select record_index, versioned_at, 'name' as key_type, name_key as key_value from versions
 ),
 
 collected as (
     select distinct
-        records.record_index,
-        cast(keyed.key_type as {{ dbt.type_string() }}) as key_type,
-        keyed.key_value,
-        records.versioned_at
+        record_index,
+        cast(key_type as {{ dbt.type_string() }}) as key_type,
+        key_value,
+        versioned_at
     from keyed
-    inner join records
-        on keyed.source = records.source
-        and keyed.natural_key = records.natural_key
-    where keyed.key_value is not null
+    where key_value is not null
 )
 
 select * from collected
