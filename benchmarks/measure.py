@@ -2,12 +2,16 @@
 
 Peak memory is the largest resident set of the child's process tree: the kernel's own high-water
 mark of the child (`wait4`'s `ru_maxrss`) and, for children that start helpers, the sum of the
-tree's resident sets sampled every 50 ms, whichever is larger.
+tree's resident sets sampled every 50 ms, whichever is larger. A child starts with the
+high-water mark of the process that started it (Linux carries it over the fork and exec), so the
+kernel's mark counts only when it is above this process's own: after the benchmark has held a
+large file in memory, its steps' peaks come from the samples.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import threading
 import time
@@ -67,6 +71,11 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+def child_peak(child_maxrss_kb: int, inherited_kb: int) -> int:
+    """Bytes of the child's own high-water mark, or 0 when it may be the one it inherited."""
+    return child_maxrss_kb * 1024 if child_maxrss_kb > inherited_kb else 0
+
+
 def run_measured(
     command: Sequence[str],
     env: dict[str, str] | None = None,
@@ -75,6 +84,7 @@ def run_measured(
 ) -> Measured:
     """Run `command`, stream its merged output with arrival times, return the measurements."""
     began = time.perf_counter()
+    inherited = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     process = subprocess.Popen(
         list(command),
         stdout=subprocess.PIPE,
@@ -111,5 +121,5 @@ def run_measured(
     reader.join()
     sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
-    peak = max(usage.ru_maxrss * 1024, max((rss for _, rss in samples), default=0))
+    peak = max(child_peak(usage.ru_maxrss, inherited), max((rss for _, rss in samples), default=0))
     return Measured(list(command), seconds, peak, process.returncode, lines, samples)

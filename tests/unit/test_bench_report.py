@@ -180,3 +180,19 @@ def test_a_changed_month_is_judged_on_its_own_baseline():
     lines = targets([step(change_step(0.08), 30.0, 10, baseline=5.0), step(change_step(0.0), 6.0, 10, baseline=5.0)])
     assert "  leads run (8% changed) <= 3.0x its baseline: 6.00x — MISSED" in lines
     assert "  leads run (0% changed) <= 1.5x its baseline: 1.20x — met" in lines
+
+
+def test_a_step_after_the_benchmark_held_much_memory_reports_its_own_peak():
+    """A child inherits its parent's high-water mark: a small step run after the benchmark held a
+    large file in memory must not report the benchmark's peak as its own."""
+    import resource
+    import sys
+
+    from benchmarks.measure import run_measured
+
+    held = b"x" * (1 << 30)  # what the benchmark held, e.g. a whole file being rewritten
+    del held
+    parent_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    assert parent_peak >= 1 << 30
+    measured = run_measured([sys.executable, "-c", "import time; time.sleep(0.3)"])
+    assert 0 < measured.peak_rss_bytes < 300 * (1 << 20), measured.peak_rss_bytes
