@@ -25,14 +25,13 @@
     before its pre-hooks run, so the model and its hooks read the same stamp. -#}
 {% macro last_read_stamp(relation) -%}
     {%- set latest = '(select max(stamps_read.versioned_at) from ' ~ relation ~ ' as stamps_read)' -%}
-    {%- if execute and is_incremental() and model.resource_type != 'unit_test' -%}
+    {%- if looks_up_constants() -%}
         {%- set found = run_query(latest) -%}
         {%- set stamp = found.rows[0][0] -%}
         {%- if stamp is none -%}
             {%- set latest = 'null' -%}
         {%- else -%}
-            {%- set stamp = stamp.isoformat(sep=' ') if stamp.isoformat is defined else stamp -%}
-            {%- set latest = "cast('" ~ stamp ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
+            {%- set latest = "cast('" ~ stamp.isoformat(sep=' ') ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
         {%- endif -%}
     {%- endif -%}
     {{- comparison_stamp(latest) -}}
@@ -84,7 +83,7 @@
     there or later. Not so for a record whose latest event went with a snapshot compared again, so
     when a compared snapshot holds any record, every snapshot is read. -#}
 {% macro holds_touched_latest_events(column) -%}
-    {%- if not execute or not is_incremental() or model.resource_type == 'unit_test' -%}
+    {%- if not looks_up_constants() -%}
     1 = 1
     {%- else -%}
     {%- set found = run_query(

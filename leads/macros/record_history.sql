@@ -151,6 +151,14 @@
 {%- endmacro %}
 
 
+{#- Whether a model can look values up before its SQL runs and write them in as constants: when
+    dbt executes it incrementally against a real table (not at parse time, a full build or a unit
+    test, whose `this` is a fixture). -#}
+{% macro looks_up_constants() -%}
+    {{ return(execute and is_incremental() and model.resource_type != 'unit_test') }}
+{%- endmacro %}
+
+
 {#-
     The snapshot dates an incremental run of the history model reads, looked up before the model
     runs so the warehouse can skip every other file: `current`, the pending snapshots, and
@@ -159,7 +167,7 @@
     prune the scan: the join with the pending snapshots still pairs each source's own.
 -#}
 {% macro pending_scan_dates(snapshots) -%}
-    {%- if not execute or not is_incremental() or model.resource_type == 'unit_test' -%}
+    {%- if not looks_up_constants() -%}
         {{ return({'current': none, 'previous': none, 'both': none}) }}
     {%- endif -%}
     {%- set found = run_query(

@@ -15,7 +15,7 @@
     raw tables, so a run reads only the new files' rows. -#}
 {%- set rules = history_rules() -%}
 {%- set new_loads = none -%}
-{%- if execute and is_incremental() and model.resource_type != 'unit_test' -%}
+{%- if looks_up_constants() -%}
     {%- set found = run_query(
         "select distinct load_id from " ~ source('raw', 'ingested_files')
         ~ " where status = 'loaded' and load_id not in (select load_id from " ~ this
