@@ -12,7 +12,7 @@ A transform is these phases, in order; `leads transform` (`run_transform`) and t
                         the marts among them
   6. `finish`           stamp the whole build when every test passed, so a later run with
                         nothing new may skip the transform, a later transform of the same
-                        project the unit tests, and staging's tests the loads tested
+                        project the unit tests, and the data tests the rows tested
                         (transform_state)
 """
 
@@ -105,8 +105,8 @@ def finish(
     settings: Settings, run_id: str | None, passed: bool, unit_tests_ran: bool = False, data_tests_ran: bool = True
 ) -> None:
     """Phase 6: remember what a transform whose every test passed was built from (with a run
-    id), that the unit tests passed on this project when they ran, and which staged loads the
-    data tests passed on."""
+    id), that the unit tests passed on this project when they ran, and which staged loads and
+    history stamps the data tests passed on."""
     from leads_pipeline.stages.transform import state as transform_state
 
     if passed:
@@ -117,6 +117,7 @@ def finish(
                 transform_state.record_unit_tests(warehouse, settings)
             if data_tests_ran:
                 transform_state.record_tested_loads(warehouse, settings)
+                transform_state.record_tested_comparisons(warehouse, settings)
 
 
 def run_transform(

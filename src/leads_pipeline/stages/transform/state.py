@@ -11,8 +11,10 @@ The dbt unit tests test the project's SQL on fixture rows, not the data: once th
 project (`unit_tests_key`), later transforms of the same project leave them out.
 
 A staged row never changes until the rules do: once its load passed every data test of a build
-(`record_tested_loads`), staging's tests leave it out (`leads/macros/tested_loads.sql`) until the
-project or the lookups' parsers change or staging is rebuilt (`forget_tested_loads`).
+(`record_tested_loads`), staging's tests leave it out (`leads/macros/untested_rows.sql`) until the
+project or the lookups' parsers change or staging is rebuilt (`forget_tested_loads`). Likewise the
+models stamped with the record history's `compared_at` are tested only on the keys written after
+the latest stamp a passing build tested (`record_tested_comparisons`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,11 @@ UNIT_TESTS_SCHEMA = pa.schema([("project_key", pa.string()), ("passed_at", pa.ti
 TESTED_LOADS_SCHEMA = pa.schema(
     [("load_id", pa.string()), ("tests_key", pa.string()), ("tested_at", pa.timestamp("us"))]
 )
+TESTED_COMPARISONS_SCHEMA = pa.schema(
+    [("compared_at", pa.timestamp("us")), ("tests_key", pa.string()), ("tested_at", pa.timestamp("us"))]
+)
+# The record history, whose `compared_at` stamps the rows of what a run compared.
+HISTORY_TABLE = (names.INTERMEDIATE, "int_source_records__versioned")
 PROJECT_PARTS = ("models", "macros", "tests", "snapshots", "seeds", "analyses", "dbt_project.yml", "profiles.yml")
 GOLD_TABLE = (names.GOLD, names.LEADS)
 
@@ -172,15 +179,16 @@ def tests_key(warehouse: Warehouse, settings: Settings) -> str:
 
 
 def forget_tested_loads(warehouse: Warehouse, settings: Settings, everything: bool = False) -> None:
-    """Loads tested under other tests or rules (a rule change restages them) are untested again;
-    `everything` (a full refresh) forgets them all."""
-    if not warehouse.table_exists(names.AUDIT, names.TESTED_LOADS):
-        return
-    if everything:
-        warehouse.execute(f"DELETE FROM {names.AUDIT}.{names.TESTED_LOADS}")
-    else:
-        key = tests_key(warehouse, settings)
-        warehouse.execute(f"DELETE FROM {names.AUDIT}.{names.TESTED_LOADS} WHERE tests_key <> {warehouse.mark}", [key])
+    """Loads and stamps tested under other tests or rules (a rule change restages them) are
+    untested again; `everything` (a full refresh) forgets them all."""
+    key = tests_key(warehouse, settings)
+    for table in (names.TESTED_LOADS, names.TESTED_COMPARISONS):
+        if not warehouse.table_exists(names.AUDIT, table):
+            continue
+        if everything:
+            warehouse.execute(f"DELETE FROM {names.AUDIT}.{table}")
+        else:
+            warehouse.execute(f"DELETE FROM {names.AUDIT}.{table} WHERE tests_key <> {warehouse.mark}", [key])
 
 
 def record_tested_loads(warehouse: Warehouse, settings: Settings) -> None:
@@ -206,6 +214,19 @@ def record_tested_loads(warehouse: Warehouse, settings: Settings) -> None:
     key, tested_at = tests_key(warehouse, settings), now()
     rows = [{"load_id": load, "tests_key": key, "tested_at": tested_at} for load in loads]
     warehouse.append_arrow(names.AUDIT, names.TESTED_LOADS, pa.Table.from_pylist(rows, TESTED_LOADS_SCHEMA))
+
+
+def record_tested_comparisons(warehouse: Warehouse, settings: Settings) -> None:
+    """Remember the latest history stamp of a build whose every data test passed: every row
+    stamped up to it has passed, so the stamped models' tests read only the keys written later
+    (one row: the latest)."""
+    if settings.target == "spark" or not warehouse.table_exists(*HISTORY_TABLE):
+        return
+    latest = warehouse.query(f"SELECT max(compared_at) FROM {'.'.join(HISTORY_TABLE)}")[0][0]
+    if latest is None:
+        return
+    row = {"compared_at": latest, "tests_key": tests_key(warehouse, settings), "tested_at": now()}
+    audit.keep_one_row(warehouse, names.TESTED_COMPARISONS, TESTED_COMPARISONS_SCHEMA, row)
 
 
 def staging_tables(settings: Settings) -> list[str]:
