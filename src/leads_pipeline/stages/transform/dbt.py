@@ -121,7 +121,7 @@ def dbt_environment(settings: Settings) -> Iterator[None]:
     wanted = {
         **settings.dbt_environment(),
         "LEADS_HISTORY_RULES": rules_version(settings),
-        # data tests leave out the rows a passing build tested (leads/macros/untested_rows.sql)
+        # data tests leave out the rows a passing build tested (leads/macros/tested_loads.sql)
         "LEADS_TESTED_LOADS": "" if settings.target == "spark" else "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DO_NOT_TRACK": "1",

@@ -11,7 +11,7 @@ The dbt unit tests test the project's SQL on fixture rows, not the data: once th
 project (`unit_tests_key`), later transforms of the same project leave them out.
 
 A staged row never changes until the rules do: once its load passed every data test of a build
-(`record_tested_loads`), staging's tests leave it out (`leads/macros/untested_rows.sql`) until the
+(`record_tested_loads`), staging's tests leave it out (`leads/macros/tested_loads.sql`) until the
 project or the lookups' parsers change or staging is rebuilt (`forget_tested_loads`). Likewise the
 models stamped with the record history's `compared_at` are tested only on the keys written after
 the latest stamp a passing build tested (`record_tested_comparisons`).
