@@ -12,7 +12,9 @@
       tested in `tested_comparisons`; a test with `meta: {untested_since: {stamp: <column>, key:
       [<columns>]}}` then reads the rows of every key that has a row stamped after it (or not
       stamped at all), the rows written before them included, so a row a hook failed to drop still
-      meets its new one in a uniqueness test. Only tests that judge each row or key on its own opt
+      meets its new one in a uniqueness test (whose key is therefore among the columns it
+      tests: a record number reused by a new record is found through the number, not the
+      record's natural key). Only tests that judge each row or key on its own opt
       in: a relationship (a key left behind by a record that is gone) and a whole-column test
       (`not_all_null`) read every row, as do the tests of columns a narrow update moves in place
       (`last_seen_date`, `is_active`).

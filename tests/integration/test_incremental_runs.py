@@ -294,6 +294,20 @@ def test_stamped_models_tests_read_only_the_keys_written_after_the_last_passing_
     # the key whose extra row went is tested again, and passes
     assert not execute(settings, "leads transform", False, True).transform.failed_tests
 
+    with duckdb.connect(str(settings.database)) as con:
+        # a new record given a number an unchanged record holds is found through the number
+        con.execute(
+            f"INSERT INTO {current} SELECT * REPLACE (natural_key || '-new' AS natural_key, "
+            "md5(own_lead_id) AS own_lead_id, versioned_at + INTERVAL 1 DAY AS versioned_at) "
+            f"FROM {current} WHERE natural_key = (SELECT max(natural_key) FROM {current})"
+        )
+    reused = execute(settings, "leads transform", False, True).transform
+    assert failures(reused) == {"unique_int_source_records__current_record_index": 1}
+    with duckdb.connect(str(settings.database)) as con:
+        con.execute(
+            f"DELETE FROM {current} WHERE versioned_at > (SELECT compared_at FROM main_audit.tested_comparisons)"
+        )
+
     rebuilt = execute(settings, "leads transform", False, True, full_refresh=True).transform
     assert rebuilt is not None and not rebuilt.failed_tests
     with duckdb.connect(str(settings.database)) as con:
