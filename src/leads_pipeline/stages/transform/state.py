@@ -181,10 +181,9 @@ def tests_key(warehouse: Warehouse, settings: Settings) -> str:
 def forget_tested_loads(warehouse: Warehouse, settings: Settings, everything: bool = False) -> None:
     """Loads and stamps tested under other tests or rules (a rule change restages them) are
     untested again; `everything` (a full refresh) forgets them all."""
-    key = tests_key(warehouse, settings)
-    for table in (names.TESTED_LOADS, names.TESTED_COMPARISONS):
-        if not warehouse.table_exists(names.AUDIT, table):
-            continue
+    tables = [t for t in (names.TESTED_LOADS, names.TESTED_COMPARISONS) if warehouse.table_exists(names.AUDIT, t)]
+    key = tests_key(warehouse, settings) if tables and not everything else None
+    for table in tables:
         if everything:
             warehouse.execute(f"DELETE FROM {names.AUDIT}.{table}")
         else:
