@@ -9,12 +9,12 @@
     - The incremental models stamped with the record history's `compared_at` (the current
       records, the match keys, the history's events, `lead_changes`): a run writes again only the
       rows of what it compared, with its own stamp. A passing build records the latest stamp it
-      tested in `tested_comparisons`; a test with `meta: {untested_since: {stamp: <column>, key:
-      [<columns>]}}` then reads the rows of every key that has a row stamped after it (or not
-      stamped at all), the rows written before them included, so a row a hook failed to drop still
-      meets its new one in a uniqueness test (whose key is therefore among the columns it
-      tests: a record number reused by a new record is found through the number, not the
-      record's natural key). Only tests that judge each row or key on its own opt
+      tested in `tested_comparisons`; a test with `meta: {untested_since: {stamp: <column>}}`
+      then reads the rows stamped after it (or not stamped at all). A uniqueness test also names
+      a `key: [<columns>]` among the columns it tests, and reads every row of each key with a row
+      stamped after it, the rows written before them included, so a row a hook failed to drop
+      still meets its new one (a record number reused by a new record is found through the
+      number, not the record's natural key). Only tests that judge each row or key on its own opt
       in: a relationship (a key left behind by a record that is gone) and a whole-column test
       (`not_all_null`) read every row, as do the tests of columns a narrow update moves in place
       (`last_seen_date`, `is_active`).
@@ -28,19 +28,21 @@
     {#- dbt's own subquery (a test's `where` config), narrowed to the untested rows -#}
     {%- set tested = dbt.default__get_where_subquery(relation) -%}
     {%- set meta = config.get('meta') or {} -%}
+    {%- set since = meta.get('untested_since') -%}
     {%- if meta.get('untested_loads_only') -%}
         {%- set untested = untested_loads() -%}
         {%- if untested is not none -%}
             {%- do return('(select * from ' ~ tested ~ ' where ' ~ load_id_among('load_id', untested) ~ ') dbt_untested') -%}
         {%- endif -%}
-    {%- elif meta.get('untested_since') -%}
-        {%- set since = meta.get('untested_since') -%}
+    {%- elif since -%}
         {%- set stamp = tested_through() -%}
         {%- if stamp is not none -%}
-            {%- set key = since['key'] | join(', ') -%}
-            {%- set written = 'select ' ~ key ~ ' from ' ~ tested ~ ' where ' ~ since['stamp'] ~ ' is null or '
-                ~ since['stamp'] ~ ' > ' ~ stamp -%}
-            {%- do return('(select * from ' ~ tested ~ ' where (' ~ key ~ ') in (' ~ written ~ ')) dbt_untested') -%}
+            {%- set written = since['stamp'] ~ ' is null or ' ~ since['stamp'] ~ ' > ' ~ stamp -%}
+            {%- if since.get('key') -%}
+                {%- set key = since['key'] | join(', ') -%}
+                {%- set written = '(' ~ key ~ ') in (select ' ~ key ~ ' from ' ~ tested ~ ' where ' ~ written ~ ')' -%}
+            {%- endif -%}
+            {%- do return('(select * from ' ~ tested ~ ' where ' ~ written ~ ') dbt_untested') -%}
         {%- endif -%}
     {%- endif -%}
     {%- do return(tested) -%}
