@@ -116,8 +116,7 @@ def finish(
             if unit_tests_ran:
                 transform_state.record_unit_tests(warehouse, settings)
             if data_tests_ran:
-                transform_state.record_tested_loads(warehouse, settings)
-                transform_state.record_tested_comparisons(warehouse, settings)
+                transform_state.record_tested_rows(warehouse, settings)
 
 
 def run_transform(

@@ -11,15 +11,17 @@ The dbt unit tests test the project's SQL on fixture rows, not the data: once th
 project (`unit_tests_key`), later transforms of the same project leave them out.
 
 A staged row never changes until the rules do: once its load passed every data test of a build
-(`record_tested_loads`), staging's tests leave it out (`leads/macros/tested_loads.sql`) until the
+(`record_tested_rows`), staging's tests leave it out (`leads/macros/tested_loads.sql`) until the
 project or the lookups' parsers change or staging is rebuilt (`forget_tested_loads`). Likewise the
 models stamped with the record history's `compared_at` are tested only on the keys written after
-the latest stamp a passing build tested (`record_tested_comparisons`).
+the latest stamp a passing build tested (recorded with the loads).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -190,11 +192,22 @@ def forget_tested_loads(warehouse: Warehouse, settings: Settings, everything: bo
             warehouse.execute(f"DELETE FROM {names.AUDIT}.{table} WHERE tests_key <> {warehouse.mark}", [key])
 
 
-def record_tested_loads(warehouse: Warehouse, settings: Settings) -> None:
-    """Remember the staged loads of a build whose every data test passed: staging's tests leave
-    their rows out from now on. Only loads found in a staging table count: a file that landed
-    while the build ran is tested by the next one."""
-    if settings.target == "spark" or not warehouse.table_exists(names.RAW, names.LEDGER):
+def record_tested_rows(warehouse: Warehouse, settings: Settings) -> None:
+    """Remember what the data tests of a build whose every test passed read: its staged loads and
+    its latest history stamp, under one key of the tests (computed at most once: it reads the
+    whole project)."""
+    if settings.target == "spark":
+        return
+    key = functools.cache(lambda: tests_key(warehouse, settings))
+    _record_tested_loads(warehouse, settings, key)
+    _record_tested_comparisons(warehouse, key)
+
+
+def _record_tested_loads(warehouse: Warehouse, settings: Settings, key: Callable[[], str]) -> None:
+    """The staged loads of the build: staging's tests leave their rows out from now on. Only loads
+    found in a staging table count: a file that landed while the build ran is tested by the next
+    one."""
+    if not warehouse.table_exists(names.RAW, names.LEDGER):
         return
     warehouse.create_table_like(names.AUDIT, names.TESTED_LOADS, TESTED_LOADS_SCHEMA)
     tested = f"SELECT load_id FROM {names.AUDIT}.{names.TESTED_LOADS}"
@@ -210,21 +223,20 @@ def record_tested_loads(warehouse: Warehouse, settings: Settings) -> None:
         f"SELECT load_id FROM {names.STAGING}.{t} WHERE load_id IN ({among})" for t in staged_tables
     )
     loads = [row[0] for row in warehouse.query(staged, untested * len(staged_tables))]
-    key, tested_at = tests_key(warehouse, settings), now()
-    rows = [{"load_id": load, "tests_key": key, "tested_at": tested_at} for load in loads]
+    tested_at = now()
+    rows = [{"load_id": load, "tests_key": key(), "tested_at": tested_at} for load in loads]
     warehouse.append_arrow(names.AUDIT, names.TESTED_LOADS, pa.Table.from_pylist(rows, TESTED_LOADS_SCHEMA))
 
 
-def record_tested_comparisons(warehouse: Warehouse, settings: Settings) -> None:
-    """Remember the latest history stamp of a build whose every data test passed: every row
-    stamped up to it has passed, so the stamped models' tests read only the keys written later
-    (one row: the latest)."""
-    if settings.target == "spark" or not warehouse.table_exists(*HISTORY_TABLE):
+def _record_tested_comparisons(warehouse: Warehouse, key: Callable[[], str]) -> None:
+    """The build's latest history stamp: every row stamped up to it has passed, so the stamped
+    models' tests read only what is written later (one row: the latest)."""
+    if not warehouse.table_exists(*HISTORY_TABLE):
         return
     latest = warehouse.query(f"SELECT max(compared_at) FROM {'.'.join(HISTORY_TABLE)}")[0][0]
     if latest is None:
         return
-    row = {"compared_at": latest, "tests_key": tests_key(warehouse, settings), "tested_at": now()}
+    row = {"compared_at": latest, "tests_key": key(), "tested_at": now()}
     audit.keep_one_row(warehouse, names.TESTED_COMPARISONS, TESTED_COMPARISONS_SCHEMA, row)
 
 
