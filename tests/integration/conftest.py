@@ -4,6 +4,7 @@ standing in for alert webhooks."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -52,11 +53,20 @@ def run_pipeline(bucket: Path, database: Path, unit_tests: bool = True) -> Pipel
 
 @pytest.fixture(scope="session")
 def real_run(real_dir, tmp_path_factory) -> PipelineRun:
-    """`leads run` over a private copy of the real bucket, in a fresh database."""
+    """`leads run` over a private copy of the real bucket, in a fresh database, with dbt's state
+    in a folder of its own: the unit tests run here whatever passed before on the worker."""
     folder = tmp_path_factory.mktemp("real_run")
     bucket = folder / "bucket"
     shutil.copytree(real_dir, bucket, ignore=shutil.ignore_patterns("*.md"))
-    return run_pipeline(bucket, folder / "leads.duckdb")
+    shared_target = os.environ.get("DBT_TARGET_PATH")
+    os.environ["DBT_TARGET_PATH"] = str(folder / "dbt-target")
+    try:
+        return run_pipeline(bucket, folder / "leads.duckdb")
+    finally:
+        if shared_target is None:
+            os.environ.pop("DBT_TARGET_PATH")
+        else:
+            os.environ["DBT_TARGET_PATH"] = shared_target
 
 
 @dataclass

@@ -11,6 +11,7 @@ import pytest
 
 from benchmarks.run import _lookups
 from leads_pipeline.run.pipeline import Progress, execute
+from leads_pipeline.stages.transform.state import unit_tests_passed
 from tests.conftest import PROJECT_ROOT, REAL_FILES
 
 pytestmark = pytest.mark.slow  # builds the dbt project
@@ -233,6 +234,8 @@ def test_unit_tests_and_tested_loads_are_tested_again_only_for_another_project_o
         con.execute("UPDATE main_staging.stg_source_3__facilities SET phone = 'not a phone' WHERE record_number = 1")
     same_project = transform()
     assert same_project.count("unit_test") == 0 and same_project.unit_tests_passed_at is not None
+    # the pass belongs to the project, not to the database's data
+    assert unit_tests_passed(settings.with_overrides(database=tmp_path / "another.duckdb")) is not None
     assert phone_test(same_project) == ("pass", None)
 
     expected = project / "leads/models/intermediate/int_source_records__current.yml"

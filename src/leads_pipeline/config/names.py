@@ -30,7 +30,6 @@ LOOKUP_VERSIONS = "lookup_versions"  # the parser version each lookup table was 
 TRANSFORM_STATE = "transform_state"  # what the last successful transform was built from
 REPORT_MARTS = "report_marts"  # the report's figures from the marts of the last successful transform
 STAGING_BUILD = "staging_build"  # the dbt project staging was last built by
-UNIT_TESTS = "unit_tests"  # the dbt project (and dbt) whose unit tests last passed
 TESTED_LOADS = "tested_loads"  # the loads whose staged rows passed every data test (leads/macros/tested_loads.sql)
 # the latest history stamp up to which the stamped models' rows passed every data test (the same macros)
 TESTED_COMPARISONS = "tested_comparisons"

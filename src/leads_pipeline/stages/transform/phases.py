@@ -57,8 +57,7 @@ def unit_tests_passed(settings: Settings) -> datetime | None:
     rows, not the data, so a transform of the same project need not run them again."""
     from leads_pipeline.stages.transform import state as transform_state
 
-    with Warehouse.open(settings) as warehouse:
-        return transform_state.unit_tests_passed(warehouse, settings)
+    return transform_state.unit_tests_passed(settings)
 
 
 def begin(
@@ -110,11 +109,11 @@ def finish(
     from leads_pipeline.stages.transform import state as transform_state
 
     if passed:
+        if unit_tests_ran:
+            transform_state.record_unit_tests(settings)
         with Warehouse.open(settings) as warehouse:
             if run_id is not None:
                 transform_state.record_build(warehouse, settings, run_id)
-            if unit_tests_ran:
-                transform_state.record_unit_tests(warehouse, settings)
             if data_tests_ran:
                 transform_state.record_tested_rows(warehouse, settings)
 

@@ -8,7 +8,8 @@ profile or `sources.yml`, or a missing gold table makes the key differ, and the 
 `leads transform` always runs.
 
 The dbt unit tests test the project's SQL on fixture rows, not the data: once they passed on a
-project (`unit_tests_key`), later transforms of the same project leave them out.
+project (`unit_tests_key`), later transforms of the same project leave them out, whatever the
+database: the pass is kept beside dbt's own build state in the project folder.
 
 A staged row never changes until the rules do: once its load passed every data test of a build
 (`record_tested_rows`), staging's tests leave it out (`leads/macros/tested_loads.sql`) until the
@@ -21,6 +22,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
+import os
+import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -33,7 +37,7 @@ from leads_pipeline.run import audit
 from leads_pipeline.run.audit import now
 from leads_pipeline.stages.ingest.ledger import LOADED
 from leads_pipeline.stages.lookups.refresh import versions_digest
-from leads_pipeline.stages.transform.dbt import rules_version
+from leads_pipeline.stages.transform.dbt import rules_version, target_dir
 from leads_pipeline.warehouse import Warehouse
 
 STAGING_SELECTOR = "path:models/staging"
@@ -41,7 +45,6 @@ STAGING_SELECTOR = "path:models/staging"
 RULE_SELECTORS = ("path:seeds", STAGING_SELECTOR)
 STATE_SCHEMA = pa.schema([("state_key", pa.string()), ("run_id", pa.string()), ("built_at", pa.timestamp("us"))])
 STAGING_BUILD_SCHEMA = pa.schema([("rules_version", pa.string()), ("built_at", pa.timestamp("us"))])
-UNIT_TESTS_SCHEMA = pa.schema([("project_key", pa.string()), ("passed_at", pa.timestamp("us"))])
 TESTED_LOADS_SCHEMA = pa.schema(
     [("load_id", pa.string()), ("tests_key", pa.string()), ("tested_at", pa.timestamp("us"))]
 )
@@ -156,21 +159,33 @@ def unit_tests_key(settings: Settings) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def unit_tests_passed(warehouse: Warehouse, settings: Settings) -> datetime | None:
+def unit_tests_record(settings: Settings) -> Path:
+    """Where the last pass of the unit tests on this project folder is kept, per warehouse kind:
+    in dbt's target folder, with the manifest and the partial parse, since the pass belongs to
+    the project and not to the data of any one database."""
+    return settings.dbt_project_dir / target_dir() / "unit_tests_passed" / f"{settings.target}.json"
+
+
+def unit_tests_passed(settings: Settings) -> datetime | None:
     """When the unit tests last passed on this very project (`unit_tests_key`), else None."""
-    if not warehouse.table_exists(names.AUDIT, names.UNIT_TESTS):
+    try:
+        record = json.loads(unit_tests_record(settings).read_text())
+    except (OSError, ValueError):
         return None
-    rows = warehouse.query(
-        f"SELECT passed_at FROM {names.AUDIT}.{names.UNIT_TESTS} WHERE project_key = {warehouse.mark}",
-        [unit_tests_key(settings)],
-    )
-    return rows[0][0] if rows else None
+    if not isinstance(record, dict) or record.get("project_key") != unit_tests_key(settings):
+        return None
+    return datetime.fromisoformat(record["passed_at"])
 
 
-def record_unit_tests(warehouse: Warehouse, settings: Settings) -> None:
-    """Remember that the unit tests passed on this project (one row: the latest)."""
-    row = {"project_key": unit_tests_key(settings), "passed_at": now()}
-    audit.keep_one_row(warehouse, names.UNIT_TESTS, UNIT_TESTS_SCHEMA, row)
+def record_unit_tests(settings: Settings) -> None:
+    """Remember that the unit tests passed on this project (the latest pass only). Written whole
+    and then renamed, so that a transform reading it beside another never sees half a file."""
+    path = unit_tests_record(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"project_key": unit_tests_key(settings), "passed_at": now().isoformat()}
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as file:
+        json.dump(record, file)
+    os.replace(file.name, path)
 
 
 def tests_key(warehouse: Warehouse, settings: Settings) -> str:
