@@ -15,6 +15,7 @@ import pytest
 
 from leads_pipeline.config import names
 from leads_pipeline.stages.identity import by_component, changed_components, resolved_inputs
+from leads_pipeline.stages.identity import resolve as whole
 from leads_pipeline.stages.lookups.parsers import name_key
 from leads_pipeline.warehouse import Warehouse
 from tests.unit.identity.test_by_component import (
@@ -145,3 +146,30 @@ def test_a_resolve_without_the_state_or_by_other_code_settles_everything(warehou
     graph.records[2]["street_number"] = "99"
     write_inputs(warehouse, graph)
     assert by_component.resolve_identities(warehouse).records_resolved_again is not None
+
+
+def test_a_resolve_stopped_before_publishing_in_place_leaves_nothing_the_next_one_trips_on(warehouse, monkeypatch):
+    """The clusters settled again are staged alone and published by updating `record_clusters` in
+    place; what a resolve stopped before that left (the view of the next clusters and the tables it
+    reads) is dropped by the next, which gives the tables a full resolve gives."""
+    graph = random_graph(3)
+    write_inputs(warehouse, graph)
+    by_component.resolve_identities(warehouse, force=True)
+    changed = changed_graph(graph, 3)
+    write_inputs(warehouse, changed)
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(whole, "publish", stop)
+    with pytest.raises(KeyboardInterrupt):
+        by_component.resolve_identities(warehouse)
+    assert {whole.STAGED, whole.CHANGED, whole.DROPPED} <= set(warehouse.tables(names.IDENTITY))
+    monkeypatch.undo()
+
+    report = by_component.resolve_identities(warehouse)
+    assert report.records_resolved_again is not None
+    assert not {whole.STAGED, whole.CHANGED, whole.DROPPED} & set(warehouse.tables(names.IDENTITY))
+    incremental = identity_state(warehouse)
+    by_component.resolve_identities(warehouse, force=True)
+    assert identity_state(warehouse) == incremental

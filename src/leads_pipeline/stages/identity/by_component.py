@@ -301,8 +301,9 @@ def stage_clusters(
     """Write the record clusters of every paired record into `identity.<staged>` (which exists),
     component by component: the simple ones in SQL, the rest in Python, `batch_records` (default
     BATCH_RECORDS, or SPARK_BATCH_RECORDS on Spark) at a time. When `incremental`, only the
-    components of records a change touched are settled, and every other record's clusters are
-    copied from the current table (`changed_components`). Where the warehouse can, the state the
+    components of records a change touched are settled, and `identity.<whole.STAGED>` becomes
+    the view of the next clusters that keeps every other record's current row (`changed_components`,
+    `whole.stage_in_place`). Where the warehouse can, the state the
     next resolve settles its changes against is staged too."""
     work = names.IDENTITY
     formats = {"work": work, "schema": schema, "edges": EDGES, "components": COMPONENTS, "facts": FACTS}
@@ -348,7 +349,7 @@ def stage_clusters(
                 rows = _resolve_batch(warehouse, formats, int(batch), now, report)
                 warehouse.append_arrow(names.IDENTITY, staged, rows)
         if incremental:
-            changed_components.keep_unaffected(warehouse, staged, whole.RECORD_CLUSTERS_SCHEMA.names)
+            whole.stage_in_place(warehouse, changed_components.replaced_clusters())
         if tracked:
             changed_components.stage_state(warehouse, EDGES, COMPONENTS, incremental)
     finally:
@@ -529,12 +530,12 @@ def resolve_identities(
         count_kept(warehouse, report)
     else:
         now = datetime.now(UTC).replace(tzinfo=None)
-        staged = whole.start_staging(warehouse, whole.RECORD_CLUSTERS_SCHEMA)
         incremental = not force and changed_components.usable(warehouse)
-        stage_clusters(warehouse, staged, now, report, incremental=incremental)
+        written = whole.start_staging(warehouse, whole.RECORD_CLUSTERS_SCHEMA, in_place=incremental)
+        stage_clusters(warehouse, written, now, report, incremental=incremental)
         whole.add_singletons(warehouse, now)
-        count_leads(warehouse, staged, report)
-        report.crm_matches = match_crm_leads(warehouse, staged, now)
+        count_leads(warehouse, whole.STAGED, report)
+        report.crm_matches = match_crm_leads(warehouse, whole.STAGED, now)
         report.retired_ids = whole.publish(warehouse, now, digest)
     report.seconds = time.monotonic() - began
     if progress:

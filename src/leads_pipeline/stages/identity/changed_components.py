@@ -87,13 +87,15 @@ AFFECTED_SQL = """
 """
 # The pairs whose components are settled again: a pair of an affected record joins two of them.
 AFFECTED_EDGES = f"WHERE left_index IN (SELECT record_index FROM {names.IDENTITY}.{AFFECTED})"
-KEEP_SQL = """
-    INSERT INTO {work}.{staged} ({columns})
-    SELECT {kept_columns}
+# The current clusters the settled ones replace: those of the affected records and of the records
+# that are gone.
+REPLACED_SQL = """
+    SELECT clusters.source, clusters.natural_key
     FROM {work}.record_clusters AS clusters
-    INNER JOIN {work}.{records} AS records
+    LEFT JOIN {work}.{records} AS records
         ON records.source = clusters.source AND records.natural_key = clusters.natural_key
-    WHERE NOT EXISTS (SELECT 1 FROM {work}.{affected} AS affected WHERE affected.record_index = records.record_index)
+    WHERE records.record_index IS NULL
+        OR EXISTS (SELECT 1 FROM {work}.{affected} AS affected WHERE affected.record_index = records.record_index)
 """
 # The records' state after this resolve: an affected record takes its new component (none when
 # no pair holds it any more), every other one keeps its label, which still names its component's
@@ -165,15 +167,10 @@ def stage_affected(warehouse: Warehouse, edges: str) -> int:
     return int(warehouse.query(f"SELECT count(*) FROM {names.IDENTITY}.{AFFECTED}")[0][0])
 
 
-def keep_unaffected(warehouse: Warehouse, staged: str, columns: list[str]) -> None:
-    """Copy the record clusters of every record nothing touched into `identity.<staged>`."""
-    warehouse.execute(
-        KEEP_SQL.format(
-            **_formats(staged=staged),
-            columns=", ".join(columns),
-            kept_columns=", ".join(f"clusters.{column}" for column in columns),
-        )
-    )
+def replaced_clusters() -> str:
+    """The query of the current clusters that the clusters settled in this resolve replace (every
+    other record keeps its row of `identity.record_clusters`)."""
+    return REPLACED_SQL.format(**_formats())
 
 
 def stage_state(warehouse: Warehouse, edges: str, components: str, incremental: bool) -> None:

@@ -85,9 +85,33 @@ CRM_STAGED = "crm_matches__next"
 RETIRED_STAGED = "retired_lead_ids__next"
 # The identity tables, each with the table it is staged in before it replaces it.
 PUBLISHED = (("record_clusters", STAGED), ("crm_matches", CRM_STAGED), ("retired_lead_ids", RETIRED_STAGED))
-# The records the paired ones written so far leave out: each is the anchor of its own lead.
+# A resolve that settles again only the components a change touched writes only their clusters,
+# in CHANGED; the records whose current rows they replace are listed in DROPPED, and STAGED is a
+# view of the next clusters: the current ones but the dropped, and the changed. Publishing then
+# updates `record_clusters` in place instead of copying the rows nothing touched.
+CHANGED = "record_clusters__changed"
+DROPPED = "record_clusters__dropped"
+NEXT_VIEW_SQL = """
+    CREATE VIEW {identity}.{staged} AS
+    SELECT {columns} FROM {identity}.record_clusters AS clusters
+    WHERE NOT EXISTS (
+        SELECT 1 FROM {identity}.{dropped} AS dropped
+        WHERE dropped.source = clusters.source AND dropped.natural_key = clusters.natural_key
+    )
+    UNION ALL
+    SELECT {columns} FROM {identity}.{changed}
+"""
+PUBLISH_IN_PLACE_SQL = (
+    """
+    DELETE FROM {identity}.record_clusters USING {identity}.{dropped} AS dropped
+    WHERE dropped.source = record_clusters.source AND dropped.natural_key = record_clusters.natural_key
+    """,
+    "INSERT INTO {identity}.record_clusters ({columns}) SELECT {columns} FROM {identity}.{changed}",
+)
+# The records the paired ones written so far (`table`, all the next clusters) leave out: each is
+# the anchor of its own lead, written into `target`.
 SINGLETONS_SQL = """
-    INSERT INTO {identity}.{table} (source, natural_key, lead_id, own_lead_id, is_anchor, match_rule, resolved_at)
+    INSERT INTO {identity}.{target} (source, natural_key, lead_id, own_lead_id, is_anchor, match_rule, resolved_at)
     SELECT records.source, records.natural_key, records.own_lead_id, records.own_lead_id,
         true, NULL, CAST('{now}' AS TIMESTAMP)
     FROM {schema}.int_source_records__current AS records
@@ -516,25 +540,58 @@ def stage_crm_matches(warehouse: Warehouse, crm_matches: pa.Table | None = None)
         warehouse.append_arrow(names.IDENTITY, CRM_STAGED, crm_matches)
 
 
-def start_staging(warehouse: Warehouse, schema: pa.Schema) -> str:
-    """An empty `identity` table for the next record clusters, beside the current ones; its name."""
+def start_staging(warehouse: Warehouse, schema: pa.Schema, in_place: bool = False) -> str:
+    """An empty `identity` table for the next record clusters, beside the current ones (with
+    `in_place`, for the clusters of the components settled again only: `stage_in_place`); its
+    name. What a resolve that did not finish left is dropped first."""
     warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {names.IDENTITY}")
+    drop_in_place_staging(warehouse)
     for table in (STAGED, *(staged for _, staged in changed_components.STATES)):
         warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{table}")
-    warehouse.create_table_like(names.IDENTITY, STAGED, schema)
-    return STAGED
+    written = CHANGED if in_place else STAGED
+    warehouse.create_table_like(names.IDENTITY, written, schema)
+    return written
+
+
+def drop_in_place_staging(warehouse: Warehouse) -> None:
+    """Drop the view of the next clusters, then the tables it reads."""
+    if warehouse.table_exists(names.IDENTITY, CHANGED):
+        warehouse.execute(f"DROP VIEW IF EXISTS {names.IDENTITY}.{STAGED}")
+    for table in (CHANGED, DROPPED):
+        warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{table}")
+
+
+def stage_in_place(warehouse: Warehouse, dropped_sql: str) -> None:
+    """Make `identity.<STAGED>` the view of the next clusters from the clusters written into
+    `identity.<CHANGED>` and the records whose current clusters they replace (`dropped_sql`: their
+    source and natural key)."""
+    warehouse.execute(f"CREATE TABLE {names.IDENTITY}.{DROPPED} AS {dropped_sql}")
+    warehouse.execute(
+        NEXT_VIEW_SQL.format(
+            identity=names.IDENTITY,
+            staged=STAGED,
+            dropped=DROPPED,
+            changed=CHANGED,
+            columns=", ".join(RECORD_CLUSTERS_SCHEMA.names),
+        )
+    )
 
 
 def add_singletons(warehouse: Warehouse, now: datetime, schema: str = names.INTERMEDIATE) -> None:
     """Give every record the staged clusters leave out a lead of its own."""
+    target = CHANGED if warehouse.table_exists(names.IDENTITY, CHANGED) else STAGED
     warehouse.execute(
-        SINGLETONS_SQL.format(identity=names.IDENTITY, table=STAGED, schema=schema, now=timestamp_literal(now))
+        SINGLETONS_SQL.format(
+            identity=names.IDENTITY, table=STAGED, target=target, schema=schema, now=timestamp_literal(now)
+        )
     )
 
 
 def publish(warehouse: Warehouse, now: datetime, digest: str | None = None) -> int:
     """Replace the identity tables with the staged clusters and CRM matches, and the retired ids
     found against the tables being replaced, together: readers see the old set or the new one.
+    Clusters staged in place (`stage_in_place`) update `record_clusters` instead: the replaced rows
+    deleted, the changed ones inserted.
     Every table is staged in the warehouse first, so nothing passes through this process. With
     them goes the digest of the inputs they were resolved from (`resolved_inputs`), or none.
     Returns the number of retired ids."""
@@ -543,8 +600,16 @@ def publish(warehouse: Warehouse, now: datetime, digest: str | None = None) -> i
     # staged none, the old state is dropped: it describes the tables being replaced.
     states = {name: staged for name, staged in changed_components.STATES}
     staged_states = {name for name, staged in states.items() if warehouse.table_exists(names.IDENTITY, staged)}
+    in_place = warehouse.table_exists(names.IDENTITY, CHANGED)
+    formats = {"identity": names.IDENTITY, "dropped": DROPPED, "changed": CHANGED}
     with warehouse.transaction():
+        if in_place:
+            for sql in PUBLISH_IN_PLACE_SQL:
+                warehouse.execute(sql.format(**formats, columns=", ".join(RECORD_CLUSTERS_SCHEMA.names)))
+            drop_in_place_staging(warehouse)
         for name, staged in [*PUBLISHED, *states.items()]:
+            if in_place and staged == STAGED:
+                continue
             warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{name}")
             if name not in states or name in staged_states:
                 warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{staged} RENAME TO {name}")
