@@ -75,7 +75,10 @@ def identity_state(warehouse: Warehouse) -> tuple:
     retired = warehouse.query(
         f"SELECT lead_id, anchor_source, anchor_natural_key, replaced_by_lead_id FROM {names.IDENTITY}.retired_lead_ids"
     )
-    return (*identity_rows(warehouse), sorted(retired))
+    state = warehouse.query(
+        f"SELECT {changed_components.RECORDS_STATE_COLUMNS} FROM {names.IDENTITY}.{changed_components.RECORDS_STATE}"
+    )
+    return (*identity_rows(warehouse), sorted(retired), sorted(state, key=repr))
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -149,8 +152,8 @@ def test_a_resolve_without_the_state_or_by_other_code_settles_everything(warehou
 
 
 def test_a_resolve_stopped_before_publishing_in_place_leaves_nothing_the_next_one_trips_on(warehouse, monkeypatch):
-    """The clusters settled again are staged alone and published by updating `record_clusters` in
-    place; what a resolve stopped before that left (the view of the next clusters and the tables it
+    """The clusters and records' state settled again are staged alone and published by updating
+    the tables in place; what a resolve stopped before that left (the view of the next clusters and the tables it
     reads) is dropped by the next, which gives the tables a full resolve gives."""
     graph = random_graph(3)
     write_inputs(warehouse, graph)
@@ -164,12 +167,13 @@ def test_a_resolve_stopped_before_publishing_in_place_leaves_nothing_the_next_on
     monkeypatch.setattr(whole, "publish", stop)
     with pytest.raises(KeyboardInterrupt):
         by_component.resolve_identities(warehouse)
-    assert {whole.STAGED, whole.CHANGED, whole.DROPPED} <= set(warehouse.tables(names.IDENTITY))
+    staging = {whole.STAGED, whole.CHANGED, whole.DROPPED, *changed_components.IN_PLACE_TABLES}
+    assert staging <= set(warehouse.tables(names.IDENTITY))
     monkeypatch.undo()
 
     report = by_component.resolve_identities(warehouse)
     assert report.records_resolved_again is not None
-    assert not {whole.STAGED, whole.CHANGED, whole.DROPPED} & set(warehouse.tables(names.IDENTITY))
+    assert not staging & set(warehouse.tables(names.IDENTITY))
     incremental = identity_state(warehouse)
     by_component.resolve_identities(warehouse, force=True)
     assert identity_state(warehouse) == incremental

@@ -27,6 +27,12 @@ RECORDS_STATE = "resolved_records"
 EDGES_STATE = "resolved_edges"
 # Each state table with the table it is staged in.
 STATES = tuple((table, f"{table}__next") for table in (RECORDS_STATE, EDGES_STATE))
+# A resolve that settles again only the touched components stages the records' state of the
+# affected records alone, with the list of the rows they replace; publishing updates the state in
+# place (`publish_records_in_place`).
+RECORDS_CHANGED = f"{RECORDS_STATE}__changed"
+RECORDS_REPLACED = f"{RECORDS_STATE}__replaced"
+IN_PLACE_TABLES = (RECORDS_CHANGED, RECORDS_REPLACED)
 # The step's work tables, in the identity schema.
 RECORDS = "resolve_records"
 TOUCHED = "resolve_touched"
@@ -97,22 +103,28 @@ REPLACED_SQL = """
     WHERE records.record_index IS NULL
         OR EXISTS (SELECT 1 FROM {work}.{affected} AS affected WHERE affected.record_index = records.record_index)
 """
-# The records' state after this resolve: an affected record takes its new component (none when
-# no pair holds it any more), every other one keeps its label, which still names its component's
-# smallest record.
+# The records' state after this resolve: each record with its component (none when no pair holds
+# it). After a resolve of the touched components only, an affected record takes its new component
+# and every other one keeps its label, which still names its component's smallest record.
+RECORDS_STATE_COLUMNS = "record_index, source, natural_key, record_hash, names_hash, component"
 NEXT_RECORDS_SQL = """
     CREATE TABLE {work}.{records_state_staged} AS
     SELECT records.record_index, records.source, records.natural_key, records.record_hash, records.names_hash,
-        {component} AS component
+        components.component
     FROM {work}.{records} AS records
     LEFT JOIN {work}.{components} AS components ON components.node = records.record_index
     {joins}
 """
-KEPT_COMPONENT = "CASE WHEN affected.record_index IS NULL THEN before.component ELSE components.component END"
-KEPT_JOINS = """
-    LEFT JOIN {work}.{affected} AS affected ON affected.record_index = records.record_index
-    LEFT JOIN {work}.{records_state} AS before ON before.record_index = records.record_index
-"""
+# An unaffected record's row is the same as before (the same hashes, else it is touched, and its
+# kept label), so only the affected records' rows are written: those of the gone ones deleted.
+AFFECTED_ONLY = "INNER JOIN {work}.{affected} AS affected ON affected.record_index = records.record_index"
+PUBLISH_RECORDS_SQL = (
+    """
+    DELETE FROM {work}.{records_state} USING {work}.{records_replaced} AS replaced
+    WHERE replaced.record_index = {records_state}.record_index
+    """,
+    "INSERT INTO {work}.{records_state} ({columns}) SELECT {columns} FROM {work}.{records_changed}",
+)
 
 
 def _formats(**more: str) -> dict[str, str]:
@@ -175,11 +187,35 @@ def replaced_clusters() -> str:
 
 def stage_state(warehouse: Warehouse, edges: str, components: str, incremental: bool) -> None:
     """Stage the state the next resolve settles its changes against: the records' hashes and
-    components (today's components, of the affected records only when `incremental`), and today's
-    pairs (the work table `identity.<edges>`, renamed). `start_staging` dropped any left over."""
+    today's components (when `incremental`, of the affected records only, to be published in
+    place), and today's pairs (the work table `identity.<edges>`, renamed). `start_staging`
+    dropped any left over."""
     (_, records_staged), (_, edges_staged) = STATES
-    formats = _formats(components=components, records_state_staged=records_staged)
-    joins = KEPT_JOINS.format(**formats) if incremental else ""
-    component = KEPT_COMPONENT if incremental else "components.component"
-    warehouse.execute(NEXT_RECORDS_SQL.format(**formats, component=component, joins=joins))
+    formats = _formats(components=components, records_state_staged=RECORDS_CHANGED if incremental else records_staged)
+    joins = AFFECTED_ONLY.format(**formats) if incremental else ""
+    warehouse.execute(NEXT_RECORDS_SQL.format(**formats, joins=joins))
+    if incremental:
+        warehouse.execute(
+            f"CREATE TABLE {names.IDENTITY}.{RECORDS_REPLACED} AS SELECT record_index FROM {names.IDENTITY}.{AFFECTED}"
+        )
     warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{edges} RENAME TO {edges_staged}")
+
+
+def staged_in_place(warehouse: Warehouse) -> bool:
+    """Whether the records' state was staged to be updated in place."""
+    return warehouse.table_exists(names.IDENTITY, RECORDS_CHANGED)
+
+
+def publish_records_in_place(warehouse: Warehouse) -> None:
+    """Update the records' state with the affected records' rows (inside the publishing transaction)."""
+    formats = _formats(
+        records_replaced=RECORDS_REPLACED, records_changed=RECORDS_CHANGED, columns=RECORDS_STATE_COLUMNS
+    )
+    for sql in PUBLISH_RECORDS_SQL:
+        warehouse.execute(sql.format(**formats))
+    drop_in_place(warehouse)
+
+
+def drop_in_place(warehouse: Warehouse) -> None:
+    for table in IN_PLACE_TABLES:
+        warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{table}")

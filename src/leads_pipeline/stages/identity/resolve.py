@@ -546,6 +546,7 @@ def start_staging(warehouse: Warehouse, schema: pa.Schema, in_place: bool = Fals
     name. What a resolve that did not finish left is dropped first."""
     warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {names.IDENTITY}")
     drop_in_place_staging(warehouse)
+    changed_components.drop_in_place(warehouse)
     for table in (STAGED, *(staged for _, staged in changed_components.STATES)):
         warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{table}")
     written = CHANGED if in_place else STAGED
@@ -600,6 +601,7 @@ def publish(warehouse: Warehouse, now: datetime, digest: str | None = None) -> i
     # staged none, the old state is dropped: it describes the tables being replaced.
     states = {name: staged for name, staged in changed_components.STATES}
     staged_states = {name for name, staged in states.items() if warehouse.table_exists(names.IDENTITY, staged)}
+    records_in_place = changed_components.staged_in_place(warehouse)
     in_place = warehouse.table_exists(names.IDENTITY, CHANGED)
     formats = {"identity": names.IDENTITY, "dropped": DROPPED, "changed": CHANGED}
     with warehouse.transaction():
@@ -607,8 +609,10 @@ def publish(warehouse: Warehouse, now: datetime, digest: str | None = None) -> i
             for sql in PUBLISH_IN_PLACE_SQL:
                 warehouse.execute(sql.format(**formats, columns=", ".join(RECORD_CLUSTERS_SCHEMA.names)))
             drop_in_place_staging(warehouse)
+        if records_in_place:
+            changed_components.publish_records_in_place(warehouse)
         for name, staged in [*PUBLISHED, *states.items()]:
-            if in_place and staged == STAGED:
+            if (in_place and staged == STAGED) or (records_in_place and name == changed_components.RECORDS_STATE):
                 continue
             warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{name}")
             if name not in states or name in staged_states:
