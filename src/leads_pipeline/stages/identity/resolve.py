@@ -115,11 +115,17 @@ SINGLETONS_SQL = """
     SELECT records.source, records.natural_key, records.own_lead_id, records.own_lead_id,
         true, NULL, CAST('{now}' AS TIMESTAMP)
     FROM {schema}.int_source_records__current AS records
-    WHERE NOT EXISTS (
+    WHERE {unpaired}
+"""
+UNPAIRED = """NOT EXISTS (
         SELECT 1 FROM {identity}.{table} AS paired
         WHERE paired.source = records.source AND paired.natural_key = records.natural_key
-    )
-"""
+    )"""
+# Staged in place, every record but the affected ones keeps its current row (the last resolve
+# wrote one for each record then current; a record since is touched): only they are looked at.
+UNPAIRED_IN_PLACE = "records.record_index IN (SELECT record_index FROM {identity}.{affected}) AND " + UNPAIRED.replace(
+    "{table}", "{changed}"
+)
 # Ids no lead holds any more, each with the lead that holds its anchor record now (a lead id is
 # its anchor record's own id, so every id ever given maps back to that record). An id retired
 # before keeps its first retirement time; an id that is a lead's again leaves the list.
@@ -516,9 +522,16 @@ def stage_retired_lead_ids(warehouse: Warehouse, clusters_table: str, now: datet
     if warehouse.table_exists(names.IDENTITY, "retired_lead_ids"):
         candidates.append(f"SELECT lead_id, retired_at, 0 AS precedence FROM {names.IDENTITY}.retired_lead_ids")
     if warehouse.table_exists(names.IDENTITY, "record_clusters"):
+        # Staged in place, only an id of a replaced row can stop being held.
+        replaced = (
+            f" AS clusters INNER JOIN {names.IDENTITY}.{DROPPED} AS dropped"
+            " ON dropped.source = clusters.source AND dropped.natural_key = clusters.natural_key"
+            if warehouse.table_exists(names.IDENTITY, CHANGED)
+            else ""
+        )
         candidates.append(
             f"SELECT DISTINCT lead_id, CAST('{timestamp_literal(now)}' AS TIMESTAMP) AS retired_at, "
-            f"1 AS precedence FROM {names.IDENTITY}.record_clusters"
+            f"1 AS precedence FROM {names.IDENTITY}.record_clusters{replaced}"
         )
     warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{RETIRED_STAGED}")
     warehouse.create_table_like(names.IDENTITY, RETIRED_STAGED, RETIRED_SCHEMA)
@@ -580,10 +593,21 @@ def stage_in_place(warehouse: Warehouse, dropped_sql: str) -> None:
 
 def add_singletons(warehouse: Warehouse, now: datetime, schema: str = names.INTERMEDIATE) -> None:
     """Give every record the staged clusters leave out a lead of its own."""
-    target = CHANGED if warehouse.table_exists(names.IDENTITY, CHANGED) else STAGED
+    in_place = warehouse.table_exists(names.IDENTITY, CHANGED)
+    formats = {
+        "identity": names.IDENTITY,
+        "table": STAGED,
+        "changed": CHANGED,
+        "affected": changed_components.RECORDS_REPLACED,
+    }
+    unpaired = (UNPAIRED_IN_PLACE if in_place else UNPAIRED).format(**formats)
     warehouse.execute(
         SINGLETONS_SQL.format(
-            identity=names.IDENTITY, table=STAGED, target=target, schema=schema, now=timestamp_literal(now)
+            identity=names.IDENTITY,
+            target=CHANGED if in_place else STAGED,
+            unpaired=unpaired,
+            schema=schema,
+            now=timestamp_literal(now),
         )
     )
 
