@@ -4,7 +4,6 @@ standing in for alert webhooks."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -16,8 +15,7 @@ import duckdb
 import pytest
 
 from leads_pipeline.config.settings import Settings
-from leads_pipeline.run.pipeline import RunReport, execute, ingest_step, lookups_step, recorded_run
-from leads_pipeline.stages.transform.dbt import run_dbt
+from leads_pipeline.run.pipeline import RunReport, execute
 
 
 @dataclass
@@ -38,17 +36,10 @@ class PipelineRun:
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def run_pipeline(bucket: Path, database: Path, unit_tests: bool = True) -> PipelineRun:
-    """`leads run` into a fresh database; without `unit_tests`, the same steps minus dbt's unit
-    tests (they test the SQL, not the data, and one run of them per session is enough)."""
+def run_pipeline(bucket: Path, database: Path) -> PipelineRun:
+    """`leads run` into a fresh database (the unit tests run only where none passed on the project)."""
     settings = Settings.load(bucket_url=str(bucket), database=database, target="duckdb")
-    if unit_tests:
-        return PipelineRun(settings, execute(settings, "run", do_ingest=True, do_transform=True))
-    with recorded_run(settings, "run without unit tests", ["ingest", "lookups", "transform"]) as run:
-        ingest_step(run)
-        lookups_step(run)
-        run.report.transform = run_dbt(settings, ["build", "--exclude-resource-type", "unit_test"])
-    return PipelineRun(settings, run.report)
+    return PipelineRun(settings, execute(settings, "run", do_ingest=True, do_transform=True))
 
 
 @pytest.fixture(scope="session")
@@ -58,15 +49,9 @@ def real_run(real_dir, tmp_path_factory) -> PipelineRun:
     folder = tmp_path_factory.mktemp("real_run")
     bucket = folder / "bucket"
     shutil.copytree(real_dir, bucket, ignore=shutil.ignore_patterns("*.md"))
-    shared_target = os.environ.get("DBT_TARGET_PATH")
-    os.environ["DBT_TARGET_PATH"] = str(folder / "dbt-target")
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DBT_TARGET_PATH", str(folder / "dbt-target"))
         return run_pipeline(bucket, folder / "leads.duckdb")
-    finally:
-        if shared_target is None:
-            os.environ.pop("DBT_TARGET_PATH")
-        else:
-            os.environ["DBT_TARGET_PATH"] = shared_target
 
 
 @dataclass

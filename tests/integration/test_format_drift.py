@@ -75,7 +75,7 @@ def test_drifted_files_give_the_same_leads(real_dir, real_run, tmp_path):
             drifted_copy(original, target, source)
             assert b"\r\n" not in target.read_bytes()
 
-    drifted = run_pipeline(bucket, tmp_path / "leads.duckdb", unit_tests=False)
+    drifted = run_pipeline(bucket, tmp_path / "leads.duckdb")
 
     assert drifted.report.transform.failed_tests == []
     outcomes = {f.source: f for f in drifted.report.ingest.files}

@@ -167,7 +167,7 @@ def test_a_resolve_stopped_before_publishing_in_place_leaves_nothing_the_next_on
     monkeypatch.setattr(whole, "publish", stop)
     with pytest.raises(KeyboardInterrupt):
         by_component.resolve_identities(warehouse)
-    staging = {whole.STAGED, whole.CHANGED, whole.DROPPED, *changed_components.IN_PLACE_TABLES}
+    staging = {whole.STAGED, whole.CHANGED, *changed_components.IN_PLACE_TABLES}
     assert staging <= set(warehouse.tables(names.IDENTITY))
     monkeypatch.undo()
 

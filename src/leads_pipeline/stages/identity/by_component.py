@@ -301,10 +301,9 @@ def stage_clusters(
     """Write the record clusters of every paired record into `identity.<staged>` (which exists),
     component by component: the simple ones in SQL, the rest in Python, `batch_records` (default
     BATCH_RECORDS, or SPARK_BATCH_RECORDS on Spark) at a time. When `incremental`, only the
-    components of records a change touched are settled, and `identity.<whole.STAGED>` becomes
-    the view of the next clusters that keeps every other record's current row (`changed_components`,
-    `whole.stage_in_place`). Where the warehouse can, the state the
-    next resolve settles its changes against is staged too."""
+    components of records a change touched are settled (`changed_components`), into the table
+    `whole.start_staging` made for them. Where the warehouse can, the state the next resolve
+    settles its changes against is staged too (with `incremental`, that of the affected records)."""
     work = names.IDENTITY
     formats = {"work": work, "schema": schema, "edges": EDGES, "components": COMPONENTS, "facts": FACTS}
     tracked = changed_components.tracked(warehouse)
@@ -348,8 +347,6 @@ def stage_clusters(
             for (batch,) in warehouse.query(BATCHES_SQL.format(**formats)):
                 rows = _resolve_batch(warehouse, formats, int(batch), now, report)
                 warehouse.append_arrow(names.IDENTITY, staged, rows)
-        if incremental:
-            whole.stage_in_place(warehouse, changed_components.replaced_clusters())
         if tracked:
             changed_components.stage_state(warehouse, EDGES, COMPONENTS, incremental)
     finally:
@@ -533,10 +530,12 @@ def resolve_identities(
         incremental = not force and changed_components.usable(warehouse)
         written = whole.start_staging(warehouse, whole.RECORD_CLUSTERS_SCHEMA, in_place=incremental)
         stage_clusters(warehouse, written, now, report, incremental=incremental)
-        whole.add_singletons(warehouse, now)
+        if incremental:
+            whole.stage_in_place(warehouse)
+        whole.add_singletons(warehouse, now, in_place=incremental)
         count_leads(warehouse, whole.STAGED, report)
         report.crm_matches = match_crm_leads(warehouse, whole.STAGED, now)
-        report.retired_ids = whole.publish(warehouse, now, digest)
+        report.retired_ids = whole.publish(warehouse, now, digest, in_place=incremental)
     report.seconds = time.monotonic() - began
     if progress:
         progress(f"identity: {report.summary()} in {report.seconds:.1f}s")

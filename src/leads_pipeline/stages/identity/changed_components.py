@@ -27,9 +27,10 @@ RECORDS_STATE = "resolved_records"
 EDGES_STATE = "resolved_edges"
 # Each state table with the table it is staged in.
 STATES = tuple((table, f"{table}__next") for table in (RECORDS_STATE, EDGES_STATE))
-# A resolve that settles again only the touched components stages the records' state of the
-# affected records alone, with the list of the rows they replace; publishing updates the state in
-# place (`publish_records_in_place`).
+# A resolve that settles again only the touched components writes only the affected records'
+# rows: their state here, their clusters in resolve.py. RECORDS_REPLACED lists the affected
+# records, each with the key of its rows of the last resolve (none for a record new since), which
+# publishing deletes before it inserts the new rows (`update_in_place`).
 RECORDS_CHANGED = f"{RECORDS_STATE}__changed"
 RECORDS_REPLACED = f"{RECORDS_STATE}__replaced"
 IN_PLACE_TABLES = (RECORDS_CHANGED, RECORDS_REPLACED)
@@ -93,16 +94,6 @@ AFFECTED_SQL = """
 """
 # The pairs whose components are settled again: a pair of an affected record joins two of them.
 AFFECTED_EDGES = f"WHERE left_index IN (SELECT record_index FROM {names.IDENTITY}.{AFFECTED})"
-# The current clusters the settled ones replace: those of the affected records and of the records
-# that are gone.
-REPLACED_SQL = """
-    SELECT clusters.source, clusters.natural_key
-    FROM {work}.record_clusters AS clusters
-    LEFT JOIN {work}.{records} AS records
-        ON records.source = clusters.source AND records.natural_key = clusters.natural_key
-    WHERE records.record_index IS NULL
-        OR EXISTS (SELECT 1 FROM {work}.{affected} AS affected WHERE affected.record_index = records.record_index)
-"""
 # The records' state after this resolve: each record with its component (none when no pair holds
 # it). After a resolve of the touched components only, an affected record takes its new component
 # and every other one keeps its label, which still names its component's smallest record.
@@ -118,12 +109,17 @@ NEXT_RECORDS_SQL = """
 # An unaffected record's row is the same as before (the same hashes, else it is touched, and its
 # kept label), so only the affected records' rows are written: those of the gone ones deleted.
 AFFECTED_ONLY = "INNER JOIN {work}.{affected} AS affected ON affected.record_index = records.record_index"
-PUBLISH_RECORDS_SQL = (
-    """
-    DELETE FROM {work}.{records_state} USING {work}.{records_replaced} AS replaced
-    WHERE replaced.record_index = {records_state}.record_index
-    """,
-    "INSERT INTO {work}.{records_state} ({columns}) SELECT {columns} FROM {work}.{records_changed}",
+# The last resolve wrote a state row and a cluster row for each record then current: a record's
+# key there is its state row's.
+REPLACED_SQL = """
+    CREATE TABLE {work}.{records_replaced} AS
+    SELECT affected.record_index, before.source, before.natural_key
+    FROM {work}.{affected} AS affected
+    LEFT JOIN {work}.{records_state} AS before ON before.record_index = affected.record_index
+"""
+UPDATE_IN_PLACE_SQL = (
+    "DELETE FROM {work}.{table} USING {work}.{records_replaced} AS replaced WHERE {same_record}",
+    "INSERT INTO {work}.{table} ({columns}) SELECT {columns} FROM {work}.{changed}",
 )
 
 
@@ -179,12 +175,6 @@ def stage_affected(warehouse: Warehouse, edges: str) -> int:
     return int(warehouse.query(f"SELECT count(*) FROM {names.IDENTITY}.{AFFECTED}")[0][0])
 
 
-def replaced_clusters() -> str:
-    """The query of the current clusters that the clusters settled in this resolve replace (every
-    other record keeps its row of `identity.record_clusters`)."""
-    return REPLACED_SQL.format(**_formats())
-
-
 def stage_state(warehouse: Warehouse, edges: str, components: str, incremental: bool) -> None:
     """Stage the state the next resolve settles its changes against: the records' hashes and
     today's components (when `incremental`, of the affected records only, to be published in
@@ -195,25 +185,28 @@ def stage_state(warehouse: Warehouse, edges: str, components: str, incremental: 
     joins = AFFECTED_ONLY.format(**formats) if incremental else ""
     warehouse.execute(NEXT_RECORDS_SQL.format(**formats, joins=joins))
     if incremental:
-        warehouse.execute(
-            f"CREATE TABLE {names.IDENTITY}.{RECORDS_REPLACED} AS SELECT record_index FROM {names.IDENTITY}.{AFFECTED}"
-        )
+        warehouse.execute(REPLACED_SQL.format(**_formats(records_replaced=RECORDS_REPLACED)))
     warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{edges} RENAME TO {edges_staged}")
 
 
-def staged_in_place(warehouse: Warehouse) -> bool:
-    """Whether the records' state was staged to be updated in place."""
-    return warehouse.table_exists(names.IDENTITY, RECORDS_CHANGED)
+def update_in_place(warehouse: Warehouse, table: str, changed: str, columns: list[str], key: tuple[str, ...]) -> None:
+    """Replace the affected records' rows of `identity.<table>` (found by `key`) with the rows of
+    `identity.<changed>`, inside the publishing transaction."""
+    same_record = " AND ".join(f"replaced.{column} = {table}.{column}" for column in key)
+    formats = _formats(
+        table=table,
+        changed=changed,
+        records_replaced=RECORDS_REPLACED,
+        same_record=same_record,
+        columns=", ".join(columns),
+    )
+    for sql in UPDATE_IN_PLACE_SQL:
+        warehouse.execute(sql.format(**formats))
 
 
 def publish_records_in_place(warehouse: Warehouse) -> None:
-    """Update the records' state with the affected records' rows (inside the publishing transaction)."""
-    formats = _formats(
-        records_replaced=RECORDS_REPLACED, records_changed=RECORDS_CHANGED, columns=RECORDS_STATE_COLUMNS
-    )
-    for sql in PUBLISH_RECORDS_SQL:
-        warehouse.execute(sql.format(**formats))
-    drop_in_place(warehouse)
+    """Update the records' state with the affected records' rows."""
+    update_in_place(warehouse, RECORDS_STATE, RECORDS_CHANGED, RECORDS_STATE_COLUMNS.split(", "), ("record_index",))
 
 
 def drop_in_place(warehouse: Warehouse) -> None:

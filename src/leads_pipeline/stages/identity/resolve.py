@@ -86,28 +86,21 @@ RETIRED_STAGED = "retired_lead_ids__next"
 # The identity tables, each with the table it is staged in before it replaces it.
 PUBLISHED = (("record_clusters", STAGED), ("crm_matches", CRM_STAGED), ("retired_lead_ids", RETIRED_STAGED))
 # A resolve that settles again only the components a change touched writes only their clusters,
-# in CHANGED; the records whose current rows they replace are listed in DROPPED, and STAGED is a
-# view of the next clusters: the current ones but the dropped, and the changed. Publishing then
+# in CHANGED, and STAGED is a view of the next clusters: the current ones but those of the
+# affected records (`changed_components.RECORDS_REPLACED`), and the changed. Publishing then
 # updates `record_clusters` in place instead of copying the rows nothing touched.
 CHANGED = "record_clusters__changed"
-DROPPED = "record_clusters__dropped"
+CLUSTERS_KEY = ("source", "natural_key")
 NEXT_VIEW_SQL = """
     CREATE VIEW {identity}.{staged} AS
     SELECT {columns} FROM {identity}.record_clusters AS clusters
     WHERE NOT EXISTS (
-        SELECT 1 FROM {identity}.{dropped} AS dropped
-        WHERE dropped.source = clusters.source AND dropped.natural_key = clusters.natural_key
+        SELECT 1 FROM {identity}.{replaced} AS replaced
+        WHERE replaced.source = clusters.source AND replaced.natural_key = clusters.natural_key
     )
     UNION ALL
     SELECT {columns} FROM {identity}.{changed}
 """
-PUBLISH_IN_PLACE_SQL = (
-    """
-    DELETE FROM {identity}.record_clusters USING {identity}.{dropped} AS dropped
-    WHERE dropped.source = record_clusters.source AND dropped.natural_key = record_clusters.natural_key
-    """,
-    "INSERT INTO {identity}.record_clusters ({columns}) SELECT {columns} FROM {identity}.{changed}",
-)
 # The records the paired ones written so far (`table`, all the next clusters) leave out: each is
 # the anchor of its own lead, written into `target`.
 SINGLETONS_SQL = """
@@ -123,9 +116,11 @@ UNPAIRED = """NOT EXISTS (
     )"""
 # Staged in place, every record but the affected ones keeps its current row (the last resolve
 # wrote one for each record then current; a record since is touched): only they are looked at.
-UNPAIRED_IN_PLACE = "records.record_index IN (SELECT record_index FROM {identity}.{affected}) AND " + UNPAIRED.replace(
-    "{table}", "{changed}"
-)
+UNPAIRED_IN_PLACE = """records.record_index IN (SELECT record_index FROM {identity}.{replaced})
+    AND NOT EXISTS (
+        SELECT 1 FROM {identity}.{changed} AS paired
+        WHERE paired.source = records.source AND paired.natural_key = records.natural_key
+    )"""
 # Ids no lead holds any more, each with the lead that holds its anchor record now (a lead id is
 # its anchor record's own id, so every id ever given maps back to that record). An id retired
 # before keeps its first retirement time; an id that is a lead's again leaves the list.
@@ -514,19 +509,18 @@ def timestamp_literal(now: datetime) -> str:
     return now.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def stage_retired_lead_ids(warehouse: Warehouse, clusters_table: str, now: datetime) -> int:
+def stage_retired_lead_ids(warehouse: Warehouse, clusters_table: str, now: datetime, in_place: bool = False) -> int:
     """Write `identity.<RETIRED_STAGED>`: the ids no lead of `clusters_table` (the new record
     clusters) holds, from the current identity tables (see RETIRED_SQL), in the warehouse. Returns
-    their number."""
+    their number. Staged in place, only an id of an affected record's row can stop being held."""
     candidates = []
     if warehouse.table_exists(names.IDENTITY, "retired_lead_ids"):
         candidates.append(f"SELECT lead_id, retired_at, 0 AS precedence FROM {names.IDENTITY}.retired_lead_ids")
     if warehouse.table_exists(names.IDENTITY, "record_clusters"):
-        # Staged in place, only an id of a replaced row can stop being held.
         replaced = (
-            f" AS clusters INNER JOIN {names.IDENTITY}.{DROPPED} AS dropped"
-            " ON dropped.source = clusters.source AND dropped.natural_key = clusters.natural_key"
-            if warehouse.table_exists(names.IDENTITY, CHANGED)
+            f" AS clusters INNER JOIN {names.IDENTITY}.{changed_components.RECORDS_REPLACED} AS replaced"
+            " ON replaced.source = clusters.source AND replaced.natural_key = clusters.natural_key"
+            if in_place
             else ""
         )
         candidates.append(
@@ -559,7 +553,6 @@ def start_staging(warehouse: Warehouse, schema: pa.Schema, in_place: bool = Fals
     name. What a resolve that did not finish left is dropped first."""
     warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {names.IDENTITY}")
     drop_in_place_staging(warehouse)
-    changed_components.drop_in_place(warehouse)
     for table in (STAGED, *(staged for _, staged in changed_components.STATES)):
         warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{table}")
     written = CHANGED if in_place else STAGED
@@ -568,75 +561,72 @@ def start_staging(warehouse: Warehouse, schema: pa.Schema, in_place: bool = Fals
 
 
 def drop_in_place_staging(warehouse: Warehouse) -> None:
-    """Drop the view of the next clusters, then the tables it reads."""
+    """Drop the view of the next clusters (there only beside CHANGED), then the tables it reads."""
     if warehouse.table_exists(names.IDENTITY, CHANGED):
         warehouse.execute(f"DROP VIEW IF EXISTS {names.IDENTITY}.{STAGED}")
-    for table in (CHANGED, DROPPED):
-        warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{table}")
+    warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{CHANGED}")
+    changed_components.drop_in_place(warehouse)
 
 
-def stage_in_place(warehouse: Warehouse, dropped_sql: str) -> None:
-    """Make `identity.<STAGED>` the view of the next clusters from the clusters written into
-    `identity.<CHANGED>` and the records whose current clusters they replace (`dropped_sql`: their
-    source and natural key)."""
-    warehouse.execute(f"CREATE TABLE {names.IDENTITY}.{DROPPED} AS {dropped_sql}")
+def stage_in_place(warehouse: Warehouse) -> None:
+    """Make `identity.<STAGED>` the view of the next clusters, from the clusters written into
+    `identity.<CHANGED>` and the affected records the state staged."""
+    columns = ", ".join(RECORD_CLUSTERS_SCHEMA.names)
     warehouse.execute(
         NEXT_VIEW_SQL.format(
             identity=names.IDENTITY,
             staged=STAGED,
-            dropped=DROPPED,
+            replaced=changed_components.RECORDS_REPLACED,
             changed=CHANGED,
-            columns=", ".join(RECORD_CLUSTERS_SCHEMA.names),
+            columns=columns,
         )
     )
 
 
-def add_singletons(warehouse: Warehouse, now: datetime, schema: str = names.INTERMEDIATE) -> None:
+def add_singletons(
+    warehouse: Warehouse, now: datetime, schema: str = names.INTERMEDIATE, in_place: bool = False
+) -> None:
     """Give every record the staged clusters leave out a lead of its own."""
-    in_place = warehouse.table_exists(names.IDENTITY, CHANGED)
     formats = {
         "identity": names.IDENTITY,
         "table": STAGED,
         "changed": CHANGED,
-        "affected": changed_components.RECORDS_REPLACED,
+        "replaced": changed_components.RECORDS_REPLACED,
     }
-    unpaired = (UNPAIRED_IN_PLACE if in_place else UNPAIRED).format(**formats)
     warehouse.execute(
         SINGLETONS_SQL.format(
             identity=names.IDENTITY,
             target=CHANGED if in_place else STAGED,
-            unpaired=unpaired,
+            unpaired=(UNPAIRED_IN_PLACE if in_place else UNPAIRED).format(**formats),
             schema=schema,
             now=timestamp_literal(now),
         )
     )
 
 
-def publish(warehouse: Warehouse, now: datetime, digest: str | None = None) -> int:
+def publish(warehouse: Warehouse, now: datetime, digest: str | None = None, in_place: bool = False) -> int:
     """Replace the identity tables with the staged clusters and CRM matches, and the retired ids
     found against the tables being replaced, together: readers see the old set or the new one.
-    Clusters staged in place (`stage_in_place`) update `record_clusters` instead: the replaced rows
-    deleted, the changed ones inserted.
+    Staged `in_place` (`stage_in_place`), the clusters and the records' state are updated
+    instead: the affected records' rows deleted, their new ones inserted.
     Every table is staged in the warehouse first, so nothing passes through this process. With
     them goes the digest of the inputs they were resolved from (`resolved_inputs`), or none.
     Returns the number of retired ids."""
-    retired = stage_retired_lead_ids(warehouse, STAGED, now)
+    retired = stage_retired_lead_ids(warehouse, STAGED, now, in_place)
     # The state a later resolve settles its changes against goes with them; where this resolve
     # staged none, the old state is dropped: it describes the tables being replaced.
     states = {name: staged for name, staged in changed_components.STATES}
     staged_states = {name for name, staged in states.items() if warehouse.table_exists(names.IDENTITY, staged)}
-    records_in_place = changed_components.staged_in_place(warehouse)
-    in_place = warehouse.table_exists(names.IDENTITY, CHANGED)
-    formats = {"identity": names.IDENTITY, "dropped": DROPPED, "changed": CHANGED}
+    updated = {"record_clusters", changed_components.RECORDS_STATE} if in_place else set()
     with warehouse.transaction():
         if in_place:
-            for sql in PUBLISH_IN_PLACE_SQL:
-                warehouse.execute(sql.format(**formats, columns=", ".join(RECORD_CLUSTERS_SCHEMA.names)))
-            drop_in_place_staging(warehouse)
-        if records_in_place:
+            changed_components.update_in_place(
+                warehouse, "record_clusters", CHANGED, RECORD_CLUSTERS_SCHEMA.names, CLUSTERS_KEY
+            )
             changed_components.publish_records_in_place(warehouse)
+            drop_in_place_staging(warehouse)
         for name, staged in [*PUBLISHED, *states.items()]:
-            if (in_place and staged == STAGED) or (records_in_place and name == changed_components.RECORDS_STATE):
+            if name in updated:
                 continue
             warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{name}")
             if name not in states or name in staged_states:
