@@ -256,7 +256,7 @@ def test_components_and_crm_leads_resolved_on_the_executors_give_what_duckdb_giv
         raise AssertionError("a batch was read to the driver")
 
     monkeypatch.setattr(by_component, "_resolve_batch", on_the_driver)
-    monkeypatch.setattr(by_component, "_match_crm_batch", on_the_driver)
+    monkeypatch.setattr(by_component, "_crm_batch_choices", on_the_driver)
     with Warehouse.open(on_spark) as warehouse:
         write_inputs(warehouse, graph, graph_schema)
         try:

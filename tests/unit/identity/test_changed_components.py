@@ -14,8 +14,9 @@ from copy import deepcopy
 import pytest
 
 from leads_pipeline.config import names
-from leads_pipeline.stages.identity import by_component, changed_components, resolved_inputs
+from leads_pipeline.stages.identity import by_component, changed_components, changed_crm_leads, resolved_inputs
 from leads_pipeline.stages.identity import resolve as whole
+from leads_pipeline.stages.identity.rules import needs_name
 from leads_pipeline.stages.lookups.parsers import name_key
 from leads_pipeline.warehouse import Warehouse
 from tests.unit.identity.test_by_component import (
@@ -56,6 +57,18 @@ def changed_graph(graph: Graph, seed: int) -> Graph:
     for left, right in (sorted(rng.sample(indexes, 2)) for _ in range(2)):
         if gone not in (left, right):
             changed.pairs[(left, right)] = rng.choice(SHARES)
+    # A CRM lead is renamed and moves, another is paired with one more record and loses a pair.
+    moved, repaired = rng.sample(changed.crm, 2)
+    moved["name_key"] = name_key("Renamed Academy")
+    moved["zip"] = rng.choice(ZIPS)
+    changed.crm_pairs[(repaired["crm_index"], rng.choice([i for i in indexes if i != gone]))] = rng.choice(SHARES)
+    own_pairs = sorted(pair for pair in changed.crm_pairs if pair[0] == repaired["crm_index"])
+    del changed.crm_pairs[own_pairs[0]]
+    # A record paired with a CRM lead takes that CRM lead's name: the name rule may match them now.
+    crm_index, named = rng.choice(sorted(pair for pair in changed.crm_pairs if pair[1] != gone))
+    changed.keys = [key for key in changed.keys if key["record_index"] != named]
+    crm_name = next(crm["name_key"] for crm in changed.crm if crm["crm_index"] == crm_index)
+    changed.keys.append({"record_index": named, "key_type": "name", "key_value": crm_name})
     newest = max(indexes)
     for index in range(newest + 1, newest + 4):
         template = by_index[rng.choice(indexes)]
@@ -78,7 +91,10 @@ def identity_state(warehouse: Warehouse) -> tuple:
     state = warehouse.query(
         f"SELECT {changed_components.RECORDS_STATE_COLUMNS} FROM {names.IDENTITY}.{changed_components.RECORDS_STATE}"
     )
-    return (*identity_rows(warehouse), sorted(retired), sorted(state, key=repr))
+    crm_state = warehouse.query(
+        f"SELECT crm_index, inputs_hash, {changed_crm_leads.STATE_COLUMNS} FROM {names.IDENTITY}.{changed_components.CRM_STATE}"
+    )
+    return (*identity_rows(warehouse), sorted(retired), sorted(state, key=repr), sorted(crm_state, key=repr))
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -98,6 +114,8 @@ def test_settling_the_touched_components_writes_what_a_full_resolve_does(warehou
     assert full_report.records_resolved_again is None
     assert 0 < report.records_resolved_again < len(after.records)
     assert report.leads == full_report.leads and report.crm_matches == full_report.crm_matches
+    assert full_report.crm_leads_matched_again is None
+    assert 0 < report.crm_leads_matched_again <= len(after.crm)
     resolve_whole_graph(warehouse)
     assert identity_rows(warehouse) == incremental[:2]
 
@@ -177,3 +195,38 @@ def test_a_resolve_stopped_before_publishing_in_place_leaves_nothing_the_next_on
     incremental = identity_state(warehouse)
     by_component.resolve_identities(warehouse, force=True)
     assert identity_state(warehouse) == incremental
+
+
+def _crm_matches(warehouse: Warehouse) -> list[tuple]:
+    return sorted(warehouse.query(f"SELECT lead_id, salesforce_lead_id, match_rule FROM {names.IDENTITY}.crm_matches"))
+
+
+def test_a_crm_lead_chooses_again_when_only_a_paired_records_name_changes(warehouse):
+    # A CRM lead of one pair whose rule the names decide, its address unknown (it contradicts no
+    # lead): its record taking the CRM lead's name is the only change, and must give the match.
+    graph, crm, record = next(
+        (graph, crm, record)
+        for graph in map(random_graph, range(50))
+        for crm in graph.crm
+        for (crm_index, record), shares in graph.crm_pairs.items()
+        if crm_index == crm["crm_index"]
+        and needs_name(*shares)
+        and sum(pair[0] == crm_index for pair in graph.crm_pairs) == 1
+    )
+    crm["zip"] = crm["street_number"] = None
+    crm["name_key"] = name_key("Renamed Academy")
+    write_inputs(warehouse, graph)
+    by_component.resolve_identities(warehouse, force=True)
+    assert crm["salesforce_lead_id"] not in {match[1] for match in _crm_matches(warehouse)}
+
+    for key in graph.keys:
+        if key["record_index"] == record and key["key_type"] == "name":
+            key["key_value"] = crm["name_key"]
+    write_inputs(warehouse, graph)
+    report = by_component.resolve_identities(warehouse)
+    again = _crm_matches(warehouse)
+    by_component.resolve_identities(warehouse, force=True)
+
+    assert report.crm_leads_matched_again is not None
+    assert crm["salesforce_lead_id"] in {match[1] for match in again}
+    assert again == _crm_matches(warehouse)

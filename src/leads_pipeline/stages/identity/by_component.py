@@ -14,7 +14,9 @@ CRM matching is a pass of its own after the clusters are staged rather than join
 components: a CRM lead's candidates can span several leads (joining them would merge components
 that share nothing but a CRM lead) and it must go to the best of them in the global anchor order,
 which SQL ranks once. Python reads the CRM pairs in batches of whole CRM leads, with the lead,
-site and anchor rank of each; a lead matched in two batches keeps the CRM lead `match_crm` would.
+site and anchor rank of each, and writes each CRM lead's choice; SQL gives each lead the CRM lead
+`match_crm` would prefer of those that chose it. A later resolve has only the CRM leads whose
+inputs changed choose again (`changed_crm_leads`).
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ import numpy as np
 import pyarrow as pa
 
 from leads_pipeline.config import names
-from leads_pipeline.stages.identity import changed_components, resolved_inputs
+from leads_pipeline.stages.identity import changed_components, changed_crm_leads, resolved_inputs
 from leads_pipeline.stages.identity import resolve as whole
 from leads_pipeline.stages.identity.clustering import cluster
 from leads_pipeline.stages.identity.components import label_components
-from leads_pipeline.stages.identity.crm import crm_preference, match_crm
+from leads_pipeline.stages.identity.crm import crm_choices, crm_preference, match_crm
 from leads_pipeline.stages.identity.names import NameScorer
 from leads_pipeline.stages.identity.rules import Rule, Site, best_rule, needs_name
 from leads_pipeline.warehouse import Warehouse
@@ -178,8 +180,9 @@ SETTLE_SQL = """
     INNER JOIN rules ON rules.component = members.component
 """
 # The CRM pairs with the lead each record is in, the lead's site (a cluster holds at most one
-# known zip and house number) and its anchor's rank in anchor order (as `SETTLE_SQL` orders), in
-# batches of whole CRM leads: a CRM lead's pairs decide its lead together.
+# known zip and house number) and its anchor's rank in anchor order (as `SETTLE_SQL` orders) and
+# the columns that order (`changed_crm_leads` hashes them), in batches of whole CRM leads: a CRM
+# lead's pairs decide its lead together.
 CRM_CANDIDATES_SQL = """
     CREATE TABLE {work}.{candidates} AS
     WITH pairs AS (
@@ -207,7 +210,7 @@ CRM_CANDIDATES_SQL = """
         GROUP BY lead_id
     ),
     anchors AS (
-        SELECT lead_id, dense_rank() OVER (
+        SELECT lead_id, first_seen_date, source_rank, natural_key, record_index, dense_rank() OVER (
             ORDER BY first_seen_date, source_rank, natural_key COLLATE "C", record_index
         ) AS anchor_rank
         FROM members
@@ -215,6 +218,8 @@ CRM_CANDIDATES_SQL = """
     )
     SELECT pairs.crm_index, pairs.record_index, pairs.shares_phone, pairs.shares_address, pairs.shares_email,
         lead_of.lead_id, sites.zip, sites.street_number, anchors.anchor_rank,
+        anchors.first_seen_date AS anchor_first_seen_date, anchors.source_rank AS anchor_source_rank,
+        anchors.natural_key AS anchor_natural_key, anchors.record_index AS anchor_index,
         CAST(floor(
             (dense_rank() OVER (ORDER BY pairs.crm_index) - 1) / CAST({batch} AS DOUBLE PRECISION)
         ) AS BIGINT) AS batch
@@ -387,13 +392,21 @@ def cluster_components(
     return whole.identity_tables(resolution, now)["record_clusters"]
 
 
-def match_crm_leads(warehouse: Warehouse, staged: str, now: datetime, schema: str = names.INTERMEDIATE) -> int:
+def match_crm_leads(
+    warehouse: Warehouse,
+    staged: str,
+    now: datetime,
+    schema: str = names.INTERMEDIATE,
+    incremental: bool = False,
+    report: whole.ResolveReport | None = None,
+) -> int:
     """Stage the CRM match of each lead in `identity.<whole.CRM_STAGED>`, from the staged clusters:
-    `match_crm` over the CRM pairs, a batch of whole CRM leads at a time, with the leads' anchors
-    ranked in anchor order as among all leads. A lead matched in several batches keeps the CRM
-    lead `match_crm` would prefer. Returns the number of matches."""
+    `crm_choices` over the CRM pairs, a batch of whole CRM leads at a time, with the leads' anchors
+    ranked in anchor order as among all leads; each lead keeps the CRM lead `match_crm` would
+    prefer of those that chose it. When `incremental`, only the CRM leads whose inputs changed
+    choose again (`changed_crm_leads`), and `report` counts them. Returns the number of matches."""
     formats = {"work": names.IDENTITY, "candidates": CRM_CANDIDATES, "schema": schema}
-    warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{CRM_CANDIDATES}")
+    _drop_crm_work(warehouse)
     whole.stage_crm_matches(warehouse)
     try:
         warehouse.execute(
@@ -406,97 +419,117 @@ def match_crm_leads(warehouse: Warehouse, staged: str, now: datetime, schema: st
                 sql.format(**formats, where="TRUE") for sql in (CRM_BATCH_LEADS_SQL, CRM_BATCH_SQL, CRM_BATCH_NAMES_SQL)
             )
             return match_crm_batches(warehouse, *every_batch, now)
-        best: dict[str, tuple] = {}  # lead id -> (preference, anchor rank, salesforce id, rule)
+        changed_crm_leads.stage_hashes(warehouse, CRM_CANDIDATES, schema)
+        if incremental:
+            again = changed_crm_leads.drop_kept(warehouse, CRM_CANDIDATES)
+            if report is not None:
+                report.crm_leads_matched_again = again
         for (batch,) in warehouse.query(CRM_BATCHES_SQL.format(**formats)):
-            for lead_id, found in _match_crm_batch(warehouse, formats, int(batch)).items():
-                if lead_id not in best or found < best[lead_id]:
-                    best[lead_id] = found
-        ordered = sorted(best.items(), key=lambda item: item[1][1])
-        matches = pa.table(
-            {
-                "lead_id": pa.array([lead_id for lead_id, _ in ordered], pa.string()),
-                "salesforce_lead_id": pa.array([found[2] for _, found in ordered], pa.string()),
-                "match_rule": pa.array([found[3] for _, found in ordered], pa.string()),
-                "resolved_at": pa.array([now] * len(ordered), pa.timestamp("us")),
-            },
-            schema=whole.CRM_MATCHES_SCHEMA,
-        )
-        warehouse.append_arrow(names.IDENTITY, whole.CRM_STAGED, matches)
-        return matches.num_rows
+            changed_crm_leads.record_choices(warehouse, _crm_batch_choices(warehouse, formats, int(batch)))
+        return changed_crm_leads.stage_matches(warehouse, whole.CRM_STAGED, whole.timestamp_literal(now), incremental)
     finally:
-        warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{CRM_CANDIDATES}")
+        _drop_crm_work(warehouse)
 
 
-def _match_crm_batch(warehouse: Warehouse, formats: dict[str, str], batch: int) -> dict[str, tuple]:
-    """The CRM lead each lead keeps of one batch's CRM leads, read from the warehouse."""
+def _drop_crm_work(warehouse: Warehouse) -> None:
+    warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{CRM_CANDIDATES}")
+    changed_crm_leads.drop_work(warehouse)
+
+
+def _crm_batch_choices(warehouse: Warehouse, formats: dict[str, str], batch: int) -> pa.Table:
+    """The choice of each CRM lead of one batch that has one (`changed_crm_leads.CHOSEN_SCHEMA`),
+    read from the warehouse."""
     where = CRM_IN_BATCH.format(batch=batch)
     crm, candidates, record_names = (
         warehouse.arrow(sql.format(**formats, where=where))
         for sql in (CRM_BATCH_LEADS_SQL, CRM_BATCH_SQL, CRM_BATCH_NAMES_SQL)
     )
-    return match_crm_batch(crm, candidates, record_names)
+    found = CrmBatch(crm, candidates, record_names)
+    choices = list(crm_choices(*found.arguments()).values())
+    leads = [found.crm_leads[choice.crm] for choice in choices]
+    return pa.table(
+        [
+            pa.array([found.crm_indexes[choice.crm] for choice in choices], pa.int64()),
+            pa.array([found.lead_ids[choice.anchor] for choice in choices], pa.string()),
+            pa.array([lead.salesforce_lead_id for lead in leads], pa.string()),
+            pa.array([choice.rule.value for choice in choices], pa.string()),
+            pa.array([choice.rule.rank for choice in choices], pa.int64()),
+            pa.array([choice.score for choice in choices], pa.float64()),
+            pa.array([lead.created_date for lead in leads], pa.date32()),
+        ],
+        schema=changed_crm_leads.CHOSEN_SCHEMA,
+    )
+
+
+class CrmBatch:
+    """One batch of CRM leads and their candidates, by list position, as `crm_choices` and
+    `match_crm` take them. `crm_table` holds the batch's CRM leads, `candidates` its rows of
+    CRM_CANDIDATES_SQL, `record_names` the name keys of their records; other columns are ignored."""
+
+    def __init__(self, crm_table: pa.Table, candidates: pa.Table, record_names: pa.Table) -> None:
+        crm = whole.columns_of(crm_table.select(CRM_LEAD_COLUMNS).sort_by("crm_index"))
+        self.crm_indexes: list[int] = crm.pop("crm_index")
+        crm_positions = {index: position for position, index in enumerate(self.crm_indexes)}
+        self.crm_leads = whole.crm_leads_of(crm)
+        columns = whole.columns_of(candidates.sort_by([("crm_index", "ascending"), ("record_index", "ascending")]))
+
+        # The leads the batch reaches, by position, with their sites and anchor ranks.
+        self.lead_ids: list[str] = []
+        lead_position: dict[str, int] = {}
+        self.lead_site: dict[int, Site] = {}
+        self.anchor_rank: dict[int, int] = {}
+        record_position: dict[int, int] = {}
+        self.anchor_of: list[int] = []
+        for record_index, lead_id, zip_code, number, rank in zip(
+            columns["record_index"],
+            columns["lead_id"],
+            columns["zip"],
+            columns["street_number"],
+            columns["anchor_rank"],
+            strict=True,
+        ):
+            if lead_id not in lead_position:
+                lead = lead_position[lead_id] = len(self.lead_ids)
+                self.lead_ids.append(str(lead_id))
+                self.lead_site[lead] = Site(whole.text(zip_code), whole.text(number))
+                self.anchor_rank[lead] = int(rank)
+            if record_index not in record_position:
+                record_position[record_index] = len(self.anchor_of)
+                self.anchor_of.append(lead_position[lead_id])
+
+        record_names_of: list[list[str]] = [[] for _ in self.anchor_of]
+        for index, key in zip(
+            record_names.column("record_index").to_pylist(), record_names.column("name_key").to_pylist(), strict=True
+        ):
+            record_names_of[record_position[index]].append(key)
+        self.sorted_names = [tuple(sorted(keys)) for keys in record_names_of]
+        self.pairs = whole.crm_pairs_of(columns, crm_positions.__getitem__, record_position.__getitem__)
+
+    def arguments(self) -> tuple:
+        scorer = NameScorer()
+        return (
+            self.crm_leads,
+            self.pairs,
+            self.anchor_of,
+            self.lead_site,
+            self.anchor_rank,
+            lambda c, r: scorer.score(self.crm_leads[c].name_keys, self.sorted_names[r]),
+            scorer.threshold,
+        )
 
 
 def match_crm_batch(crm_table: pa.Table, candidates: pa.Table, record_names: pa.Table) -> dict[str, tuple]:
-    """The CRM lead each lead keeps of one batch's CRM leads, with what ranks it: (preference,
-    anchor rank, salesforce id, rule). `crm_table` holds the batch's CRM leads, `candidates` its
-    rows of CRM_CANDIDATES_SQL, `record_names` the name keys of their records; other columns are
-    ignored."""
-    crm = whole.columns_of(crm_table.select(CRM_LEAD_COLUMNS).sort_by("crm_index"))
-    crm_positions = {index: position for position, index in enumerate(crm.pop("crm_index"))}
-    crm_leads = whole.crm_leads_of(crm)
-    columns = whole.columns_of(candidates.sort_by([("crm_index", "ascending"), ("record_index", "ascending")]))
-
-    # The leads the batch reaches, by position, with their sites and anchor ranks.
-    lead_ids: list[str] = []
-    lead_position: dict[str, int] = {}
-    lead_site: dict[int, Site] = {}
-    anchor_rank: dict[int, int] = {}
-    record_position: dict[int, int] = {}
-    anchor_of: list[int] = []
-    for record_index, lead_id, zip_code, number, rank in zip(
-        columns["record_index"],
-        columns["lead_id"],
-        columns["zip"],
-        columns["street_number"],
-        columns["anchor_rank"],
-        strict=True,
-    ):
-        if lead_id not in lead_position:
-            lead = lead_position[lead_id] = len(lead_ids)
-            lead_ids.append(str(lead_id))
-            lead_site[lead] = Site(whole.text(zip_code), whole.text(number))
-            anchor_rank[lead] = int(rank)
-        if record_index not in record_position:
-            record_position[record_index] = len(anchor_of)
-            anchor_of.append(lead_position[lead_id])
-
-    record_names_of: list[list[str]] = [[] for _ in anchor_of]
-    for index, key in zip(
-        record_names.column("record_index").to_pylist(), record_names.column("name_key").to_pylist(), strict=True
-    ):
-        record_names_of[record_position[index]].append(key)
-    sorted_names = [tuple(sorted(keys)) for keys in record_names_of]
-
-    scorer = NameScorer()
-    pairs = whole.crm_pairs_of(columns, crm_positions.__getitem__, record_position.__getitem__)
-    matches = match_crm(
-        crm_leads,
-        pairs,
-        anchor_of,
-        lead_site,
-        anchor_rank,
-        lambda c, r: scorer.score(crm_leads[c].name_keys, sorted_names[r]),
-        scorer.threshold,
-    )
+    """The CRM lead each lead keeps of one batch's CRM leads (`CrmBatch`), with what ranks it:
+    (preference, anchor rank, salesforce id, rule)."""
+    found = CrmBatch(crm_table, candidates, record_names)
     return {
-        lead_ids[m.anchor]: (
-            crm_preference(m, crm_leads),
-            anchor_rank[m.anchor],
-            crm_leads[m.crm].salesforce_lead_id,
+        found.lead_ids[m.anchor]: (
+            crm_preference(m, found.crm_leads),
+            found.anchor_rank[m.anchor],
+            found.crm_leads[m.crm].salesforce_lead_id,
             m.rule.value,
         )
-        for m in matches
+        for m in match_crm(*found.arguments())
     }
 
 
@@ -534,7 +567,7 @@ def resolve_identities(
             whole.stage_in_place(warehouse)
         whole.add_singletons(warehouse, now, in_place=incremental)
         count_leads(warehouse, whole.STAGED, report)
-        report.crm_matches = match_crm_leads(warehouse, whole.STAGED, now)
+        report.crm_matches = match_crm_leads(warehouse, whole.STAGED, now, incremental=incremental, report=report)
         report.retired_ids = whole.publish(warehouse, now, digest, in_place=incremental)
     report.seconds = time.monotonic() - began
     if progress:

@@ -25,8 +25,11 @@ from leads_pipeline.warehouse import Warehouse
 # Kept between resolves, beside the identity tables, each staged as <name>__next first.
 RECORDS_STATE = "resolved_records"
 EDGES_STATE = "resolved_edges"
+# The CRM leads' choices (`changed_crm_leads`), staged whole by every resolve.
+CRM_STATE = "resolved_crm_leads"
+CRM_STATE_STAGED = f"{CRM_STATE}__next"
 # Each state table with the table it is staged in.
-STATES = tuple((table, f"{table}__next") for table in (RECORDS_STATE, EDGES_STATE))
+STATES = tuple((table, f"{table}__next") for table in (RECORDS_STATE, EDGES_STATE, CRM_STATE))
 # A resolve that settles again only the touched components writes only the affected records'
 # rows: their state here, their clusters in resolve.py. RECORDS_REPLACED lists the affected
 # records, each with the key of its rows of the last resolve (none for a record new since), which
@@ -180,7 +183,7 @@ def stage_state(warehouse: Warehouse, edges: str, components: str, incremental: 
     today's components (when `incremental`, of the affected records only, to be published in
     place), and today's pairs (the work table `identity.<edges>`, renamed). `start_staging`
     dropped any left over."""
-    (_, records_staged), (_, edges_staged) = STATES
+    (_, records_staged), (_, edges_staged), _ = STATES
     formats = _formats(components=components, records_state_staged=RECORDS_CHANGED if incremental else records_staged)
     joins = AFFECTED_ONLY.format(**formats) if incremental else ""
     warehouse.execute(NEXT_RECORDS_SQL.format(**formats, joins=joins))

@@ -55,6 +55,25 @@ def match_crm(
     threshold: float,
 ) -> list[CrmMatch]:
     """The CRM lead of each matched lead (by anchor index)."""
+    per_lead: dict[int, CrmMatch] = {}
+    for match in crm_choices(crm_leads, pairs, anchor_of, lead_site, anchor_rank, name_score, threshold).values():
+        best = per_lead.get(match.anchor)
+        if best is None or crm_preference(match, crm_leads) < crm_preference(best, crm_leads):
+            per_lead[match.anchor] = match
+    return sorted(per_lead.values(), key=lambda m: anchor_rank[m.anchor])
+
+
+def crm_choices(
+    crm_leads: Sequence[CrmLead],
+    pairs: Iterable[CrmPair],
+    anchor_of: Sequence[int],
+    lead_site: dict[int, Site],
+    anchor_rank: dict[int, int],
+    name_score: Callable[[int, int], float],
+    threshold: float,
+) -> dict[int, CrmMatch]:
+    """The lead each CRM lead goes to (by CRM index), where one satisfies a rule: it follows from
+    that CRM lead's own pairs alone, in the order they come."""
     per_crm: dict[int, CrmMatch] = {}
     for pair in pairs:
         anchor = anchor_of[pair.record]
@@ -71,13 +90,7 @@ def match_crm(
         best = per_crm.get(pair.crm)
         if best is None or _lead_key(candidate, anchor_rank) < _lead_key(best, anchor_rank):
             per_crm[pair.crm] = candidate
-
-    per_lead: dict[int, CrmMatch] = {}
-    for match in per_crm.values():
-        best = per_lead.get(match.anchor)
-        if best is None or crm_preference(match, crm_leads) < crm_preference(best, crm_leads):
-            per_lead[match.anchor] = match
-    return sorted(per_lead.values(), key=lambda m: anchor_rank[m.anchor])
+    return per_crm
 
 
 def _lead_key(match: CrmMatch, anchor_rank: dict[int, int]) -> tuple[int, float, int]:

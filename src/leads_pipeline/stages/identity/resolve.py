@@ -192,6 +192,8 @@ class ResolveReport:
     python_records_peak: int = 0
     # The records of the components a change touched, settled again; None when all were.
     records_resolved_again: int | None = None
+    # The CRM leads whose inputs changed, matched again; None when all were.
+    crm_leads_matched_again: int | None = None
     seconds: float = 0.0
     # Whether the identity tables were kept: nothing they were resolved from had changed.
     kept: bool = False
@@ -213,6 +215,11 @@ class ResolveReport:
                 ""
                 if self.records_resolved_again is None
                 else f" (of the {self.records_resolved_again:,} records a change touched; the rest kept)"
+            )
+            + (
+                ""
+                if self.crm_leads_matched_again is None
+                else f"; {self.crm_leads_matched_again:,} CRM leads whose inputs changed matched again"
             )
         )
 
