@@ -11,7 +11,7 @@ number (as a month's changes do: their clusters may split or merge), and measure
     again      the resolve step settling only the components of the touched records, and only
                the CRM leads whose inputs changed choosing again
 
-It prints both, their ratio, the records settled again and the CRM leads that chose again, and
+It prints both, their ratio, the records settled again and the CRM leads that matched again, and
 checks that both wrote the same clusters and CRM matches. The copies are deleted.
 """
 
@@ -84,7 +84,7 @@ def main() -> int:
             return 1
         print(
             f"run {run}: baseline (every component) {baseline:.1f}s, again (touched components, "
-            f"{report.records_resolved_again:,} records; {report.crm_leads_matched_again:,} CRM leads chose again) "
+            f"{report.records_resolved_again:,} records; {report.crm_leads_matched_again:,} CRM leads matched again) "
             f"{again:.1f}s, {again / baseline:.2f}x; clusters {settled_all[0]:,} rows, {settled_all[1]:,} leads, "
             f"{settled_all[3]:,} CRM matches, equal"
         )
