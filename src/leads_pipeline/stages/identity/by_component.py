@@ -317,11 +317,9 @@ def stage_clusters(
         warehouse.execute(EDGES_SQL.format(**formats, settled_rule=settled_rule_sql(), needs_name=needs_name_sql()))
         report.pairs = warehouse.query(PAIRS_COUNT_SQL.format(schema=schema))[0][0]
         report.contradicting_pairs = report.pairs - warehouse.query(EDGES_COUNT_SQL.format(**formats))[0][0]
-        if tracked:
-            changed_components.stage_records(warehouse, schema)
         only = ""
         if incremental:
-            report.records_resolved_again = changed_components.stage_affected(warehouse, EDGES)
+            report.records_resolved_again = changed_components.stage_affected(warehouse, EDGES, schema)
             only = changed_components.AFFECTED_EDGES
         label_components(warehouse, COMPONENT_EDGES_SQL.format(**formats, where=only), work, COMPONENTS)
         default_batch = SPARK_BATCH_RECORDS if warehouse.target == "spark" else BATCH_RECORDS
@@ -353,7 +351,7 @@ def stage_clusters(
                 rows = _resolve_batch(warehouse, formats, int(batch), now, report)
                 warehouse.append_arrow(names.IDENTITY, staged, rows)
         if tracked:
-            changed_components.stage_state(warehouse, EDGES, COMPONENTS, incremental)
+            changed_components.stage_state(warehouse, EDGES, COMPONENTS, schema, incremental)
     finally:
         _drop_work(warehouse)
 

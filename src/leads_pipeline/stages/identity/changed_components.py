@@ -38,36 +38,38 @@ RECORDS_CHANGED = f"{RECORDS_STATE}__changed"
 RECORDS_REPLACED = f"{RECORDS_STATE}__replaced"
 IN_PLACE_TABLES = (RECORDS_CHANGED, RECORDS_REPLACED)
 # The step's work tables, in the identity schema.
-RECORDS = "resolve_records"
 TOUCHED = "resolve_touched"
 AFFECTED = "resolve_affected"
-WORK_TABLES = (RECORDS, TOUCHED, AFFECTED)
+WORK_TABLES = (TOUCHED, AFFECTED)
 EDGE_COLUMNS = "left_index, right_index, shares_phone, shares_address, shares_email, settled_rule, needs_name"
 
-# Each current record with a hash of the columns the step reads of it and the sum of a hash of
-# each of its name keys (a sum: their order is no input).
+# Each current record (`only`: those the condition on `record_index` keeps) with a hash of the
+# columns the step reads of it and the sum of a hash of each of its name keys (a sum: their order
+# is no input). Read where it is needed rather than written to a table: only the touched records'
+# and the affected records' hashes are kept.
 RECORDS_SQL = """
-    CREATE TABLE {work}.{records} AS
     WITH record_names AS (
         SELECT record_index, sum({name_hash}) AS names_hash
         FROM {schema}.int_match_keys__collected
-        WHERE key_type = 'name'
+        WHERE key_type = 'name' AND {only}
         GROUP BY record_index
     )
     SELECT records.record_index, records.source, records.natural_key, {record_hash} AS record_hash,
         record_names.names_hash
     FROM {schema}.int_source_records__current AS records
     LEFT JOIN record_names ON record_names.record_index = records.record_index
+    WHERE records.{only}
 """
 TOUCHED_SQL = """
     CREATE TABLE {work}.{touched} AS
-    WITH changed_edges AS (
+    WITH records AS ({records}),
+    changed_edges AS (
         (SELECT {edge_columns} FROM {work}.{edges} EXCEPT SELECT {edge_columns} FROM {work}.{edges_state})
         UNION ALL
         (SELECT {edge_columns} FROM {work}.{edges_state} EXCEPT SELECT {edge_columns} FROM {work}.{edges})
     )
     SELECT records.record_index
-    FROM {work}.{records} AS records
+    FROM records
     LEFT JOIN {work}.{records_state} AS before ON before.record_index = records.record_index
     WHERE before.record_index IS NULL
         OR before.record_hash <> records.record_hash
@@ -75,7 +77,9 @@ TOUCHED_SQL = """
     UNION
     SELECT before.record_index
     FROM {work}.{records_state} AS before
-    WHERE NOT EXISTS (SELECT 1 FROM {work}.{records} AS records WHERE records.record_index = before.record_index)
+    WHERE NOT EXISTS (
+        SELECT 1 FROM {schema}.int_source_records__current AS records WHERE records.record_index = before.record_index
+    )
     UNION
     SELECT left_index FROM changed_edges
     UNION
@@ -105,13 +109,13 @@ NEXT_RECORDS_SQL = """
     CREATE TABLE {work}.{records_state_staged} AS
     SELECT records.record_index, records.source, records.natural_key, records.record_hash, records.names_hash,
         components.component
-    FROM {work}.{records} AS records
+    FROM ({records}) AS records
     LEFT JOIN {work}.{components} AS components ON components.node = records.record_index
-    {joins}
 """
+EVERY_RECORD = "record_index IS NOT NULL"
 # An unaffected record's row is the same as before (the same hashes, else it is touched, and its
 # kept label), so only the affected records' rows are written: those of the gone ones deleted.
-AFFECTED_ONLY = "INNER JOIN {work}.{affected} AS affected ON affected.record_index = records.record_index"
+AFFECTED_ONLY = f"record_index IN (SELECT record_index FROM {names.IDENTITY}.{AFFECTED})"
 # The last resolve wrote a state row and a cluster row for each record then current: a record's
 # key there is its state row's.
 REPLACED_SQL = """
@@ -129,7 +133,6 @@ UPDATE_IN_PLACE_SQL = (
 def _formats(**more: str) -> dict[str, str]:
     return {
         "work": names.IDENTITY,
-        "records": RECORDS,
         "touched": TOUCHED,
         "affected": AFFECTED,
         "records_state": RECORDS_STATE,
@@ -156,37 +159,36 @@ def drop_work(warehouse: Warehouse) -> None:
         warehouse.execute(f"DROP TABLE IF EXISTS {names.IDENTITY}.{table}")
 
 
-def stage_records(warehouse: Warehouse, schema: str) -> None:
-    """Write the work table of every current record with the hashes of what the step reads of it."""
+def _records(warehouse: Warehouse, schema: str, only: str) -> str:
+    """RECORDS_SQL for the records `only` keeps."""
     columns = resolved_inputs.columns_read("int_source_records__current")
     row_hash = resolved_inputs.ROW_HASH[warehouse.target]
-    warehouse.execute(
-        RECORDS_SQL.format(
-            **_formats(schema=schema),
-            record_hash=row_hash.format(columns=", ".join(f"records.{column}" for column in columns)),
-            name_hash=row_hash.format(columns="key_value"),
-        )
+    return RECORDS_SQL.format(
+        schema=schema,
+        only=only,
+        record_hash=row_hash.format(columns=", ".join(f"records.{column}" for column in columns)),
+        name_hash=row_hash.format(columns="key_value"),
     )
 
 
-def stage_affected(warehouse: Warehouse, edges: str) -> int:
+def stage_affected(warehouse: Warehouse, edges: str, schema: str) -> int:
     """Write the work table of the records whose components are settled again (see the module's
-    docstring), from today's pairs (`identity.<edges>`); returns their number."""
-    formats = _formats(edges=edges)
+    docstring), from today's records and pairs (`identity.<edges>`); returns their number."""
+    formats = _formats(edges=edges, schema=schema, records=_records(warehouse, schema, EVERY_RECORD))
     warehouse.execute(TOUCHED_SQL.format(**formats))
     warehouse.execute(AFFECTED_SQL.format(**formats))
     return int(warehouse.query(f"SELECT count(*) FROM {names.IDENTITY}.{AFFECTED}")[0][0])
 
 
-def stage_state(warehouse: Warehouse, edges: str, components: str, incremental: bool) -> None:
+def stage_state(warehouse: Warehouse, edges: str, components: str, schema: str, incremental: bool) -> None:
     """Stage the state the next resolve settles its changes against: the records' hashes and
     today's components (when `incremental`, of the affected records only, to be published in
     place), and today's pairs (the work table `identity.<edges>`, renamed). `start_staging`
     dropped any left over."""
     (_, records_staged), (_, edges_staged), _ = STATES
     formats = _formats(components=components, records_state_staged=RECORDS_CHANGED if incremental else records_staged)
-    joins = AFFECTED_ONLY.format(**formats) if incremental else ""
-    warehouse.execute(NEXT_RECORDS_SQL.format(**formats, joins=joins))
+    records = _records(warehouse, schema, AFFECTED_ONLY if incremental else EVERY_RECORD)
+    warehouse.execute(NEXT_RECORDS_SQL.format(**formats, records=records))
     if incremental:
         warehouse.execute(REPLACED_SQL.format(**_formats(records_replaced=RECORDS_REPLACED)))
     warehouse.execute(f"ALTER TABLE {names.IDENTITY}.{edges} RENAME TO {edges_staged}")
