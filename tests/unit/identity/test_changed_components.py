@@ -197,10 +197,6 @@ def test_a_resolve_stopped_before_publishing_in_place_leaves_nothing_the_next_on
     assert identity_state(warehouse) == incremental
 
 
-def _crm_matches(warehouse: Warehouse) -> list[tuple]:
-    return sorted(warehouse.query(f"SELECT lead_id, salesforce_lead_id, match_rule FROM {names.IDENTITY}.crm_matches"))
-
-
 def test_a_crm_lead_chooses_again_when_only_a_paired_records_name_changes(warehouse):
     # A CRM lead of one pair whose rule the names decide, its address unknown (it contradicts no
     # lead): its record taking the CRM lead's name is the only change, and must give the match.
@@ -217,16 +213,16 @@ def test_a_crm_lead_chooses_again_when_only_a_paired_records_name_changes(wareho
     crm["name_key"] = name_key("Renamed Academy")
     write_inputs(warehouse, graph)
     by_component.resolve_identities(warehouse, force=True)
-    assert crm["salesforce_lead_id"] not in {match[1] for match in _crm_matches(warehouse)}
+    assert crm["salesforce_lead_id"] not in {match[1] for match in identity_rows(warehouse)[1]}
 
     for key in graph.keys:
         if key["record_index"] == record and key["key_type"] == "name":
             key["key_value"] = crm["name_key"]
     write_inputs(warehouse, graph)
     report = by_component.resolve_identities(warehouse)
-    again = _crm_matches(warehouse)
+    again = identity_rows(warehouse)[1]
     by_component.resolve_identities(warehouse, force=True)
 
     assert report.crm_leads_matched_again is not None
     assert crm["salesforce_lead_id"] in {match[1] for match in again}
-    assert again == _crm_matches(warehouse)
+    assert again == identity_rows(warehouse)[1]

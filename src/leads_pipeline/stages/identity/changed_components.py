@@ -43,7 +43,7 @@ AFFECTED = "resolve_affected"
 WORK_TABLES = (TOUCHED, AFFECTED)
 EDGE_COLUMNS = "left_index, right_index, shares_phone, shares_address, shares_email, settled_rule, needs_name"
 
-# Each current record (`only`: those the condition on `record_index` keeps) with a hash of the
+# Each current record (`only`: those the condition on its columns keeps) with a hash of the
 # columns the step reads of it and the sum of a hash of each of its name keys (a sum: their order
 # is no input). Read where it is needed rather than written to a table: only the touched records'
 # and the affected records' hashes are kept.
@@ -56,9 +56,8 @@ RECORDS_SQL = """
     )
     SELECT records.record_index, records.source, records.natural_key, {record_hash} AS record_hash,
         record_names.names_hash
-    FROM {schema}.int_source_records__current AS records
+    FROM (SELECT * FROM {schema}.int_source_records__current WHERE {only}) AS records
     LEFT JOIN record_names ON record_names.record_index = records.record_index
-    WHERE records.{only}
 """
 TOUCHED_SQL = """
     CREATE TABLE {work}.{touched} AS
@@ -112,7 +111,7 @@ NEXT_RECORDS_SQL = """
     FROM ({records}) AS records
     LEFT JOIN {work}.{components} AS components ON components.node = records.record_index
 """
-EVERY_RECORD = "record_index IS NOT NULL"
+EVERY_RECORD = "TRUE"
 # An unaffected record's row is the same as before (the same hashes, else it is touched, and its
 # kept label), so only the affected records' rows are written: those of the gone ones deleted.
 AFFECTED_ONLY = f"record_index IN (SELECT record_index FROM {names.IDENTITY}.{AFFECTED})"
