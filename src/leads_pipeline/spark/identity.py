@@ -8,8 +8,8 @@ travel with it as a list) to `cluster_components` in one Python worker, and the 
 straight into the staged table. The driver receives only each batch's counters.
 
 The CRM is matched the same way: each batch of whole CRM leads with its candidates goes to
-`match_crm_batch` on an executor, and Spark SQL keeps for each lead the CRM lead `match_crm` would
-prefer, written to the staged CRM matches from there.
+`crm_batch_choices` on an executor, and the choices stay on the executors for the SQL that keeps
+each lead's CRM lead on every engine (`changed_crm_leads.MATCHES_SQL`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ import pyarrow.compute as pc
 
 from leads_pipeline.config import names
 from leads_pipeline.spark.warehouse import spark_sql, spark_type
+from leads_pipeline.stages.identity import changed_crm_leads
 from leads_pipeline.stages.identity import resolve as whole
-from leads_pipeline.stages.identity.by_component import cluster_components, match_crm_batch
+from leads_pipeline.stages.identity.by_component import cluster_components, crm_batch_choices
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,60 +90,32 @@ def _resolve_group(members: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-# A lead's CRM candidates from each batch, in the order of `match_crm_batch`'s ranking tuple:
-# (rule rank, -score, -created day, salesforce id) as the preference, then the anchor's rank.
-CRM_FOUND_SCHEMA = (
-    "lead_id string, rule_rank long, negative_score double, created long, salesforce_lead_id string, "
-    "anchor_rank long, match_rule string"
-)
-CRM_FOUND_COLUMNS = [column.split()[0] for column in CRM_FOUND_SCHEMA.split(", ")]
+# The choice of each CRM lead, as the driver's batches write it on DuckDB and PostgreSQL.
+CRM_CHOSEN_SCHEMA = ", ".join(f"{f.name} {spark_type(f.type)}" for f in changed_crm_leads.CHOSEN_SCHEMA)
+CRM_CHOSEN_VIEW = "resolve_crm_chosen"
 
 
-def match_crm_batches(
-    warehouse: SparkWarehouse, crm_sql: str, candidates_sql: str, names_sql: str, now: datetime
-) -> int:
-    """Append to `identity.<CRM_STAGED>` the CRM match of each lead, from every batch that
-    `crm_sql` (CRM leads with their `batch`) and `candidates_sql` (CRM_CANDIDATES_SQL's rows) give;
-    `names_sql` gives the name keys of the candidates' records. Returns the number of matches."""
-    session = warehouse.session
+def crm_choices_view(warehouse: SparkWarehouse, crm_sql: str, candidates_sql: str, names_sql: str) -> str:
+    """Register the choice of each CRM lead, from every batch that `crm_sql` (CRM leads with their
+    `batch`) and `candidates_sql` (CRM_CANDIDATES_SQL's rows) give, as a temporary view kept on
+    the executors; `names_sql` gives the name keys of the candidates' records. Returns its name."""
     crm = _checkpointed(warehouse, crm_sql)
     candidates = _with_name_keys(warehouse, candidates_sql, names_sql)
-    found = crm.groupBy("batch").cogroup(candidates.groupBy("batch")).applyInPandas(_match_group, CRM_FOUND_SCHEMA)
-    found.createOrReplaceTempView("crm_found")
-    resolved_at = f"CAST('{whole.timestamp_literal(now)}' AS TIMESTAMP)"
-    kept = session.sql(
-        f"""
-        SELECT lead_id, salesforce_lead_id, match_rule, {resolved_at} AS resolved_at
-        FROM (
-            SELECT *, row_number() OVER (
-                PARTITION BY lead_id
-                ORDER BY rule_rank, negative_score, created, salesforce_lead_id, anchor_rank, match_rule
-            ) AS pick
-            FROM crm_found
-        ) WHERE pick = 1
-        """
-    ).localCheckpoint()
-    kept.select(*whole.CRM_MATCHES_SCHEMA.names).write.insertInto(f"{names.IDENTITY}.{whole.CRM_STAGED}")
-    return kept.count()
+    chosen = crm.groupBy("batch").cogroup(candidates.groupBy("batch")).applyInPandas(_choose_group, CRM_CHOSEN_SCHEMA)
+    chosen.localCheckpoint().createOrReplaceTempView(CRM_CHOSEN_VIEW)
+    return CRM_CHOSEN_VIEW
 
 
-def _match_group(crm: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
-    """One batch's CRM candidates for each lead it reaches."""
-    import pandas as pd
-
+def _choose_group(crm: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
+    """The choices of one batch's CRM leads."""
     if crm.empty or candidates.empty:
-        return _empty(CRM_FOUND_COLUMNS)
-    record_names = _name_rows(candidates)
-    best = match_crm_batch(
+        return _empty(changed_crm_leads.CHOSEN_SCHEMA.names)
+    chosen = crm_batch_choices(
         pa.Table.from_pandas(crm, preserve_index=False),
         pa.Table.from_pandas(candidates.drop(columns="name_keys"), preserve_index=False),
-        record_names,
+        _name_rows(candidates),
     )
-    rows = [
-        (lead_id, rank, score, created, salesforce_id, anchor, rule)
-        for lead_id, ((rank, score, created, _), anchor, salesforce_id, rule) in best.items()
-    ]
-    return pd.DataFrame(rows, columns=CRM_FOUND_COLUMNS)
+    return chosen.to_pandas(date_as_object=True)
 
 
 def _checkpointed(warehouse: SparkWarehouse, sql: str) -> DataFrame:

@@ -34,7 +34,7 @@ from leads_pipeline.stages.identity import changed_components, changed_crm_leads
 from leads_pipeline.stages.identity import resolve as whole
 from leads_pipeline.stages.identity.clustering import cluster
 from leads_pipeline.stages.identity.components import label_components
-from leads_pipeline.stages.identity.crm import crm_choices, crm_preference, match_crm
+from leads_pipeline.stages.identity.crm import crm_choices
 from leads_pipeline.stages.identity.names import NameScorer
 from leads_pipeline.stages.identity.rules import Rule, Site, best_rule, needs_name
 from leads_pipeline.warehouse import Warehouse
@@ -401,8 +401,9 @@ def match_crm_leads(
     """Stage the CRM match of each lead in `identity.<whole.CRM_STAGED>`, from the staged clusters:
     `crm_choices` over the CRM pairs, a batch of whole CRM leads at a time, with the leads' anchors
     ranked in anchor order as among all leads; each lead keeps the CRM lead `match_crm` would
-    prefer of those that chose it. When `incremental`, only the CRM leads whose inputs changed
-    choose again (`changed_crm_leads`), and `report` counts them. Returns the number of matches."""
+    prefer of those that chose it (`changed_crm_leads.MATCHES_SQL`, on every engine). When
+    `incremental`, only the CRM leads whose inputs changed choose again (`changed_crm_leads`), and
+    `report` counts them. Returns the number of matches."""
     formats = {"work": names.IDENTITY, "candidates": CRM_CANDIDATES, "schema": schema}
     _drop_crm_work(warehouse)
     whole.stage_crm_matches(warehouse)
@@ -411,12 +412,13 @@ def match_crm_leads(
             CRM_CANDIDATES_SQL.format(**formats, identity=names.IDENTITY, staged=staged, batch=CRM_BATCH_LEADS)
         )
         if warehouse.target == "spark":
-            from leads_pipeline.spark.identity import match_crm_batches
+            from leads_pipeline.spark.identity import crm_choices_view
 
             every_batch = (
                 sql.format(**formats, where="TRUE") for sql in (CRM_BATCH_LEADS_SQL, CRM_BATCH_SQL, CRM_BATCH_NAMES_SQL)
             )
-            return match_crm_batches(warehouse, *every_batch, now)
+            choices = crm_choices_view(warehouse, *every_batch)
+            return changed_crm_leads.insert_matches(warehouse, choices, whole.CRM_STAGED, whole.timestamp_literal(now))
         changed_crm_leads.stage_hashes(warehouse, CRM_CANDIDATES, schema)
         if incremental:
             again = changed_crm_leads.drop_kept(warehouse, CRM_CANDIDATES)
@@ -435,14 +437,20 @@ def _drop_crm_work(warehouse: Warehouse) -> None:
 
 
 def _crm_batch_choices(warehouse: Warehouse, formats: dict[str, str], batch: int) -> pa.Table:
-    """The choice of each CRM lead of one batch that has one (`changed_crm_leads.CHOSEN_SCHEMA`),
-    read from the warehouse."""
+    """The choices of one batch's CRM leads, read from the warehouse (`crm_batch_choices`)."""
     where = CRM_IN_BATCH.format(batch=batch)
-    crm, candidates, record_names = (
-        warehouse.arrow(sql.format(**formats, where=where))
-        for sql in (CRM_BATCH_LEADS_SQL, CRM_BATCH_SQL, CRM_BATCH_NAMES_SQL)
+    return crm_batch_choices(
+        *(
+            warehouse.arrow(sql.format(**formats, where=where))
+            for sql in (CRM_BATCH_LEADS_SQL, CRM_BATCH_SQL, CRM_BATCH_NAMES_SQL)
+        )
     )
-    found = CrmBatch(crm, candidates, record_names)
+
+
+def crm_batch_choices(crm_table: pa.Table, candidates: pa.Table, record_names: pa.Table) -> pa.Table:
+    """The choice of each CRM lead of one batch (`CrmBatch`) that has one, as
+    `changed_crm_leads.CHOSEN_SCHEMA` rows."""
+    found = CrmBatch(crm_table, candidates, record_names)
     choices = list(crm_choices(*found.arguments()).values())
     leads = [found.crm_leads[choice.crm] for choice in choices]
     return pa.table(
@@ -460,8 +468,8 @@ def _crm_batch_choices(warehouse: Warehouse, formats: dict[str, str], batch: int
 
 
 class CrmBatch:
-    """One batch of CRM leads and their candidates, by list position, as `crm_choices` and
-    `match_crm` take them. `crm_table` holds the batch's CRM leads, `candidates` its rows of
+    """One batch of CRM leads and their candidates, by list position, as `crm_choices` takes them.
+    `crm_table` holds the batch's CRM leads, `candidates` its rows of
     CRM_CANDIDATES_SQL, `record_names` the name keys of their records; other columns are ignored."""
 
     def __init__(self, crm_table: pa.Table, candidates: pa.Table, record_names: pa.Table) -> None:
@@ -514,21 +522,6 @@ class CrmBatch:
             lambda c, r: scorer.score(self.crm_leads[c].name_keys, self.sorted_names[r]),
             scorer.threshold,
         )
-
-
-def match_crm_batch(crm_table: pa.Table, candidates: pa.Table, record_names: pa.Table) -> dict[str, tuple]:
-    """The CRM lead each lead keeps of one batch's CRM leads (`CrmBatch`), with what ranks it:
-    (preference, anchor rank, salesforce id, rule)."""
-    found = CrmBatch(crm_table, candidates, record_names)
-    return {
-        found.lead_ids[m.anchor]: (
-            crm_preference(m, found.crm_leads),
-            found.anchor_rank[m.anchor],
-            found.crm_leads[m.crm].salesforce_lead_id,
-            m.rule.value,
-        )
-        for m in match_crm(*found.arguments())
-    }
 
 
 def count_leads(warehouse: Warehouse, staged: str, report: whole.ResolveReport) -> None:

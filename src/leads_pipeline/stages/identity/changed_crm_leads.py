@@ -89,8 +89,9 @@ NEXT_STATE_SQL = """
 NOT_KEPT = """WHERE hashes.crm_index NOT IN (SELECT crm_index FROM ({kept}) AS kept)
     UNION ALL
     {kept}"""
-# Each lead's CRM lead, by `crm.crm_preference` (the most recent creation first, none last), then
-# the CRM lead first in its order.
+# Each lead's CRM lead of the `choices` (CHOSEN_SCHEMA's columns) that chose it, by
+# `crm.crm_preference` (the most recent creation first, none last), then the CRM lead first in its
+# order: what `crm.match_crm` keeps of a whole graph's choices.
 MATCHES_SQL = """
     INSERT INTO {work}.{matches} (lead_id, salesforce_lead_id, match_rule, resolved_at)
     SELECT lead_id, salesforce_lead_id, match_rule, CAST('{now}' AS TIMESTAMP)
@@ -99,7 +100,7 @@ MATCHES_SQL = """
             PARTITION BY lead_id
             ORDER BY rule_rank, score DESC, created_date DESC NULLS LAST, salesforce_lead_id COLLATE "C", crm_index
         ) AS preference
-        FROM {work}.{staged}
+        FROM {choices}
         WHERE lead_id IS NOT NULL
     ) AS choices
     WHERE preference = 1
@@ -159,5 +160,11 @@ def stage_matches(warehouse: Warehouse, matches: str, now: str, incremental: boo
     not_kept = NOT_KEPT.format(kept=KEPT.format(**formats)) if incremental else ""
     chosen_columns = ", ".join(f"chosen.{column}" for column in STATE_COLUMNS.split(", "))
     warehouse.execute(NEXT_STATE_SQL.format(**formats, chosen_columns=chosen_columns, not_kept=not_kept))
-    warehouse.execute(MATCHES_SQL.format(**formats, matches=matches, now=now))
+    return insert_matches(warehouse, f"{names.IDENTITY}.{changed_components.CRM_STATE_STAGED}", matches, now)
+
+
+def insert_matches(warehouse: Warehouse, choices: str, matches: str, now: str) -> int:
+    """Insert into `identity.<matches>` each lead's CRM match from the table or view `choices`
+    (CHOSEN_SCHEMA's columns, one row per CRM lead); returns the number of matches."""
+    warehouse.execute(MATCHES_SQL.format(work=names.IDENTITY, choices=choices, matches=matches, now=now))
     return int(warehouse.query(f"SELECT count(*) FROM {names.IDENTITY}.{matches}")[0][0])
