@@ -4,6 +4,8 @@ lookups and dbt all run under it, and a run under a small one still finishes, sp
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -59,6 +61,34 @@ def test_ingestion_runs_every_duckdb_connection_under_the_limit(real_bucket, set
     assert report.files_loaded == 4
     assert limits and set(limits) == {as_duckdb_shows(SMALL)}
     assert destination(settings).config_params["credentials"].global_config["memory_limit"] == SMALL
+
+
+def test_a_packages_files_load_into_duckdb_one_at_a_time(real_bucket, settings_for, monkeypatch):
+    """Each file's INSERT already uses every core: loaded side by side, files would only add their
+    buffers beside the limit."""
+    from dlt.destinations.impl.duckdb.duck import DuckDbCopyJob
+
+    running, most, loaded = [0], [0], []
+    guard = threading.Lock()
+    insert = DuckDbCopyJob.run
+
+    def run_counting(self):
+        with guard:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.2)  # long enough for a second worker to start beside it, were there one
+        try:
+            insert(self)
+        finally:
+            with guard:
+                running[0] -= 1
+                loaded.append(self.load_table_name)
+
+    monkeypatch.setattr(DuckDbCopyJob, "run", run_counting)
+    report = execute(settings_for(real_bucket), "leads ingest", True, False)
+    assert report.files_loaded == 4
+    assert len([table for table in loaded if table.endswith("_raw")]) == 4
+    assert most[0] == 1
 
 
 @pytest.mark.slow  # builds the dbt project
