@@ -115,7 +115,7 @@ def _choose_group(crm: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
         pa.Table.from_pandas(candidates.drop(columns="name_keys"), preserve_index=False),
         _name_rows(candidates),
     )
-    return chosen.to_pandas(date_as_object=True)
+    return chosen.to_pandas()
 
 
 def _checkpointed(warehouse: SparkWarehouse, sql: str) -> DataFrame:

@@ -27,7 +27,6 @@ from leads_pipeline.stages.ingest.source import FileOutcome, leads_source
 from leads_pipeline.warehouse import Warehouse
 
 PIPELINE_NAME = "leads"
-DLT_LOAD_WORKERS = 20  # dlt's own default
 
 
 @dataclass
@@ -71,14 +70,16 @@ def destination(settings: Settings) -> Any:
     )
 
 
-def load_workers(settings: Settings) -> int:
-    """How many of a package's files dlt loads at once.
+def load_packages(pipeline: dlt.Pipeline, settings: Settings) -> Any:
+    """dlt's load of the normalized packages.
 
-    On DuckDB one: each file's INSERT already runs on every core, and files loaded side by side
-    only contend for the cores while each holds its own buffers beside the memory limit: faster
-    and smaller one at a time (docs/performance.md). Elsewhere each file is a connection of its
-    own (PostgreSQL) or a copy (Spark)."""
-    return 1 if settings.target == "duckdb" else DLT_LOAD_WORKERS
+    On DuckDB one file at a time: each file's INSERT already runs on every core, and files loaded
+    side by side only contend for the cores while each holds its own buffers beside the memory
+    limit (docs/performance.md). Elsewhere dlt's own setting: each file is a connection of its own
+    (PostgreSQL) or a copy (Spark)."""
+    if settings.target == "duckdb":
+        return pipeline.load(workers=1)
+    return pipeline.load()
 
 
 def loads_parquet(settings: Settings) -> bool:
@@ -207,7 +208,7 @@ def finish_pending_loads(
         pipeline.normalize()
     if pipeline.list_normalized_load_packages():
         repair_interrupted_loads(pipeline, settings, names.RAW, message)
-        pipeline.load(workers=load_workers(settings))
+        load_packages(pipeline, settings)
 
 
 def complete_interrupted_ingest(settings: Settings, message: Callable[[str], None] | None = None) -> None:
@@ -271,7 +272,7 @@ def run_ingest(
         pipeline.normalize()
         faults.reached("ingest:after-normalize")
         faults.crash_after_load_jobs()
-        info = pipeline.load(workers=load_workers(settings))
+        info = load_packages(pipeline, settings)
         faults.reached("ingest:after-load")
         if settings.target == "spark":
             from leads_pipeline.spark.session import register_raw_tables, spark_session
