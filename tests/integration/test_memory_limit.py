@@ -17,6 +17,7 @@ from leads_pipeline.config.settings import DEFAULT_MEMORY_MAX_MB, DEFAULT_MEMORY
 from leads_pipeline.run.pipeline import execute
 from leads_pipeline.stages.ingest.csv_reader import CsvFileReader
 from leads_pipeline.stages.ingest.runner import destination
+from leads_pipeline.stages.lookups import refresh
 from leads_pipeline.warehouse import Warehouse
 from tests.conftest import DEMO_BUCKET, PROJECT_ROOT
 
@@ -61,6 +62,53 @@ def test_ingestion_runs_every_duckdb_connection_under_the_limit(real_bucket, set
     assert report.files_loaded == 4
     assert limits and set(limits) == {as_duckdb_shows(SMALL)}
     assert destination(settings).config_params["credentials"].global_config["memory_limit"] == SMALL
+
+
+def test_parser_processes_fit_in_half_the_limit():
+    assert refresh.parser_processes("3000MB", cores=2) == 2
+    assert refresh.parser_processes("3GB", cores=64) == 3  # 1.5 GB of 400 MB processes
+    assert refresh.parser_processes("1GB", cores=8) == 0  # one would not be worth its start
+    assert refresh.parser_processes("16GB", cores=1) == 0
+
+
+@pytest.mark.parametrize(
+    ("limit", "processes", "duckdb_while_parsing"),
+    [("2GB", 2, f"{2000 - 2 * refresh.PARSER_PROCESS_MB}MB"), ("1GB", 0, "1GB")],
+)
+def test_parser_processes_share_the_lookups_limit_with_duckdb(
+    real_bucket, settings_for, monkeypatch, limit, processes, duckdb_while_parsing
+):
+    """Parser processes live outside DuckDB's limit: while they run, DuckDB keeps what they leave."""
+    from dataclasses import replace
+
+    monkeypatch.setenv("LEADS_MEMORY_LIMIT", limit)
+    monkeypatch.setattr(refresh.os, "cpu_count", lambda: 8)
+    # Every batch, however small, goes to the parser processes.
+    monkeypatch.setattr(
+        refresh, "LOOKUPS", {name: replace(lookup, parallel_from=1) for name, lookup in refresh.LOOKUPS.items()}
+    )
+    pools, lookup_limits, after = [], [], []
+    start_pool, append = refresh.ProcessPoolExecutor, Warehouse.append_arrow
+
+    def pool_counting(*args, **kwargs):
+        pools.append(kwargs["max_workers"])
+        return start_pool(*args, **kwargs)
+
+    def append_recording(self, schema, table, data):
+        shown = self.query("SELECT current_setting('memory_limit')")[0][0]
+        if schema == "lookup":
+            lookup_limits.append(shown)
+        elif table == "lookup_loads":
+            after.append(shown)
+        return append(self, schema, table, data)
+
+    monkeypatch.setattr(refresh, "ProcessPoolExecutor", pool_counting)
+    monkeypatch.setattr(Warehouse, "append_arrow", append_recording)
+    report = execute(settings_for(real_bucket), "leads ingest", True, False)
+    assert report.files_loaded == 4
+    assert pools == ([processes] if processes else [])
+    assert lookup_limits and set(lookup_limits) == {as_duckdb_shows(duckdb_while_parsing)}
+    assert after == [as_duckdb_shows(limit)]
 
 
 def test_a_packages_files_load_into_duckdb_one_at_a_time(real_bucket, settings_for, monkeypatch):

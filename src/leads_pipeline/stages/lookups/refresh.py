@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from leads_pipeline.config import names
 from leads_pipeline.config.registry import Registry
+from leads_pipeline.config.settings import memory_megabytes
 from leads_pipeline.run import faults
 from leads_pipeline.run.audit import now
 from leads_pipeline.stages.lookups import parsers as normalize
@@ -39,6 +40,12 @@ PARALLEL_CHUNK = 20_000  # values per task handed to a worker process
 PARALLEL_MIN_VALUES = 50_000
 SLOW_PARALLEL_MIN_VALUES = 5_000  # for the lookups that parse a few thousand values a second
 PROCESSED_SCHEMA = pa.schema([("load_id", pa.string())])
+# A parser process's resident memory: its libraries and models (about 130 MB once imported) and a
+# chunk of values with its parse, about 360 MB in all whatever the data's size (the chunk is
+# fixed). The processes live outside DuckDB's limit, so the step's limit is shared: at most
+# half of it goes to parser processes, and DuckDB keeps the rest while they run.
+PARSER_PROCESS_MB = 400
+PARSER_MEMORY_SHARE = 0.5
 
 
 VERSIONS_SCHEMA = pa.schema([("lookup", pa.string()), ("version", pa.string()), ("parsed_at", pa.timestamp("us"))])
@@ -129,23 +136,32 @@ def _all_loads(warehouse: Warehouse) -> list[str]:
     return [r[0] for r in warehouse.query(f"SELECT load_id FROM {names.RAW}.{names.DLT_LOADS}")]
 
 
-class _Workers:
-    """Parser processes, one per core, started the first time a batch is large enough."""
+def parser_processes(memory_limit: str, cores: int) -> int:
+    """How many parser processes the step's memory limit holds beside DuckDB: one per core, within
+    `PARSER_MEMORY_SHARE` of the limit; 0 (parse in this process) when fewer than two fit."""
+    fit = int(memory_megabytes(memory_limit) * PARSER_MEMORY_SHARE // PARSER_PROCESS_MB)
+    processes = min(cores, fit)
+    return processes if processes >= 2 else 0
 
-    def __init__(self) -> None:
+
+class _Workers:
+    """Parser processes, one per core as the memory limit allows, started the first time a batch
+    is large enough; while they run, DuckDB's limit is lowered by what they hold."""
+
+    def __init__(self, warehouse: Warehouse) -> None:
+        self._warehouse = warehouse
+        self._processes = parser_processes(warehouse.settings.memory_limit, os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False
 
     def parse(self, lookup: Lookup, values: list[str]) -> pa.Table:
-        cores = os.cpu_count() or 1
-        if cores < 2 or len(values) < lookup.parallel_from:
-            return lookup.parse(values)
-        if self._broken:
+        if not self._processes or self._broken or len(values) < lookup.parallel_from:
             return lookup.parse(values)
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=cores, mp_context=get_context("forkserver"))
-        # At least one chunk per core, so that a batch of a few thousand values is shared too.
-        size = min(PARALLEL_CHUNK, -(-len(values) // cores))
+            self._share_memory(self._processes)
+            self._pool = ProcessPoolExecutor(max_workers=self._processes, mp_context=get_context("forkserver"))
+        # At least one chunk per process, so that a batch of a few thousand values is shared too.
+        size = min(PARALLEL_CHUNK, -(-len(values) // self._processes))
         chunks = [values[i : i + size] for i in range(0, len(values), size)]
         try:
             return pa.concat_tables(self._pool.map(lookup.parse, chunks))
@@ -158,6 +174,16 @@ class _Workers:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
+            self._share_memory(0)
+
+    def _share_memory(self, processes: int) -> None:
+        """DuckDB's limit with `processes` parser processes beside it (the whole limit with none)."""
+        if self._warehouse.target != "duckdb":
+            return
+        limit = self._warehouse.settings.memory_limit
+        if processes:
+            limit = f"{int(memory_megabytes(limit) - processes * PARSER_PROCESS_MB)}MB"
+        self._warehouse.execute(f"SET memory_limit = '{limit}'")
 
 
 def _refresh_one(
@@ -227,7 +253,7 @@ def refresh_lookups(
             _record_version(warehouse, lookup)
         made_with = stored_versions(warehouse)
     added: dict[str, int] = {}
-    workers = _Workers()
+    workers = _Workers(warehouse)
     try:
         for lookup in LOOKUPS.values():
             began = time.perf_counter()
