@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -14,7 +15,7 @@ import pytest
 from leads_demo import generate_bucket
 from leads_pipeline.config.errors import ConfigError
 from leads_pipeline.config.settings import DEFAULT_MEMORY_MAX_MB, DEFAULT_MEMORY_MIN_MB, Settings, default_memory_limit
-from leads_pipeline.run.pipeline import execute
+from leads_pipeline.run.pipeline import Progress, execute
 from leads_pipeline.stages.ingest.csv_reader import CsvFileReader
 from leads_pipeline.stages.ingest.runner import destination
 from leads_pipeline.stages.lookups import refresh
@@ -72,15 +73,17 @@ def test_parser_processes_fit_in_half_the_limit():
 
 
 @pytest.mark.parametrize(
-    ("limit", "processes", "duckdb_while_parsing"),
-    [("2GB", 2, f"{2000 - 2 * refresh.PARSER_PROCESS_MB}MB"), ("1GB", 0, "1GB")],
+    ("limit", "processes", "duckdb_while_parsing", "said"),
+    [
+        ("2GB", 2, f"{2000 - 2 * refresh.PARSER_PROCESS_MB}MB", "parsing in 2 parser processes on 8 cores"),
+        ("1GB", 0, "1GB", "parsing in one process on 8 cores"),
+    ],
 )
 def test_parser_processes_share_the_lookups_limit_with_duckdb(
-    real_bucket, settings_for, monkeypatch, limit, processes, duckdb_while_parsing
+    real_bucket, settings_for, monkeypatch, limit, processes, duckdb_while_parsing, said
 ):
-    """Parser processes live outside DuckDB's limit: while they run, DuckDB keeps what they leave."""
-    from dataclasses import replace
-
+    """Parser processes live outside DuckDB's limit: while they run, DuckDB keeps what they leave,
+    and the run says when the limit, not the machine, keeps cores idle."""
     monkeypatch.setenv("LEADS_MEMORY_LIMIT", limit)
     monkeypatch.setattr(refresh.os, "cpu_count", lambda: 8)
     # Every batch, however small, goes to the parser processes.
@@ -104,8 +107,13 @@ def test_parser_processes_share_the_lookups_limit_with_duckdb(
 
     monkeypatch.setattr(refresh, "ProcessPoolExecutor", pool_counting)
     monkeypatch.setattr(Warehouse, "append_arrow", append_recording)
-    report = execute(settings_for(real_bucket), "leads ingest", True, False)
+    messages: list[str] = []
+    report = execute(settings_for(real_bucket), "leads ingest", True, False, Progress(message=messages.append))
     assert report.files_loaded == 4
+    assert [m for m in messages if m.startswith("parsing in ")] == [
+        f"{said}: each parser process takes {refresh.PARSER_PROCESS_MB} MB of the memory limit ({limit}), "
+        "at most half of it; raise LEADS_MEMORY_LIMIT to use more cores"
+    ]
     assert pools == ([processes] if processes else [])
     assert lookup_limits and set(lookup_limits) == {as_duckdb_shows(duckdb_while_parsing)}
     assert after == [as_duckdb_shows(limit)]

@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from leads_pipeline.config import names
 from leads_pipeline.config.registry import Registry
-from leads_pipeline.config.settings import memory_megabytes
+from leads_pipeline.config.settings import Env, memory_megabytes
 from leads_pipeline.run import faults
 from leads_pipeline.run.audit import now
 from leads_pipeline.stages.lookups import parsers as normalize
@@ -148,14 +148,20 @@ class _Workers:
     """Parser processes, one per core as the memory limit allows, started the first time a batch
     is large enough; while they run, DuckDB's limit is lowered by what they hold."""
 
-    def __init__(self, warehouse: Warehouse) -> None:
+    def __init__(self, warehouse: Warehouse, progress: Callable[[str], None] | None = None) -> None:
         self._warehouse = warehouse
-        self._processes = parser_processes(warehouse.settings.memory_limit, os.cpu_count() or 1)
+        self._progress = progress
+        self._cores = os.cpu_count() or 1
+        self._processes = parser_processes(warehouse.settings.memory_limit, self._cores)
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False
+        self._told = False
 
     def parse(self, lookup: Lookup, values: list[str]) -> pa.Table:
-        if not self._processes or self._broken or len(values) < lookup.parallel_from:
+        if self._broken or len(values) < lookup.parallel_from:
+            return lookup.parse(values)
+        self._tell_cores_left_idle()
+        if not self._processes:
             return lookup.parse(values)
         if self._pool is None:
             self._share_memory(self._processes)
@@ -175,6 +181,18 @@ class _Workers:
         if self._pool is not None:
             self._pool.shutdown()
             self._share_memory(0)
+
+    def _tell_cores_left_idle(self) -> None:
+        """Say once when the memory limit, not the machine, keeps cores out of a large parse."""
+        if self._told or self._processes == self._cores or self._cores < 2 or not self._progress:
+            return
+        self._told = True
+        used = f"{self._processes} parser processes" if self._processes else "one process"
+        self._progress(
+            f"parsing in {used} on {self._cores} cores: each parser process takes {PARSER_PROCESS_MB} MB of "
+            f"the memory limit ({self._warehouse.settings.memory_limit}), at most half of it; "
+            f"raise {Env.MEMORY_LIMIT} to use more cores"
+        )
 
     def _share_memory(self, processes: int) -> None:
         """DuckDB's limit with `processes` parser processes beside it (the whole limit with none)."""
@@ -253,7 +271,7 @@ def refresh_lookups(
             _record_version(warehouse, lookup)
         made_with = stored_versions(warehouse)
     added: dict[str, int] = {}
-    workers = _Workers(warehouse)
+    workers = _Workers(warehouse, progress)
     try:
         for lookup in LOOKUPS.values():
             began = time.perf_counter()
