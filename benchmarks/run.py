@@ -506,7 +506,7 @@ def run_benchmark(
             if "transform" in steps:
                 bench.leads("leads transform", ["transform", "--database", str(ingest_db)], bucket.first, base)
                 built = ingest_db
-            else:
+            elif not keep:
                 _remove_database(ingest_db)
         if "run" in steps:
             if built:  # one database of this size on disk at a time

@@ -196,3 +196,13 @@ def test_a_step_after_the_benchmark_held_much_memory_reports_its_own_peak():
     assert parent_peak >= 1 << 30
     measured = run_measured([sys.executable, "-c", "import time; time.sleep(0.3)"])
     assert 0 < measured.peak_rss_bytes < 300 * (1 << 20), measured.peak_rss_bytes
+
+
+@pytest.mark.slow  # generates a bucket and runs `leads ingest`
+def test_keep_leaves_the_files_and_the_database_of_an_ingest_alone(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "OUT_DIR", tmp_path / "out")
+    report = run_benchmark(300, tmp_path / "work", keep=True, steps=("ingest",), say=lambda _: None)
+    assert [step["name"] for step in report["steps"]] == ["baseline: DuckDB read_csv", "leads ingest"]
+    assert all(step["returncode"] == 0 for step in report["steps"])
+    assert (tmp_path / "work" / "ingest.duckdb").is_file()
+    assert list((tmp_path / "work" / "bucket").rglob("*.csv"))
