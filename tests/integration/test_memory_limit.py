@@ -67,7 +67,7 @@ def test_ingestion_runs_every_duckdb_connection_under_the_limit(real_bucket, set
 
 def test_parser_processes_fit_in_half_the_limit():
     assert refresh.parser_processes("3000MB", cores=2) == 2
-    assert refresh.parser_processes("3GB", cores=64) == 3  # 1.5 GB of 400 MB processes
+    assert refresh.parser_processes("3GB", cores=64) == 3  # 1.5 GB of 500 MB processes
     assert refresh.parser_processes("1GB", cores=8) == 0  # one would not be worth its start
     assert refresh.parser_processes("16GB", cores=1) == 0
 
@@ -90,8 +90,8 @@ def test_parser_processes_share_the_lookups_limit_with_duckdb(
     monkeypatch.setattr(
         refresh, "LOOKUPS", {name: replace(lookup, parallel_from=1) for name, lookup in refresh.LOOKUPS.items()}
     )
-    pools, lookup_limits, after = [], [], []
-    start_pool, append = refresh.ProcessPoolExecutor, Warehouse.append_arrow
+    pools, queried, lookup_limits, after = [], [], [], []
+    start_pool, append, streamed = refresh.ProcessPoolExecutor, Warehouse.append_arrow, Warehouse.arrow_batches
 
     def pool_counting(*args, **kwargs):
         pools.append(kwargs["max_workers"])
@@ -105,8 +105,14 @@ def test_parser_processes_share_the_lookups_limit_with_duckdb(
             after.append(shown)
         return append(self, schema, table, data)
 
+    def query_recording(self, sql, rows):
+        # Lowered under a running query, DuckDB would have to free what the query holds at once.
+        queried.append(self.query("SELECT current_setting('memory_limit')")[0][0])
+        return streamed(self, sql, rows)
+
     monkeypatch.setattr(refresh, "ProcessPoolExecutor", pool_counting)
     monkeypatch.setattr(Warehouse, "append_arrow", append_recording)
+    monkeypatch.setattr(Warehouse, "arrow_batches", query_recording)
     messages: list[str] = []
     report = execute(settings_for(real_bucket), "leads ingest", True, False, Progress(message=messages.append))
     assert report.files_loaded == 4
@@ -115,6 +121,7 @@ def test_parser_processes_share_the_lookups_limit_with_duckdb(
         "at most half of it; raise LEADS_MEMORY_LIMIT to use more cores"
     ]
     assert pools == ([processes] if processes else [])
+    assert queried and set(queried) == {as_duckdb_shows(duckdb_while_parsing)}
     assert lookup_limits and set(lookup_limits) == {as_duckdb_shows(duckdb_while_parsing)}
     assert after == [as_duckdb_shows(limit)]
 

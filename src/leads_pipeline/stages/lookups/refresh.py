@@ -40,11 +40,12 @@ PARALLEL_CHUNK = 20_000  # values per task handed to a worker process
 PARALLEL_MIN_VALUES = 50_000
 SLOW_PARALLEL_MIN_VALUES = 5_000  # for the lookups that parse a few thousand values a second
 PROCESSED_SCHEMA = pa.schema([("load_id", pa.string())])
-# A parser process's resident memory: its libraries and models (about 130 MB once imported) and a
-# chunk of values with its parse, about 360 MB in all whatever the data's size (the chunk is
-# fixed). The processes live outside DuckDB's limit, so the step's limit is shared: at most
-# half of it goes to parser processes, and DuckDB keeps the rest while they run.
-PARSER_PROCESS_MB = 400
+# A parser process's resident memory: its libraries and models (about 130 MB once imported), a
+# chunk of values with its parse, and the address tagger's caches, whose sizes are bounded
+# (`_address_tagger`): about 360 MB at 1 M records per source, 490 MB at 10 M, where the caches
+# fill. The processes live outside DuckDB's limit, so the step's limit is shared: at most half of
+# it goes to parser processes, and DuckDB keeps the rest.
+PARSER_PROCESS_MB = 500
 PARSER_MEMORY_SHARE = 0.5
 
 
@@ -146,7 +147,9 @@ def parser_processes(memory_limit: str, cores: int) -> int:
 
 class _Workers:
     """Parser processes, one per core as the memory limit allows, started the first time a batch
-    is large enough; while they run, DuckDB's limit is lowered by what they hold."""
+    is large enough. DuckDB's limit is lowered by what they may hold for the whole step, before
+    its first query: lowered under a running query, DuckDB would have to free what the query holds
+    at once, and refuses when it cannot."""
 
     def __init__(self, warehouse: Warehouse, progress: Callable[[str], None] | None = None) -> None:
         self._warehouse = warehouse
@@ -156,6 +159,7 @@ class _Workers:
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False
         self._told = False
+        self._share_memory(self._processes)
 
     def parse(self, lookup: Lookup, values: list[str]) -> pa.Table:
         if self._broken or len(values) < lookup.parallel_from:
@@ -164,7 +168,6 @@ class _Workers:
         if not self._processes:
             return lookup.parse(values)
         if self._pool is None:
-            self._share_memory(self._processes)
             self._pool = ProcessPoolExecutor(max_workers=self._processes, mp_context=get_context("forkserver"))
         # At least one chunk per process, so that a batch of a few thousand values is shared too.
         size = min(PARALLEL_CHUNK, -(-len(values) // self._processes))
@@ -180,7 +183,7 @@ class _Workers:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
-            self._share_memory(0)
+        self._share_memory(0)
 
     def _tell_cores_left_idle(self) -> None:
         """Say once when the memory limit, not the machine, keeps cores out of a large parse."""
@@ -196,7 +199,7 @@ class _Workers:
 
     def _share_memory(self, processes: int) -> None:
         """DuckDB's limit with `processes` parser processes beside it (the whole limit with none)."""
-        if self._warehouse.target != "duckdb":
+        if self._warehouse.target != "duckdb" or not self._processes:
             return
         limit = self._warehouse.settings.memory_limit
         if processes:
