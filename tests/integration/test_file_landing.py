@@ -22,7 +22,7 @@ from leads_pipeline.orchestration.triggers import ledger_and_last_run, listed_fi
 from leads_pipeline.run.pipeline import Progress, execute
 from leads_pipeline.stages.ingest.csv_reader import CsvFileReader
 from leads_pipeline.warehouse import Warehouse
-from tests.conftest import REAL_FILES, REAL_RECORDS
+from tests.conftest import PROJECT_ROOT, REAL_FILES, REAL_RECORDS
 from tests.integration.test_bad_input import assert_whole_files_only, csv_bytes, ingest, outcome_of, texas
 from tests.integration.test_ingest_real import read_records, write_records
 
@@ -404,14 +404,22 @@ def test_links_out_of_the_bucket_are_not_followed(real_bucket, settings_for, tmp
     secret.write_text("Operation,Secret\r\n1,hunter2-do-not-leak\r\n", encoding="utf-8")
     (real_bucket / TEXAS_DECEMBER).symlink_to(secret)
     (real_bucket / "technical_exercise/source_1/linked").symlink_to(outside, target_is_directory=True)
-    registry_text = (Path(__file__).resolve().parents[2] / "sources.yml").read_text(encoding="utf-8")
-    registry = tmp_path / "sources.yml"
+    # The ingest writes the dbt project's view of this sources.yml into its project: a copy, so
+    # that the project every other test reads keeps its own.
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT / "leads", project / "leads", ignore=shutil.ignore_patterns("target", "logs"))
+    registry_text = (PROJECT_ROOT / "sources.yml").read_text(encoding="utf-8")
+    registry = project / "sources.yml"
     registry.write_text(
         registry_text.replace("glob: technical_exercise/source_1/*.csv", "glob: technical_exercise/source_1/**/*.csv"),
         encoding="utf-8",
     )
-    settings = settings_for(real_bucket).with_overrides(sources_file=registry)
+    settings = settings_for(real_bucket).with_overrides(sources_file=registry, project_dir=project)
+    view = Path("models/staging/_raw__sources.yml")
+    shared_view = (PROJECT_ROOT / "leads" / view).read_bytes()
     report, raised = ingest(settings)
+    assert (PROJECT_ROOT / "leads" / view).read_bytes() == shared_view
+    assert (project / "leads" / view).read_bytes() != shared_view
     refused = {f.relative_path: f.message for f in report.ingest.files if f.status == "refused"}
     assert set(refused) == {TEXAS_DECEMBER, "technical_exercise/source_1/linked/passwords.csv"}
     assert refused[TEXAS_DECEMBER].startswith("it is a symbolic link, and links are not followed")
