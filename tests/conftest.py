@@ -45,6 +45,15 @@ REAL_FILES = {
 REAL_RECORDS = {"source_1": 70, "source_2": 28, "source_3": 29, "salesforce": 39}
 
 
+def copy_project(folder: Path) -> Path:
+    """A copy of the dbt project and sources.yml in `folder` (its `leads/` and `sources.yml`), for a
+    test that edits them or runs with other sources: the project every other test reads stays as
+    it is."""
+    shutil.copytree(PROJECT_ROOT / "leads", folder / "leads", ignore=shutil.ignore_patterns("target", "logs"))
+    shutil.copy(PROJECT_ROOT / "sources.yml", folder / "sources.yml")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def real_dir() -> Path:
     if not all((REAL_DIR / f).is_file() for f in REAL_FILES.values()):

@@ -97,14 +97,19 @@ class Warehouse:
             except duckdb.Error as exc:
                 explained = duckdb_failure(exc, settings.database)
                 raise explained or LeadsError(f"cannot open {settings.database}: {exc}") from None
-            if not read_only:
-                # The database instance's limit (every connection to it in this process): DuckDB
-                # spills to disk past it. A read-only reader leaves it as it is.
-                con.execute(f"SET memory_limit = '{settings.memory_limit}'")
+        warehouse = cls(settings, con)
         try:
-            yield cls(settings, con)
+            if not read_only:  # a read-only reader leaves the limit as it is
+                warehouse.set_memory_limit(settings.memory_limit)
+            yield warehouse
         finally:
             con.close()
+
+    def set_memory_limit(self, limit: str) -> None:
+        """DuckDB's memory limit, the database instance's (every connection to it in this process):
+        DuckDB spills to disk past it. PostgreSQL manages its own memory."""
+        if self.target == "duckdb":
+            self.execute(f"SET memory_limit = '{limit}'")
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
         if self.target == "postgres":

@@ -17,7 +17,7 @@ from leads_pipeline.config.settings import Settings
 from leads_pipeline.orchestration.location import JOB_NAME, build_definitions
 from leads_pipeline.orchestration.triggers import SENSOR_NAME, daily_schedule
 from leads_pipeline.run.pipeline import execute
-from tests.conftest import DEMO_BUCKET, PROJECT_ROOT, REAL_FILES
+from tests.conftest import DEMO_BUCKET, REAL_FILES, copy_project
 from tests.integration.identity.test_load_order import contents
 from tests.integration.identity.test_rule_change import NEW_RULE, OLD_RULE, RULE_FILE
 
@@ -29,9 +29,7 @@ SINGULAR_TEST = "assert_lead_ids_are_unique"
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch) -> Path:
     """A copy of the project with one more data test on main_gold.leads, to see checks run."""
-    copy = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT / "leads", copy / "leads", ignore=shutil.ignore_patterns("target", "logs"))
-    shutil.copy(PROJECT_ROOT / "sources.yml", copy / "sources.yml")
+    copy = copy_project(tmp_path / "project")
     (copy / "leads" / "tests").mkdir(exist_ok=True)
     (copy / "leads" / "tests" / f"{SINGULAR_TEST}.sql").write_text(
         "select lead_id from {{ ref('leads') }} group by lead_id having count(*) > 1\n"

@@ -21,7 +21,7 @@ from leads_pipeline.run import audit
 from leads_pipeline.run.pipeline import Progress, execute
 from leads_pipeline.stages.transform.dbt import NodeResult
 from leads_pipeline.warehouse import Warehouse
-from tests.conftest import PROJECT_ROOT, REAL_FILES
+from tests.conftest import REAL_FILES, copy_project
 from tests.integration.test_ingest_real import read_records, write_records
 
 SLACK_SECRET = "T0LOCAL/B0LOCAL/slackSECRETpart"
@@ -161,9 +161,7 @@ def test_a_failed_run_is_alerted_and_recorded_without_its_secrets(tmp_path, sett
 @pytest.mark.slow  # builds the dbt project
 def test_failed_data_tests_raise_alerts(real_bucket, settings_for, webhooks, tmp_path, monkeypatch):
     """A copy of the project with one failing data test: the run builds, and alerts name the test."""
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT / "leads", project / "leads", ignore=shutil.ignore_patterns("target", "logs"))
-    shutil.copy(PROJECT_ROOT / "sources.yml", project / "sources.yml")
+    project = copy_project(tmp_path / "project")
     (project / "leads" / "tests").mkdir(exist_ok=True)
     (project / "leads" / "tests" / "assert_no_lead_without_phone.sql").write_text(
         "select * from {{ ref('leads') }} where phone is not null\n"

@@ -22,7 +22,7 @@ from leads_pipeline.orchestration.triggers import ledger_and_last_run, listed_fi
 from leads_pipeline.run.pipeline import Progress, execute
 from leads_pipeline.stages.ingest.csv_reader import CsvFileReader
 from leads_pipeline.warehouse import Warehouse
-from tests.conftest import PROJECT_ROOT, REAL_FILES, REAL_RECORDS
+from tests.conftest import PROJECT_ROOT, REAL_FILES, REAL_RECORDS, copy_project
 from tests.integration.test_bad_input import assert_whole_files_only, csv_bytes, ingest, outcome_of, texas
 from tests.integration.test_ingest_real import read_records, write_records
 
@@ -406,8 +406,7 @@ def test_links_out_of_the_bucket_are_not_followed(real_bucket, settings_for, tmp
     (real_bucket / "technical_exercise/source_1/linked").symlink_to(outside, target_is_directory=True)
     # The ingest writes the dbt project's view of this sources.yml into its project: a copy, so
     # that the project every other test reads keeps its own.
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT / "leads", project / "leads", ignore=shutil.ignore_patterns("target", "logs"))
+    project = copy_project(tmp_path / "project")
     registry_text = (PROJECT_ROOT / "sources.yml").read_text(encoding="utf-8")
     registry = project / "sources.yml"
     registry.write_text(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
 
 import duckdb
 import pyarrow as pa
@@ -12,7 +11,7 @@ import pytest
 from benchmarks.run import _lookups
 from leads_pipeline.run.pipeline import Progress, execute
 from leads_pipeline.stages.transform.state import unit_tests_passed
-from tests.conftest import PROJECT_ROOT, REAL_FILES
+from tests.conftest import REAL_FILES, copy_project
 
 pytestmark = pytest.mark.slow  # builds the dbt project
 
@@ -134,9 +133,7 @@ def test_changed_rules_restage_every_row(real_bucket, settings_for, monkeypatch)
 
 
 def test_an_edit_that_changes_no_value_restages_nothing(real_bucket, settings_for, tmp_path, monkeypatch):
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT / "leads", project / "leads", ignore=shutil.ignore_patterns("target", "logs"))
-    shutil.copy(PROJECT_ROOT / "sources.yml", project / "sources.yml")
+    project = copy_project(tmp_path / "project")
     monkeypatch.setenv("LEADS_PROJECT_DIR", str(project))
     settings = settings_for(real_bucket)
     execute(settings, "leads run", True, True)
@@ -210,9 +207,7 @@ def test_unit_tests_and_tested_loads_are_tested_again_only_for_another_project_o
     """Unit tests test the project's SQL, and a staged row never changes: once passed, they are
     left out until the project changes. A data test of staging reads only the loads no passing
     build has tested."""
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT / "leads", project / "leads", ignore=shutil.ignore_patterns("target", "logs"))
-    shutil.copy(PROJECT_ROOT / "sources.yml", project / "sources.yml")
+    project = copy_project(tmp_path / "project")
     monkeypatch.setenv("LEADS_PROJECT_DIR", str(project))
     settings = settings_for(real_bucket)
 

@@ -3,7 +3,6 @@ lookups and dbt all run under it, and a run under a small one still finishes, sp
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from dataclasses import replace
@@ -20,7 +19,7 @@ from leads_pipeline.stages.ingest.csv_reader import CsvFileReader
 from leads_pipeline.stages.ingest.runner import destination
 from leads_pipeline.stages.lookups import refresh
 from leads_pipeline.warehouse import Warehouse
-from tests.conftest import DEMO_BUCKET, PROJECT_ROOT
+from tests.conftest import DEMO_BUCKET, copy_project
 
 SMALL = "250MB"
 
@@ -156,9 +155,7 @@ def test_a_packages_files_load_into_duckdb_one_at_a_time(real_bucket, settings_f
 
 @pytest.mark.slow  # builds the dbt project
 def test_a_run_under_a_small_limit_finishes_with_dbt_under_it(tmp_path: Path, monkeypatch):
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT / "leads", project / "leads", ignore=shutil.ignore_patterns("target", "logs"))
-    shutil.copy(PROJECT_ROOT / "sources.yml", project / "sources.yml")
+    project = copy_project(tmp_path / "project")
     # A data test that fails unless dbt's connection runs under the limit.
     (project / "leads" / "tests" / "assert_memory_limit.sql").write_text(
         f"select current_setting('memory_limit') as limit_in_use "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -11,7 +10,7 @@ import pytest
 
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.run.pipeline import execute
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import copy_project
 
 pytestmark = pytest.mark.slow  # builds the dbt project twice
 
@@ -37,9 +36,7 @@ def remap(seed: Path, source: str, license_type: str, facility_type: str) -> Non
 
 
 def test_an_edited_seed_mapping_reaches_the_rows_staged_before_it(real_bucket, tmp_path, monkeypatch):
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT / "leads", project / "leads", ignore=shutil.ignore_patterns("target", "logs"))
-    shutil.copy(PROJECT_ROOT / "sources.yml", project / "sources.yml")
+    project = copy_project(tmp_path / "project")
     monkeypatch.setenv("LEADS_PROJECT_DIR", str(project))
     settings = Settings.load(bucket_url=str(real_bucket), database=tmp_path / "leads.duckdb", target="duckdb")
     execute(settings, "leads run", do_ingest=True, do_transform=True)

@@ -14,7 +14,7 @@ from leads_pipeline.cli import app
 from leads_pipeline.config.registry import load_registry
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.run.pipeline import execute
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import copy_project
 
 pytestmark = pytest.mark.slow  # builds the dbt project
 
@@ -52,9 +52,7 @@ def arizona_records(count: int) -> list[dict[str, str]]:
 
 
 def test_a_source_added_from_a_sample_gives_leads(real_bucket: Path, tmp_path: Path, monkeypatch):
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT / "leads", project / "leads", ignore=shutil.ignore_patterns("target", "logs"))
-    shutil.copy(PROJECT_ROOT / "sources.yml", project / "sources.yml")
+    project = copy_project(tmp_path / "project")
     monkeypatch.setenv("LEADS_PROJECT_DIR", str(project))
     records = arizona_records(12)
     export = tmp_path / "az_export.csv"

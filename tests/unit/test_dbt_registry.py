@@ -3,7 +3,6 @@ and a source without a staging model (or the reverse) stops the run in one line.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from leads_pipeline.config.errors import ConfigError
 from leads_pipeline.config.registry import load_registry
 from leads_pipeline.stages.transform import registry_files as dbt_registry
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, copy_project
 
 ARIZONA = """
   source_4:
@@ -27,9 +26,7 @@ ARIZONA = """
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    shutil.copytree(PROJECT_ROOT / "leads", tmp_path / "leads", ignore=shutil.ignore_patterns("target", "logs"))
-    shutil.copy(PROJECT_ROOT / "sources.yml", tmp_path / "sources.yml")
-    return tmp_path
+    return copy_project(tmp_path)
 
 
 def test_the_committed_registry_files_are_those_sources_yml_gives():

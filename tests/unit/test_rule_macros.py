@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.stages.transform.dbt import history_rules_version
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import copy_project
 
 
 @pytest.fixture(params=["project", "logs/project"])  # a parent named like dbt's output folder
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
-    copy = tmp_path / request.param
-    shutil.copytree(PROJECT_ROOT / "leads", copy / "leads", ignore=shutil.ignore_patterns("target", "logs"))
-    shutil.copy(PROJECT_ROOT / "sources.yml", copy / "sources.yml")
+    copy = copy_project(tmp_path / request.param)
     monkeypatch.setenv("LEADS_PROJECT_DIR", str(copy))
     return copy / "leads"
 

@@ -5,7 +5,6 @@ is refused in one line and changes nothing."""
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from typer.testing import CliRunner
 from leads_pipeline.cli import app
 from leads_pipeline.config.registry import load_registry
 from leads_pipeline.config.source_add import map_sample_headers, record_columns
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, copy_project
 
 ARIZONA_HEADERS = [
     "License Number",
@@ -30,9 +29,7 @@ ARIZONA_HEADERS = [
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch) -> Path:
     """A copy of the project's registry and dbt project, which `leads` is pointed at."""
-    copy = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT / "leads", copy / "leads", ignore=shutil.ignore_patterns("target", "logs"))
-    shutil.copy(PROJECT_ROOT / "sources.yml", copy / "sources.yml")
+    copy = copy_project(tmp_path / "project")
     monkeypatch.setenv("LEADS_PROJECT_DIR", str(copy))
     monkeypatch.delenv("LEADS_SOURCES", raising=False)
     return copy

@@ -116,6 +116,9 @@ class SparkWarehouse:
         self.settings = settings
         self.session = session
 
+    def set_memory_limit(self, limit: str) -> None:
+        """Spark's memory is its own configuration (LEADS_SPARK_CONF)."""
+
     def _frame(self, sql: str, params: Sequence[Any] | None = None) -> DataFrame:
         statement = spark_sql(sql, params)
         if rewritten := self._rewrite(statement):

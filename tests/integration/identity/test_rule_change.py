@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_BUCKET, PROJECT_ROOT
+from tests.conftest import DEMO_BUCKET, copy_project
 from tests.integration.identity.conftest import query, run_pipeline
 from tests.integration.identity.test_load_order import contents
 
@@ -19,9 +18,7 @@ NEW_RULE = "upper(coalesce(facility_names.repaired, {{ clean_text('source.name')
 
 
 def test_a_changed_staging_rule_recomputes_what_it_computed(tmp_path, monkeypatch):
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT / "leads", project / "leads", ignore=shutil.ignore_patterns("target", "logs"))
-    shutil.copy(PROJECT_ROOT / "sources.yml", project / "sources.yml")
+    project = copy_project(tmp_path / "project")
     monkeypatch.setenv("LEADS_PROJECT_DIR", str(project))
     rule = project / RULE_FILE
     assert OLD_RULE in rule.read_text()

@@ -145,6 +145,11 @@ def parser_processes(memory_limit: str, cores: int) -> int:
     return processes if processes >= 2 else 0
 
 
+def limit_beside_parsers(memory_limit: str, processes: int) -> str:
+    """What DuckDB keeps of the step's memory limit while `processes` parser processes may run."""
+    return f"{int(memory_megabytes(memory_limit) - processes * PARSER_PROCESS_MB)}MB"
+
+
 class _Workers:
     """Parser processes, one per core as the memory limit allows, started the first time a batch
     is large enough. DuckDB's limit is lowered by what they may hold for the whole step, before
@@ -159,7 +164,8 @@ class _Workers:
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False
         self._told = False
-        self._share_memory(self._processes)
+        if self._processes:
+            warehouse.set_memory_limit(limit_beside_parsers(warehouse.settings.memory_limit, self._processes))
 
     def parse(self, lookup: Lookup, values: list[str]) -> pa.Table:
         if self._broken or len(values) < lookup.parallel_from:
@@ -183,7 +189,8 @@ class _Workers:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
-        self._share_memory(0)
+        if self._processes:
+            self._warehouse.set_memory_limit(self._warehouse.settings.memory_limit)
 
     def _tell_cores_left_idle(self) -> None:
         """Say once when the memory limit, not the machine, keeps cores out of a large parse."""
@@ -196,15 +203,6 @@ class _Workers:
             f"the memory limit ({self._warehouse.settings.memory_limit}), at most half of it; "
             f"raise {Env.MEMORY_LIMIT} to use more cores"
         )
-
-    def _share_memory(self, processes: int) -> None:
-        """DuckDB's limit with `processes` parser processes beside it (the whole limit with none)."""
-        if self._warehouse.target != "duckdb" or not self._processes:
-            return
-        limit = self._warehouse.settings.memory_limit
-        if processes:
-            limit = f"{int(memory_megabytes(limit) - processes * PARSER_PROCESS_MB)}MB"
-        self._warehouse.execute(f"SET memory_limit = '{limit}'")
 
 
 def _refresh_one(
