@@ -11,8 +11,11 @@ import duckdb
 import pytest
 
 from leads_pipeline.config.registry import load_registry
+from leads_pipeline.stages.ingest import csv_reader
+from leads_pipeline.stages.ingest.content import scan_file
+from leads_pipeline.stages.ingest.csv_reader import CsvFileReader
 from leads_pipeline.stages.ingest.runner import run_ingest
-from tests.conftest import REAL_FILES, REAL_RECORDS
+from tests.conftest import PROJECT_ROOT, REAL_FILES, REAL_RECORDS
 
 
 def ingest(settings):
@@ -165,6 +168,39 @@ def test_a_malformed_file_is_reported_not_fatal(real_bucket, settings_for):
     assert [(r[0], r[1]) for r in rejected] == [(7, "UNQUOTED VALUE")]
     assert "K000000007" in rejected[0][2]
     assert numbers == [n for n in range(1, 29) if n != 7]
+
+
+def test_record_numbers_follow_the_file_across_parallel_reads(real_dir, tmp_path, monkeypatch):
+    """DuckDB parses a large file in parts on every core, which finish in any order; each record
+    still gets its place in the file."""
+    connect = duckdb.connect
+
+    def eight_cores(*args, config=None, **kwargs):  # parts finish out of order, as on a larger machine
+        return connect(*args, config={**(config or {}), "threads": 8}, **kwargs)
+
+    monkeypatch.setattr(csv_reader.duckdb, "connect", eight_cores)
+    spec = load_registry(PROJECT_ROOT / "sources.yml")["source_2"]
+    header, rows = read_records(real_dir / REAL_FILES["source_2"])
+    name = header.index("Company")
+    copies = []
+    for position in range(1, 150_001):
+        # No quoted line breaks: DuckDB reads a file holding them on one core.
+        row = [cell.replace("\n", " ") for cell in rows[position % len(rows)]]
+        row[name] = f"{row[name]} #{position}"
+        copies.append(row)
+    big = tmp_path / "source_2_20241201.csv"
+    write_records(big, header, copies)
+    assert big.stat().st_size > 64 << 20  # DuckDB parses a file in parts of 8 MB, on every core
+    read = CsvFileReader(big, spec, tmp_path, {"_dlt_load_id": "1"}, scan_file(big), "1GB").read()
+    assert read.records == len(copies)
+    with duckdb.connect() as con:
+        misplaced = con.execute(
+            f"SELECT count(*) FILTER (WHERE _record_number <> CAST(regexp_extract({spec.canonical_column('Company')}, "
+            "'#([0-9]+)$', 1) AS BIGINT)), "
+            "count(DISTINCT _record_number) "
+            f"FROM read_parquet('{read.spool_path}')"
+        ).fetchone()
+    assert misplaced == (0, len(copies))
 
 
 def test_a_file_without_its_key_column_is_refused_and_others_load(real_bucket, settings_for):

@@ -7,8 +7,9 @@ column. Nothing is lost:
   `_parse_error` (fields beyond the header go to `_extra_fields`);
 - a record DuckDB cannot read at all (an unterminated quote, an oversized line) is returned as a
   rejected record with its text and reason, for the rejects table.
-The common case (a well-formed UTF-8 file) costs one parallel pass; the tolerant, single-threaded
-pass runs only for files that need it.
+The common case (a well-formed UTF-8 file) costs one parallel pass over the text and one over its
+spool, which numbers the records; the tolerant, single-threaded pass runs only for files that need
+it.
 """
 
 from __future__ import annotations
@@ -197,16 +198,30 @@ class CsvFileReader:
         return ", ".join(data + lineage)
 
     def _strict_pass(self, csv_path: Path, headers: HeaderMapping) -> list[RejectedRecord]:
-        """The one parallel pass of a well-formed file; returns the records it could not take."""
+        """The parallel pass of a well-formed file; returns the records it could not take.
+
+        The records are numbered in a second pass, over the spool: `row_number()` while reading
+        would hold the parse of the text to one core, while Parquet keeps the rows in the file's
+        order (insertion order is preserved) and numbers them as it reads them, on every core.
+        """
         width = len(headers.column_names)
+        unnumbered = self.work_dir / f"{self.token}.unnumbered.parquet"
         with self._connect() as con:
             con.execute(
-                f"COPY (SELECT row_number() OVER () AS _record_number, {self._select_list(headers)}, "
+                f"COPY (SELECT {self._select_list(headers)}, "
                 "CAST(NULL AS VARCHAR) AS _extra_fields, CAST(NULL AS VARCHAR) AS _parse_error "
-                f"FROM {self._read_csv(csv_path, width, tolerant=False)}) TO {sql_literal(str(self.spool_path))} "
+                f"FROM {self._read_csv(csv_path, width, tolerant=False)}) TO {sql_literal(str(unnumbered))} "
                 f"({SPOOL_FORMAT})"
             )
-            return self._rejects(con)
+            rejected = self._rejects(con)
+            if not rejected:
+                con.execute(
+                    "COPY (SELECT file_row_number + 1 AS _record_number, * EXCLUDE (file_row_number) "
+                    f"FROM read_parquet({sql_literal(str(unnumbered))}, file_row_number = true)) "
+                    f"TO {sql_literal(str(self.spool_path))} ({SPOOL_FORMAT})"
+                )
+        unnumbered.unlink(missing_ok=True)
+        return rejected
 
     def _tolerant_pass(
         self, csv_path: Path, headers: HeaderMapping, flagged: list[RejectedRecord]
