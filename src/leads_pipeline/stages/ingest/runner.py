@@ -20,6 +20,7 @@ from leads_pipeline.config.errors import BucketError, ConfigError
 from leads_pipeline.config.registry import Registry, SourceSpec
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.run import faults
+from leads_pipeline.run.memory import release_arrow_memory
 from leads_pipeline.stages.ingest.deletions import DeletionGuard
 from leads_pipeline.stages.ingest.ledger import Ledger
 from leads_pipeline.stages.ingest.recovery import repair_interrupted_loads
@@ -271,6 +272,7 @@ def run_ingest(
         faults.reached("ingest:after-extract")
         pipeline.normalize()
         faults.reached("ingest:after-normalize")
+        release_arrow_memory()  # what reading the files left, before DuckDB loads them
         faults.crash_after_load_jobs()
         info = load_packages(pipeline, settings)
         faults.reached("ingest:after-load")

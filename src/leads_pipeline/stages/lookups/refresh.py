@@ -31,6 +31,7 @@ from leads_pipeline.config.registry import Registry
 from leads_pipeline.config.settings import Env, memory_megabytes
 from leads_pipeline.run import faults
 from leads_pipeline.run.audit import now
+from leads_pipeline.run.memory import release_arrow_memory
 from leads_pipeline.stages.lookups import parsers as normalize
 from leads_pipeline.warehouse import Warehouse
 
@@ -272,6 +273,7 @@ def refresh_lookups(
             _record_version(warehouse, lookup)
         made_with = stored_versions(warehouse)
     added: dict[str, int] = {}
+    release_arrow_memory()  # what the raw load's Arrow buffers left, before the parser processes start
     workers = _Workers(warehouse, progress)
     try:
         for lookup in LOOKUPS.values():
@@ -291,6 +293,7 @@ def refresh_lookups(
             if on_table:
                 on_table(lookup.name)
             faults.reached(f"lookups:after-table:{lookup.name}")
+            release_arrow_memory()
     finally:
         workers.close()
     warehouse.create_table_like(names.AUDIT, names.LOOKUP_LOADS, PROCESSED_SCHEMA)
