@@ -197,8 +197,8 @@ def resident_mb() -> int:
 
 
 def test_the_lookups_give_back_what_arrow_keeps_of_freed_buffers(real_bucket, settings_for):
-    """Arrow's allocator keeps freed memory for its next buffers; the lookups start parser
-    processes beside it, so they give it back first (after the raw load it held 0.45 GB at 1 M)."""
+    """Arrow's allocator keeps freed memory for its next buffers; the lookups' parser processes
+    run beside it, so each lookup gives it back (after the raw load it held 0.45 GB at 1 M)."""
     settings = settings_for(real_bucket)
     execute(settings, "leads ingest", True, False)
     freed = pc.add(pa.array(np.zeros(50_000_000)), 1)  # 400 MB that Arrow allocates and writes

@@ -273,7 +273,6 @@ def refresh_lookups(
             _record_version(warehouse, lookup)
         made_with = stored_versions(warehouse)
     added: dict[str, int] = {}
-    release_arrow_memory()  # what the raw load's Arrow buffers left, before the parser processes start
     workers = _Workers(warehouse, progress)
     try:
         for lookup in LOOKUPS.values():
@@ -293,7 +292,7 @@ def refresh_lookups(
             if on_table:
                 on_table(lookup.name)
             faults.reached(f"lookups:after-table:{lookup.name}")
-            release_arrow_memory()
+            release_arrow_memory()  # this lookup's batches, before the next lookup's parser processes
     finally:
         workers.close()
     warehouse.create_table_like(names.AUDIT, names.LOOKUP_LOADS, PROCESSED_SCHEMA)
