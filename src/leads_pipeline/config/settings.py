@@ -169,14 +169,15 @@ class ScheduleSettings:
 
 
 MEMORY_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNORECASE)
-# The default memory limit: a quarter of the machine, at least 1 GB and at most 3 GB. A step's
-# process holds up to about 1.8 GB beside what DuckDB counts against its limit (dbt and Python,
-# and what DuckDB allocates outside its buffer pool); staging sizes its batches to the limit.
-DEFAULT_MEMORY_SHARE, DEFAULT_MEMORY_MIN_MB, DEFAULT_MEMORY_MAX_MB = 0.25, 1_000, 3_000
+# The default memory limit: a quarter of the machine, at least 1 GB and at most 2.5 GB. A step's
+# process holds up to about 1.5 GB beside what DuckDB counts against its limit (dbt and Python,
+# and what DuckDB allocates outside its buffer pool), so at the default a step stays within 4 GB;
+# staging sizes its batches to the limit.
+DEFAULT_MEMORY_SHARE, DEFAULT_MEMORY_MIN_MB, DEFAULT_MEMORY_MAX_MB = 0.25, 1_000, 2_500
 
 
 def default_memory_limit() -> str:
-    """A quarter of the machine's memory, within 1 GB and 3 GB."""
+    """A quarter of the machine's memory, within 1 GB and 2.5 GB."""
     try:
         total_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1_000_000
     except (ValueError, OSError, AttributeError):
