@@ -27,6 +27,18 @@ hubs as (
     from {{ ref('int_match_keys__hubs') }} as hub_keys
 ),
 
+shared_blocks as (
+    {#- Blocking keys of more than one record: most phones and addresses are one record's, and
+        leaving them out keeps the self-join below to the records it can pair. -#}
+    select
+        match_keys.key_type,
+        match_keys.key_value
+    from match_keys
+    where match_keys.key_type in ('phone', 'address')
+    group by match_keys.key_type, match_keys.key_value
+    having count(*) > 1
+),
+
 plain_blocks as (
     {#- Blocking keys short of a hub: all their records are paired. -#}
     select
@@ -34,6 +46,9 @@ plain_blocks as (
         match_keys.key_type,
         match_keys.key_value
     from match_keys
+    inner join shared_blocks
+        on match_keys.key_type = shared_blocks.key_type
+        and match_keys.key_value = shared_blocks.key_value
     left join hubs
         on match_keys.key_type = hubs.key_type
         and match_keys.key_value = hubs.key_value
@@ -119,6 +134,25 @@ candidates as (
     ) as found
 ),
 
+paired_records as (
+    select candidates.left_index as record_index from candidates
+    union
+    select candidates.right_index as record_index from candidates
+),
+
+paired_keys as (
+    {#- The comparable keys of the records in a candidate pair only: the joins below then hold a
+        fraction of all records' keys. -#}
+    select
+        match_keys.record_index,
+        match_keys.key_type,
+        match_keys.key_value
+    from match_keys
+    inner join paired_records
+        on match_keys.record_index = paired_records.record_index
+    where match_keys.key_type in ('phone', 'address', 'email')
+),
+
 shared as (
     {#- Which keys each candidate pair shares. -#}
     select
@@ -126,13 +160,12 @@ shared as (
         candidates.right_index,
         left_keys.key_type
     from candidates
-    inner join match_keys as left_keys
+    inner join paired_keys as left_keys
         on candidates.left_index = left_keys.record_index
-    inner join match_keys as right_keys
+    inner join paired_keys as right_keys
         on candidates.right_index = right_keys.record_index
         and left_keys.key_type = right_keys.key_type
         and left_keys.key_value = right_keys.key_value
-    where left_keys.key_type in ('phone', 'address', 'email')
 ),
 
 pairs as (
