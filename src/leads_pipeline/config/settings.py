@@ -170,9 +170,9 @@ class ScheduleSettings:
 
 MEMORY_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNORECASE)
 # The default memory limit: a quarter of the machine, at least 1 GB and at most 2.5 GB. A step's
-# process holds up to about 1.5 GB beside what DuckDB counts against its limit (dbt and Python,
-# and what DuckDB allocates outside its buffer pool), so at the default a step stays within 4 GB;
-# staging sizes its batches to the limit.
+# process holds up to about 1.8 GB beside what DuckDB counts against its limit (dbt and Python,
+# and what DuckDB allocates outside its buffer pool): at 2.5 GB a first month of 10 M records per
+# source peaked at 3.5 GB (docs/performance.md). Staging sizes its batches to the limit.
 DEFAULT_MEMORY_SHARE, DEFAULT_MEMORY_MIN_MB, DEFAULT_MEMORY_MAX_MB = 0.25, 1_000, 2_500
 
 
@@ -189,7 +189,7 @@ def default_memory_limit() -> str:
 # Input rows a model computed in batches reads in one statement, per MB of the memory limit
 # (leads/macros/batches.sql): a staging batch's joins hold its raw rows and the lookup rows they
 # match (the widest source's 250 k rows stayed under a 600 MB limit); the merged leads' batch of
-# 1.2 M member rows stayed under the 3 GB default at 10 M records per source.
+# 1.0 M member rows stayed under the 2.5 GB default at 10 M records per source.
 BATCH_ROWS_PER_MB = 400
 MEMORY_UNIT_MB = {
     "kb": 1e-3,
