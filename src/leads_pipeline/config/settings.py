@@ -171,8 +171,8 @@ class ScheduleSettings:
 MEMORY_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNORECASE)
 # The default memory limit: a quarter of the machine, at least 1 GB and at most 2.5 GB. A step's
 # process holds up to about 1.8 GB beside what DuckDB counts against its limit (dbt and Python,
-# and what DuckDB allocates outside its buffer pool): at 2.5 GB a first month of 10 M records per
-# source peaked at 3.5 GB (docs/performance.md). Staging sizes its batches to the limit.
+# and what DuckDB allocates outside its buffer pool; their measured peaks: docs/performance.md).
+# Staging sizes its batches to the limit.
 DEFAULT_MEMORY_SHARE, DEFAULT_MEMORY_MIN_MB, DEFAULT_MEMORY_MAX_MB = 0.25, 1_000, 2_500
 
 
