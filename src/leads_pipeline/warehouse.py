@@ -262,3 +262,24 @@ def _sql_type(arrow_type: pa.DataType, target: str) -> str:
     if pa.types.is_timestamp(arrow_type):
         return "TIMESTAMP"
     return "TEXT" if target == "postgres" else "VARCHAR"
+
+
+def query_beside(
+    warehouse: Any, sql: str, name: str, columns: str, rows_sql: str, batch_rows: int = 200_000
+) -> list[tuple]:
+    """Rows of the DuckDB query `sql`, which reads local files and the warehouse query `rows_sql`
+    as the relation `name` (DuckDB column definitions `columns`).
+
+    On a DuckDB warehouse the query runs in the warehouse itself, under its one memory limit: a
+    second DuckDB instance would have a limit of its own beside it. On PostgreSQL or Spark, the
+    rows are streamed into an in-process DuckDB under the same limit and the query runs there.
+    """
+    if warehouse.target == "duckdb":
+        return warehouse.query(f"WITH {name} AS ({rows_sql}) SELECT * FROM ({sql}) AS result")
+    with duckdb.connect(config={"memory_limit": warehouse.settings.memory_limit}) as con:
+        con.execute(f"CREATE TABLE {name} ({columns})")
+        for batch in warehouse.arrow_batches(rows_sql, batch_rows):
+            con.register("batch", batch)
+            con.execute(f"INSERT INTO {name} SELECT * FROM batch")
+            con.unregister("batch")
+        return con.execute(sql).fetchall()

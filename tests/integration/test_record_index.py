@@ -7,11 +7,19 @@ spelled another way, changes nothing; a month with known edits changes exactly t
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
 
 from leads_pipeline.config.registry import load_registry
-from leads_pipeline.stages.ingest.record_index import FileChanges
+from leads_pipeline.config.settings import Settings
+from leads_pipeline.stages.ingest.record_index import INDEX_SCHEMA, FileChanges, RecordIndex
 from leads_pipeline.stages.ingest.runner import run_ingest
+from leads_pipeline.warehouse import Warehouse
 from tests.conftest import REAL_FILES
 from tests.integration.test_ingest_real import read_records, write_records
 
@@ -105,3 +113,39 @@ def test_a_file_whose_previous_snapshot_has_no_index_is_not_classified(real_buck
     assert query(
         settings, "SELECT records_unchanged FROM raw.ingested_files WHERE relative_path = ?", [OKLAHOMA_LATER]
     ) == [(None,)]
+
+
+@pytest.mark.parametrize("target", ["duckdb", "postgres"])
+def test_the_comparison_counts_each_change_within_the_warehouse_memory_limit(
+    real_bucket, tmp_path, request, monkeypatch, target
+):
+    """On DuckDB the file's index is compared inside the warehouse, under its one memory limit (a
+    second DuckDB instance would hold a limit of its own beside it); on PostgreSQL the previous
+    snapshot's rows are streamed into a local DuckDB."""
+    if target == "postgres":
+        monkeypatch.setenv("LEADS_POSTGRES_DSN", request.getfixturevalue("postgres_dsn"))
+    settings = Settings.load(bucket_url=str(real_bucket), database=tmp_path / "leads.duckdb", target=target)
+    first = land(settings)[OKLAHOMA]
+    spec = load_registry(settings.sources_file)["source_2"]
+    with Warehouse.open(settings) as warehouse:
+        landed = warehouse.arrow(
+            "SELECT source, snapshot_date, load_id, relative_path, record_number, natural_key, row_hash "
+            f"FROM raw.record_index WHERE relative_path = '{OKLAHOMA}' ORDER BY record_number"
+        ).cast(INDEX_SCHEMA)
+        keys = landed.num_rows
+        # the next month's index: its first record edited, its second gone, one record new
+        edited = landed.slice(0, 1).set_column(6, "row_hash", pa.array(["edited"]))
+        newcomer = landed.slice(0, 1).set_column(5, "natural_key", pa.array(["K899999999"]))
+        later = pa.concat_tables([edited, landed.slice(2), newcomer])
+        assert pc.count_distinct(later.column("natural_key")).as_py() == keys
+        index = tmp_path / "later.index.parquet"
+        pq.write_table(later, index)
+
+        if target == "duckdb":
+
+            def refused(*args, **kwargs):
+                raise AssertionError("a second DuckDB instance was opened beside the warehouse")
+
+            monkeypatch.setattr(duckdb, "connect", refused)
+        changes = RecordIndex(spec).compare(warehouse, date(2024, 12, 1), index)
+    assert changes == FileChanges(first.snapshot_date, keys, 1, 1, keys - 2, 1)

@@ -6,7 +6,8 @@ the file does not is deleted (the facility turns inactive in `leads`). A file mi
 truncated or partial export: it is held with an alert, like a misdated file, until a person
 accepts it (`leads alerts ack ID`). The comparison is by the source's natural-key column as the
 file writes it (trimmed), against the current version of each file of the previous snapshot; it
-runs in DuckDB, the previous keys streamed from the warehouse, so memory follows its limit.
+runs in the DuckDB warehouse itself (elsewhere in DuckDB, the previous keys streamed to it), so
+memory follows its limit.
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
-
 from leads_pipeline.config import names
 from leads_pipeline.config.registry import SourceSpec
 from leads_pipeline.config.settings import Settings
 from leads_pipeline.stages.ingest.csv_reader import sql_literal
 from leads_pipeline.stages.ingest.ledger import LOADED, previous_snapshot
 from leads_pipeline.stages.ingest.record_index import FileChanges
-from leads_pipeline.warehouse import Warehouse
+from leads_pipeline.warehouse import Warehouse, query_beside
 
 KEY_BATCH = 200_000
 
@@ -71,17 +70,16 @@ class DeletionGuard:
                 "ON raw._relative_path = files.relative_path AND raw._dlt_load_id = files.load_id "
                 f"WHERE nullif(trim(raw.{key}), '') IS NOT NULL"
             )
-            with duckdb.connect(config={"memory_limit": self.settings.memory_limit}) as con:
-                con.execute("CREATE TABLE previous_keys (natural_key VARCHAR)")
-                for batch in warehouse.arrow_batches(keys_sql, KEY_BATCH):
-                    con.register("batch", batch)
-                    con.execute("INSERT INTO previous_keys SELECT natural_key FROM batch")
-                    con.unregister("batch")
-                previous_records, missing = con.execute(
-                    "SELECT count(*), count(*) FILTER (WHERE natural_key NOT IN ("
-                    f"SELECT trim({_quoted(key_column)}) FROM read_parquet({sql_literal(str(spool))}) "
-                    f"WHERE {_quoted(key_column)} IS NOT NULL)) FROM previous_keys"
-                ).fetchone()
+            previous_records, missing = query_beside(
+                warehouse,
+                "SELECT count(*), count(*) FILTER (WHERE natural_key NOT IN ("
+                f"SELECT trim({_quoted(key_column)}) FROM read_parquet({sql_literal(str(spool))}) "
+                f"WHERE {_quoted(key_column)} IS NOT NULL)) FROM previous_keys",
+                "previous_keys",
+                "natural_key VARCHAR",
+                keys_sql,
+                KEY_BATCH,
+            )[0]
         return Deletions(previous, int(previous_records), int(missing))
 
     def hold_reason(

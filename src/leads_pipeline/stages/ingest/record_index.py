@@ -33,9 +33,27 @@ from leads_pipeline.config import names
 from leads_pipeline.config.registry import SourceSpec
 from leads_pipeline.stages.ingest.csv_reader import SPOOL_FORMAT, sql_literal
 from leads_pipeline.stages.ingest.ledger import LOADED, previous_snapshot
-from leads_pipeline.warehouse import Warehouse
+from leads_pipeline.warehouse import Warehouse, query_beside
 
 BATCH_ROWS = 200_000
+# A key repeated within the file, or across or within the previous snapshot's files, counts once,
+# by its last record, as in the record history.
+COUNT_CHANGES = """
+WITH incoming AS (
+    SELECT natural_key, arg_max(row_hash, record_number) AS row_hash
+    FROM read_parquet({index}) WHERE natural_key IS NOT NULL GROUP BY natural_key
+),
+previous AS (
+    SELECT natural_key, arg_max(row_hash, (relative_path, record_number)) AS row_hash
+    FROM previous_rows GROUP BY natural_key
+)
+SELECT count(previous.natural_key),
+    count(*) FILTER (WHERE previous.natural_key IS NULL),
+    count(*) FILTER (WHERE incoming.row_hash <> previous.row_hash),
+    count(*) FILTER (WHERE incoming.row_hash = previous.row_hash),
+    count(*) FILTER (WHERE incoming.natural_key IS NULL)
+FROM incoming FULL OUTER JOIN previous ON incoming.natural_key = previous.natural_key
+"""
 # Marks a missing value in the hashed text, which no CSV cell can hold, so NULL and '' differ.
 NULL_MARK = "chr(0)"
 FIELD_SEPARATOR = "chr(31)"
@@ -139,63 +157,53 @@ class RecordIndex:
         """The file's changes against the source's previous snapshot; None when that snapshot was
         loaded before the index existed (nothing to compare with)."""
         previous = previous_snapshot(warehouse, self.spec.name, snapshot) if snapshot else None
-        with self._connect() as con:
-            con.execute(
-                "CREATE TABLE incoming AS SELECT natural_key, arg_max(row_hash, record_number) AS row_hash "
-                f"FROM read_parquet({sql_literal(str(index))}) WHERE natural_key IS NOT NULL GROUP BY natural_key"
-            )
-            con.execute("CREATE TABLE previous (natural_key VARCHAR, row_hash VARCHAR)")
-            if previous is not None and not self._read_previous(warehouse, con, previous):
-                return None
-            counts = con.execute(
-                "SELECT count(previous.natural_key), "
-                "count(*) FILTER (WHERE previous.natural_key IS NULL), "
-                "count(*) FILTER (WHERE incoming.row_hash <> previous.row_hash), "
-                "count(*) FILTER (WHERE incoming.row_hash = previous.row_hash), "
-                "count(*) FILTER (WHERE incoming.natural_key IS NULL) "
-                "FROM incoming FULL OUTER JOIN previous ON incoming.natural_key = previous.natural_key"
-            ).fetchone()
+        if previous is not None and not self._indexed(warehouse, previous):
+            return None
+        counts = query_beside(
+            warehouse,
+            COUNT_CHANGES.format(index=sql_literal(str(index))),
+            "previous_rows",
+            "natural_key VARCHAR, row_hash VARCHAR, relative_path VARCHAR, record_number BIGINT",
+            self._previous_rows(previous),
+            BATCH_ROWS,
+        )[0]
         previous_records, inserted, updated, unchanged, deleted = (int(n) for n in counts)
         return FileChanges(previous, previous_records, inserted, updated, unchanged, deleted)
 
-    def _read_previous(self, warehouse: Warehouse, con: duckdb.DuckDBPyConnection, previous: date) -> bool:
-        """Stream the previous snapshot's keys and hashes into `previous`; False when a file of it
-        has no index rows."""
-        if not warehouse.table_exists(names.RAW, names.RECORD_INDEX):
-            return False
-        files = (
+    def _files(self, previous: date) -> str:
+        """The current version of each file of the previous snapshot: the newest load of its path."""
+        return (
             f"SELECT relative_path, max(load_id) AS load_id FROM {names.RAW}.{names.LEDGER} "
             f"WHERE source = {sql_literal(self.spec.name)} AND status = '{LOADED}' "
             f"AND snapshot_date = {sql_literal(previous)} GROUP BY relative_path"
         )
+
+    def _indexed(self, warehouse: Warehouse, previous: date) -> bool:
+        """Whether every file of the previous snapshot has index rows."""
+        if not warehouse.table_exists(names.RAW, names.RECORD_INDEX):
+            return False
         indexed = (
-            f"SELECT files.relative_path, files.load_id, count(entry.load_id) AS entries FROM ({files}) AS files "
+            f"SELECT files.relative_path, files.load_id, count(entry.load_id) AS entries "
+            f"FROM ({self._files(previous)}) AS files "
             f"LEFT JOIN {names.RAW}.{names.RECORD_INDEX} AS entry "
             "ON entry.relative_path = files.relative_path AND entry.load_id = files.load_id "
             f"AND entry.source = {sql_literal(self.spec.name)} GROUP BY files.relative_path, files.load_id"
         )
-        if any(entries == 0 for _, _, entries in warehouse.query(indexed)):
-            return False
-        rows = (
+        return all(entries > 0 for _, _, entries in warehouse.query(indexed))
+
+    def _previous_rows(self, previous: date | None) -> str:
+        """The previous snapshot's keyed index rows; none for a source's first snapshot."""
+        if previous is None:
+            return (
+                "SELECT CAST(NULL AS VARCHAR) AS natural_key, CAST(NULL AS VARCHAR) AS row_hash, "
+                "CAST(NULL AS VARCHAR) AS relative_path, CAST(NULL AS BIGINT) AS record_number WHERE 1 = 0"
+            )
+        return (
             "SELECT entry.natural_key, entry.row_hash, entry.relative_path, entry.record_number "
-            f"FROM {names.RAW}.{names.RECORD_INDEX} AS entry INNER JOIN ({files}) AS files "
+            f"FROM {names.RAW}.{names.RECORD_INDEX} AS entry INNER JOIN ({self._files(previous)}) AS files "
             "ON entry.relative_path = files.relative_path AND entry.load_id = files.load_id "
             f"WHERE entry.source = {sql_literal(self.spec.name)} AND entry.natural_key IS NOT NULL"
         )
-        con.execute(
-            "CREATE TABLE previous_rows (natural_key VARCHAR, row_hash VARCHAR, relative_path VARCHAR, "
-            "record_number BIGINT)"
-        )
-        for batch in warehouse.arrow_batches(rows, BATCH_ROWS):
-            con.register("batch", batch)
-            con.execute("INSERT INTO previous_rows SELECT * FROM batch")
-            con.unregister("batch")
-        # A key repeated across or within the snapshot's files is its last record, as in the history.
-        con.execute(
-            "INSERT INTO previous SELECT natural_key, arg_max(row_hash, (relative_path, record_number)) "
-            "FROM previous_rows GROUP BY natural_key"
-        )
-        return True
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(config={"memory_limit": self.memory_limit})
