@@ -265,21 +265,40 @@ def _sql_type(arrow_type: pa.DataType, target: str) -> str:
 
 
 def query_beside(
-    warehouse: Any, sql: str, name: str, columns: str, rows_sql: str, batch_rows: int = 200_000
+    warehouse: Any,
+    relation: tuple[str, str, str],
+    steps: Sequence[tuple[str, str]],
+    sql: str,
+    batch_rows: int = 200_000,
 ) -> list[tuple]:
-    """Rows of the DuckDB query `sql`, which reads local files and the warehouse query `rows_sql`
-    as the relation `name` (DuckDB column definitions `columns`).
+    """Rows of the DuckDB query `sql`, which reads local files and a warehouse query as a relation.
 
-    On a DuckDB warehouse the query runs in the warehouse itself, under its one memory limit: a
-    second DuckDB instance would have a limit of its own beside it. On PostgreSQL or Spark, the
-    rows are streamed into an in-process DuckDB under the same limit and the query runs there.
+    `relation` is (name, DuckDB column definitions, warehouse query). `steps` are (name, DuckDB
+    query) pairs, each kept as a temporary table before the next runs: DuckDB spills a large
+    aggregate or join on its own, but not two large aggregates feeding one join in one plan.
+
+    On a DuckDB warehouse it all runs in the warehouse itself, under its one memory limit (a second
+    DuckDB instance would hold a limit of its own beside it), the relation a temporary view. On
+    PostgreSQL or Spark, the relation's rows are streamed into an in-process DuckDB under the same
+    limit, and the steps and the query run there.
     """
+    name, columns, rows_sql = relation
     if warehouse.target == "duckdb":
-        return warehouse.query(f"WITH {name} AS ({rows_sql}) SELECT * FROM ({sql}) AS result")
+        try:
+            warehouse.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {rows_sql}")
+            for step, step_sql in steps:
+                warehouse.execute(f"CREATE OR REPLACE TEMP TABLE {step} AS {step_sql}")
+            return warehouse.query(sql)
+        finally:
+            for step, _ in reversed(steps):
+                warehouse.execute(f"DROP TABLE IF EXISTS temp.{step}")
+            warehouse.execute(f"DROP VIEW IF EXISTS temp.{name}")
     with duckdb.connect(config={"memory_limit": warehouse.settings.memory_limit}) as con:
         con.execute(f"CREATE TABLE {name} ({columns})")
         for batch in warehouse.arrow_batches(rows_sql, batch_rows):
             con.register("batch", batch)
             con.execute(f"INSERT INTO {name} SELECT * FROM batch")
             con.unregister("batch")
+        for step, step_sql in steps:
+            con.execute(f"CREATE TABLE {step} AS {step_sql}")
         return con.execute(sql).fetchall()

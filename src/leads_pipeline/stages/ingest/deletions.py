@@ -72,12 +72,11 @@ class DeletionGuard:
             )
             previous_records, missing = query_beside(
                 warehouse,
+                ("previous_rows", "natural_key VARCHAR", keys_sql),
+                [("previous_keys", "SELECT natural_key FROM previous_rows")],
                 "SELECT count(*), count(*) FILTER (WHERE natural_key NOT IN ("
                 f"SELECT trim({_quoted(key_column)}) FROM read_parquet({sql_literal(str(spool))}) "
                 f"WHERE {_quoted(key_column)} IS NOT NULL)) FROM previous_keys",
-                "previous_keys",
-                "natural_key VARCHAR",
-                keys_sql,
                 KEY_BATCH,
             )[0]
         return Deletions(previous, int(previous_records), int(missing))

@@ -37,22 +37,22 @@ from leads_pipeline.warehouse import Warehouse, query_beside
 
 BATCH_ROWS = 200_000
 # A key repeated within the file, or across or within the previous snapshot's files, counts once,
-# by its last record, as in the record history.
+# by its last record, as in the record history. Each side is kept before the join (query_beside).
+INCOMING_KEYS = """
+SELECT natural_key, arg_max(row_hash, record_number) AS row_hash
+FROM read_parquet({index}) WHERE natural_key IS NOT NULL GROUP BY natural_key
+"""
+PREVIOUS_KEYS = """
+SELECT natural_key, arg_max(row_hash, (relative_path, record_number)) AS row_hash
+FROM previous_rows GROUP BY natural_key
+"""
 COUNT_CHANGES = """
-WITH incoming AS (
-    SELECT natural_key, arg_max(row_hash, record_number) AS row_hash
-    FROM read_parquet({index}) WHERE natural_key IS NOT NULL GROUP BY natural_key
-),
-previous AS (
-    SELECT natural_key, arg_max(row_hash, (relative_path, record_number)) AS row_hash
-    FROM previous_rows GROUP BY natural_key
-)
-SELECT count(previous.natural_key),
-    count(*) FILTER (WHERE previous.natural_key IS NULL),
-    count(*) FILTER (WHERE incoming.row_hash <> previous.row_hash),
-    count(*) FILTER (WHERE incoming.row_hash = previous.row_hash),
-    count(*) FILTER (WHERE incoming.natural_key IS NULL)
-FROM incoming FULL OUTER JOIN previous ON incoming.natural_key = previous.natural_key
+SELECT count(previous_keys.natural_key),
+    count(*) FILTER (WHERE previous_keys.natural_key IS NULL),
+    count(*) FILTER (WHERE incoming_keys.row_hash <> previous_keys.row_hash),
+    count(*) FILTER (WHERE incoming_keys.row_hash = previous_keys.row_hash),
+    count(*) FILTER (WHERE incoming_keys.natural_key IS NULL)
+FROM incoming_keys FULL OUTER JOIN previous_keys ON incoming_keys.natural_key = previous_keys.natural_key
 """
 # Marks a missing value in the hashed text, which no CSV cell can hold, so NULL and '' differ.
 NULL_MARK = "chr(0)"
@@ -161,10 +161,16 @@ class RecordIndex:
             return None
         counts = query_beside(
             warehouse,
-            COUNT_CHANGES.format(index=sql_literal(str(index))),
-            "previous_rows",
-            "natural_key VARCHAR, row_hash VARCHAR, relative_path VARCHAR, record_number BIGINT",
-            self._previous_rows(previous),
+            (
+                "previous_rows",
+                "natural_key VARCHAR, row_hash VARCHAR, relative_path VARCHAR, record_number BIGINT",
+                self._previous_rows(previous),
+            ),
+            [
+                ("incoming_keys", INCOMING_KEYS.format(index=sql_literal(str(index)))),
+                ("previous_keys", PREVIOUS_KEYS),
+            ],
+            COUNT_CHANGES,
             BATCH_ROWS,
         )[0]
         previous_records, inserted, updated, unchanged, deleted = (int(n) for n in counts)
