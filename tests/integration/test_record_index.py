@@ -7,6 +7,7 @@ spelled another way, changes nothing; a month with known edits changes exactly t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import duckdb
@@ -149,3 +150,33 @@ def test_the_comparison_counts_each_change_within_the_warehouse_memory_limit(
             monkeypatch.setattr(duckdb, "connect", refused)
         changes = RecordIndex(spec).compare(warehouse, date(2024, 12, 1), index)
     assert changes == FileChanges(first.snapshot_date, keys, 1, 1, keys - 2, 1)
+
+
+def test_a_large_file_is_compared_under_a_small_memory_limit(tmp_path):
+    """A million keys a side under 150 MB: each side's keys are kept before the join, which
+    spills; the two aggregates feeding the join in one plan ran out of memory."""
+    settings = Settings.load(bucket_url=str(tmp_path), database=tmp_path / "leads.duckdb", target="duckdb")
+    settings = replace(settings, memory_limit="150MB")
+    index = tmp_path / "later.index.parquet"
+    with duckdb.connect(str(settings.database)) as con:
+        con.execute("CREATE SCHEMA raw")
+        con.execute(
+            "CREATE TABLE raw.ingested_files AS SELECT 'source_2' AS source, 'loaded' AS status, "
+            "DATE '2024-11-01' AS snapshot_date, 'november.csv' AS relative_path, 'L1' AS load_id"
+        )
+        con.execute(
+            "CREATE TABLE raw.record_index AS SELECT 'source_2' AS source, DATE '2024-11-01' AS snapshot_date, "
+            "'L1' AS load_id, 'november.csv' AS relative_path, i AS record_number, 'K' || i AS natural_key, "
+            "md5(i::VARCHAR) AS row_hash FROM range(1000000) AS keys(i)"
+        )
+        # the next month: every tenth record edited, the last thousand gone, a thousand new
+        con.execute(
+            "COPY (SELECT 'source_2' AS source, DATE '2024-12-01' AS snapshot_date, 'L2' AS load_id, "
+            "'december.csv' AS relative_path, i AS record_number, 'K' || i AS natural_key, "
+            "CASE WHEN i % 10 = 0 THEN md5('edited' || i) ELSE md5(i::VARCHAR) END AS row_hash "
+            f"FROM range(1001000) AS keys(i) WHERE i < 999000 OR i >= 1000000) TO '{index}' (FORMAT parquet)"
+        )
+    spec = load_registry(settings.sources_file)["source_2"]
+    with Warehouse.open(settings) as warehouse:
+        changes = RecordIndex(spec).compare(warehouse, date(2024, 12, 1), index)
+    assert changes == FileChanges(date(2024, 11, 1), 1_000_000, 1_000, 99_900, 899_100, 1_000)
