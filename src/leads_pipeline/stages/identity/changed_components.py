@@ -39,8 +39,10 @@ RECORDS_REPLACED = f"{RECORDS_STATE}__replaced"
 IN_PLACE_TABLES = (RECORDS_CHANGED, RECORDS_REPLACED)
 # The step's work tables, in the identity schema.
 TOUCHED = "resolve_touched"
+TOUCHED_PARTS = f"{TOUCHED}__parts"
+CHANGED_EDGES = "resolve_changed_edges"
 AFFECTED = "resolve_affected"
-WORK_TABLES = (TOUCHED, AFFECTED)
+WORK_TABLES = (TOUCHED, TOUCHED_PARTS, CHANGED_EDGES, AFFECTED)
 EDGE_COLUMNS = "left_index, right_index, shares_phone, shares_address, shares_email, settled_rule, needs_name"
 
 # Each current record (`only`: those the condition on its columns keeps) with a hash of the
@@ -59,31 +61,46 @@ RECORDS_SQL = """
     FROM (SELECT * FROM {schema}.int_source_records__current WHERE {only}) AS records
     LEFT JOIN record_names ON record_names.record_index = records.record_index
 """
-TOUCHED_SQL = """
-    CREATE TABLE {work}.{touched} AS
-    WITH records AS ({records}),
-    changed_edges AS (
-        (SELECT {edge_columns} FROM {work}.{edges} EXCEPT SELECT {edge_columns} FROM {work}.{edges_state})
-        UNION ALL
-        (SELECT {edge_columns} FROM {work}.{edges_state} EXCEPT SELECT {edge_columns} FROM {work}.{edges})
-    )
+# The touched records, gathered a part at a time and made distinct last: in one plan, the joins,
+# the EXCEPTs and the UNION's aggregate held their hash tables together, which at 10 M records per
+# source ran out of memory under the 2.5 GB default; each alone spills.
+TOUCHED_SQL = (
+    """
+    CREATE TABLE {work}.{touched_parts} AS
+    WITH records AS ({records})
     SELECT records.record_index
     FROM records
     LEFT JOIN {work}.{records_state} AS before ON before.record_index = records.record_index
     WHERE before.record_index IS NULL
         OR before.record_hash <> records.record_hash
         OR before.names_hash IS DISTINCT FROM records.names_hash
-    UNION
+    """,
+    """
+    INSERT INTO {work}.{touched_parts}
     SELECT before.record_index
     FROM {work}.{records_state} AS before
     WHERE NOT EXISTS (
         SELECT 1 FROM {schema}.int_source_records__current AS records WHERE records.record_index = before.record_index
     )
-    UNION
-    SELECT left_index FROM changed_edges
-    UNION
-    SELECT right_index FROM changed_edges
-"""
+    """,
+    """
+    CREATE TABLE {work}.{changed_edges} AS
+    SELECT {edge_columns} FROM {work}.{edges} EXCEPT SELECT {edge_columns} FROM {work}.{edges_state}
+    """,
+    """
+    INSERT INTO {work}.{changed_edges}
+    SELECT {edge_columns} FROM {work}.{edges_state} EXCEPT SELECT {edge_columns} FROM {work}.{edges}
+    """,
+    """
+    INSERT INTO {work}.{touched_parts}
+    SELECT left_index FROM {work}.{changed_edges}
+    UNION ALL
+    SELECT right_index FROM {work}.{changed_edges}
+    """,
+    "CREATE TABLE {work}.{touched} AS SELECT DISTINCT record_index FROM {work}.{touched_parts}",
+    "DROP TABLE {work}.{touched_parts}",
+    "DROP TABLE {work}.{changed_edges}",
+)
 AFFECTED_SQL = """
     CREATE TABLE {work}.{affected} AS
     WITH touched_components AS (
@@ -133,6 +150,8 @@ def _formats(**more: str) -> dict[str, str]:
     return {
         "work": names.IDENTITY,
         "touched": TOUCHED,
+        "touched_parts": TOUCHED_PARTS,
+        "changed_edges": CHANGED_EDGES,
         "affected": AFFECTED,
         "records_state": RECORDS_STATE,
         "edges_state": EDGES_STATE,
@@ -174,7 +193,8 @@ def stage_affected(warehouse: Warehouse, edges: str, schema: str) -> int:
     """Write the work table of the records whose components are settled again (see the module's
     docstring), from today's records and pairs (`identity.<edges>`); returns their number."""
     formats = _formats(edges=edges, schema=schema, records=_records(warehouse, schema, EVERY_RECORD))
-    warehouse.execute(TOUCHED_SQL.format(**formats))
+    for statement in TOUCHED_SQL:
+        warehouse.execute(statement.format(**formats))
     warehouse.execute(AFFECTED_SQL.format(**formats))
     return int(warehouse.query(f"SELECT count(*) FROM {names.IDENTITY}.{AFFECTED}")[0][0])
 
