@@ -266,16 +266,17 @@ def _sql_type(arrow_type: pa.DataType, target: str) -> str:
 
 def query_beside(
     warehouse: Any,
-    relation: tuple[str, str, str],
+    relation: tuple[str, str, str | None],
     steps: Sequence[tuple[str, str]],
     sql: str,
     batch_rows: int = 200_000,
 ) -> list[tuple]:
     """Rows of the DuckDB query `sql`, which reads local files and a warehouse query as a relation.
 
-    `relation` is (name, DuckDB column definitions, warehouse query). `steps` are (name, DuckDB
-    query) pairs, each kept as a temporary table before the next runs: DuckDB spills a large
-    aggregate or join on its own, but not two large aggregates feeding one join in one plan.
+    `relation` is (name, DuckDB column definitions, warehouse query; None: no rows, and the
+    warehouse is not asked). `steps` are (name, DuckDB query) pairs, each kept as a temporary
+    table before the next runs: DuckDB spills a large aggregate or join on its own, but not two
+    large aggregates feeding one join in one plan.
 
     On a DuckDB warehouse it all runs in the warehouse itself, under its one memory limit (a second
     DuckDB instance would hold a limit of its own beside it), the relation a temporary view. On
@@ -285,17 +286,20 @@ def query_beside(
     name, columns, rows_sql = relation
     if warehouse.target == "duckdb":
         try:
-            warehouse.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {rows_sql}")
+            if rows_sql is None:
+                warehouse.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({columns})")
+            else:
+                warehouse.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {rows_sql}")
             for step, step_sql in steps:
                 warehouse.execute(f"CREATE OR REPLACE TEMP TABLE {step} AS {step_sql}")
             return warehouse.query(sql)
         finally:
             for step, _ in reversed(steps):
                 warehouse.execute(f"DROP TABLE IF EXISTS temp.{step}")
-            warehouse.execute(f"DROP VIEW IF EXISTS temp.{name}")
+            warehouse.execute(f"DROP {'TABLE' if rows_sql is None else 'VIEW'} IF EXISTS temp.{name}")
     with duckdb.connect(config={"memory_limit": warehouse.settings.memory_limit}) as con:
         con.execute(f"CREATE TABLE {name} ({columns})")
-        for batch in warehouse.arrow_batches(rows_sql, batch_rows):
+        for batch in warehouse.arrow_batches(rows_sql, batch_rows) if rows_sql is not None else ():
             con.register("batch", batch)
             con.execute(f"INSERT INTO {name} SELECT * FROM batch")
             con.unregister("batch")

@@ -153,10 +153,10 @@ def test_the_comparison_counts_each_change_within_the_warehouse_memory_limit(
 
 
 def test_a_large_file_is_compared_under_a_small_memory_limit(tmp_path):
-    """A million keys a side under 150 MB: each side's keys are kept before the join, which
+    """A million keys a side under 250 MB: each side's keys are kept before the join, which
     spills; the two aggregates feeding the join in one plan ran out of memory."""
     settings = Settings.load(bucket_url=str(tmp_path), database=tmp_path / "leads.duckdb", target="duckdb")
-    settings = replace(settings, memory_limit="150MB")
+    settings = replace(settings, memory_limit="250MB")
     index = tmp_path / "later.index.parquet"
     with duckdb.connect(str(settings.database)) as con:
         con.execute("CREATE SCHEMA raw")

@@ -197,13 +197,10 @@ class RecordIndex:
         )
         return all(entries > 0 for _, _, entries in warehouse.query(indexed))
 
-    def _previous_rows(self, previous: date | None) -> str:
-        """The previous snapshot's keyed index rows; none for a source's first snapshot."""
+    def _previous_rows(self, previous: date | None) -> str | None:
+        """The previous snapshot's keyed index rows; None for a source's first snapshot."""
         if previous is None:
-            return (
-                "SELECT CAST(NULL AS VARCHAR) AS natural_key, CAST(NULL AS VARCHAR) AS row_hash, "
-                "CAST(NULL AS VARCHAR) AS relative_path, CAST(NULL AS BIGINT) AS record_number WHERE 1 = 0"
-            )
+            return None
         return (
             "SELECT entry.natural_key, entry.row_hash, entry.relative_path, entry.record_number "
             f"FROM {names.RAW}.{names.RECORD_INDEX} AS entry INNER JOIN ({self._files(previous)}) AS files "
