@@ -8,6 +8,48 @@
 -#}
 
 
+{#- The comparisons (source, snapshot date, stamp, as text) whose events the table does not hold
+    yet, looked up before the model runs; none when every event is read (a full build). They go
+    into the model's SQL as constants: joined there with the comparisons the table holds, the
+    warehouse misjudged that small set as one row per held event and hashed every event of the
+    history instead, which at 10 M records per source ran out of the default memory limit. A table
+    written before its rows kept their stamp holds every comparison under the early stamp. -#}
+{% macro unheld_comparisons() -%}
+    {%- if not looks_up_constants() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set stamped = 'compared_at' in adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- set compared = run_query(comparisons_sql(ref('int_source_records__versioned'), 'compared_at', "where change_type = 'snapshot'")) -%}
+    {%- set held = run_query(comparisons_sql(this, 'compared_at' if stamped else 'null')) -%}
+    {%- set held_rows = held.rows | map('list') | list -%}
+    {{ return(compared.rows | map('list') | reject('in', held_rows) | list) }}
+{%- endmacro %}
+
+
+{#- The comparisons of `relation`'s rows (`stamp`: their stamp column), distinct, as text. -#}
+{% macro comparisons_sql(relation, stamp, where='') -%}
+    select distinct source, cast(snapshot_date as {{ dbt.type_string() }}),
+        cast({{ comparison_stamp(stamp) }} as {{ dbt.type_string() }})
+    from {{ relation }} {{ where }}
+{%- endmacro %}
+
+
+{#- Whether the event row `alias` belongs to one of `comparisons` (unheld_comparisons; none: any). -#}
+{% macro events_of_comparisons(alias, comparisons) -%}
+    {%- if comparisons is none -%}
+    1 = 1
+    {%- elif comparisons -%}
+    ({% for source, snapshot_date, stamp in comparisons %}
+        ({{ alias }}.source = '{{ source }}'
+        and {{ alias }}.snapshot_date = cast('{{ snapshot_date }}' as date)
+        and {{ comparison_stamp(alias ~ '.compared_at') }} = cast('{{ stamp }}' as {{ dbt.type_timestamp() }})){{ " or" if not loop.last }}
+    {%- endfor %})
+    {%- else -%}
+    1 = 0
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- Pre-hook: the rows of a snapshot the history no longer holds under the same stamp (compared
     again since, or its events gone) go; the model adds the events of its new comparison. -#}
 {% macro drop_recompared_changes() -%}

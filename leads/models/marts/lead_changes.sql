@@ -13,36 +13,19 @@
     from the snapshot), with the lead the record belongs to today.
 
     Incremental (macros/lead_changes.sql): each row keeps the time its snapshot was compared
-    (`compared_at`), so a run adds the events of the snapshots compared since, after its pre-hook
-    has dropped the rows of snapshots compared again; its post-hook moves the rows of records
-    whose lead changed to their lead of today.
+    (`compared_at`), so a run adds the events of the comparisons the table does not hold yet,
+    looked up before it runs, after its pre-hook has dropped the rows of snapshots compared again;
+    its post-hook moves the rows of records whose lead changed to their lead of today.
 -#}
+{%- set unheld = unheld_comparisons() -%}
+
 with
 
-{% if is_incremental() -%}
-held as (
-    {#- The comparisons this table already holds: their events are here. -#}
-    select distinct
-        source,
-        snapshot_date,
-        {{ comparison_stamp('compared_at') }} as compared_at
-    from {{ this }}
-),
-
-{% endif -%}
 events as (
     select events.*
     from {{ ref('int_source_records__versioned') }} as events
-    {% if is_incremental() -%}
-    left join held
-        on events.source = held.source
-        and events.snapshot_date = held.snapshot_date
-        and {{ comparison_stamp('events.compared_at') }} = held.compared_at
-    {% endif -%}
     where events.change_type in ('inserted', 'updated', 'deleted')
-        {%- if is_incremental() %}
-        and held.source is null
-        {%- endif %}
+        and {{ events_of_comparisons('events', unheld) }}
 ),
 
 clustered as (
