@@ -14,12 +14,14 @@ parsed on every core; on Spark, on the executors (`spark/lookups.py`).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
@@ -151,6 +153,15 @@ def limit_beside_parsers(memory_limit: str, processes: int) -> str:
     return f"{int(memory_megabytes(memory_limit) - processes * PARSER_PROCESS_MB)}MB"
 
 
+@dataclass
+class _Parse:
+    """One batch of values on its way: parsed here already (`table`), or by the parser processes."""
+
+    values: list[str]
+    table: pa.Table | None = None
+    parts: list[Future[pa.Table]] = field(default_factory=list)
+
+
 class _Workers:
     """Parser processes, one per core as the memory limit allows, started the first time a batch
     is large enough. DuckDB's limit is lowered by what they may hold for the whole step, before
@@ -168,24 +179,50 @@ class _Workers:
         if self._processes:
             warehouse.set_memory_limit(limit_beside_parsers(warehouse.settings.memory_limit, self._processes))
 
-    def parse(self, lookup: Lookup, values: list[str]) -> pa.Table:
+    def parse_batches(self, lookup: Lookup, batches: Iterable[list[str]]) -> Iterator[pa.Table]:
+        """Each batch's lookup rows, in order. The next batch goes to the parser processes before
+        this one is returned: they parse it while the caller writes this one and the warehouse
+        streams the batch after, so they do not wait for either. Two batches are in flight at most."""
+        in_flight: deque[_Parse] = deque()
+        for values in batches:
+            in_flight.append(self._start(lookup, values))
+            if len(in_flight) > 1:
+                yield self._finish(lookup, in_flight.popleft())
+        while in_flight:
+            yield self._finish(lookup, in_flight.popleft())
+
+    def _start(self, lookup: Lookup, values: list[str]) -> _Parse:
         if self._broken or len(values) < lookup.parallel_from:
-            return lookup.parse(values)
+            return _Parse(values, table=lookup.parse(values))
         self._tell_cores_left_idle()
         if not self._processes:
-            return lookup.parse(values)
+            return _Parse(values, table=lookup.parse(values))
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self._processes, mp_context=get_context("forkserver"))
-        # At least one chunk per process, so that a batch of a few thousand values is shared too.
-        size = min(PARALLEL_CHUNK, -(-len(values) // self._processes))
-        chunks = [values[i : i + size] for i in range(0, len(values), size)]
         try:
-            return pa.concat_tables(self._pool.map(lookup.parse, chunks))
+            return _Parse(values, parts=[self._pool.submit(lookup.parse, chunk) for chunk in self._chunks(values)])
+        except BrokenProcessPool:
+            self._broken = True
+            return _Parse(values, table=lookup.parse(values))
+
+    def _chunks(self, values: list[str]) -> list[list[str]]:
+        """At most `PARALLEL_CHUNK` values each, in a multiple of the processes' number of even
+        chunks, so that no process is left alone with the last one."""
+        count = self._processes * -(-len(values) // (self._processes * PARALLEL_CHUNK))
+        size, longer = divmod(len(values), count)
+        bounds = [i * size + min(i, longer) for i in range(count + 1)]
+        return [values[start:end] for start, end in itertools.pairwise(bounds) if end > start]
+
+    def _finish(self, lookup: Lookup, parse: _Parse) -> pa.Table:
+        if parse.table is not None:
+            return parse.table
+        try:
+            return pa.concat_tables([part.result() for part in parse.parts])
         except BrokenProcessPool:
             # Workers cannot start (a host program without a `__main__` guard, a sandbox without
             # process creation): parse here, more slowly, rather than fail the run.
             self._broken = True
-            return lookup.parse(values)
+            return lookup.parse(parse.values)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -238,14 +275,20 @@ def _refresh_one(
 
         return parse_new_values(warehouse, lookup.name, lookup.parse, new_values)  # type: ignore[arg-type]
     parsed = 0
-    for batch in warehouse.arrow_batches(new_values, BATCH_VALUES):
-        values = batch.column(0).to_pylist()
-        if not values:
-            continue
-        parsed += len(values)
-        if progress:
-            progress(f"parsing {lookup.name}: {parsed:,} new values so far")
-        warehouse.append_arrow(names.LOOKUP, lookup.name, workers.parse(lookup, values))
+
+    def new_batches() -> Iterator[list[str]]:
+        nonlocal parsed
+        for batch in warehouse.arrow_batches(new_values, BATCH_VALUES):
+            values = batch.column(0).to_pylist()
+            if not values:
+                continue
+            parsed += len(values)
+            if progress:
+                progress(f"parsing {lookup.name}: {parsed:,} new values so far")
+            yield values
+
+    for table in workers.parse_batches(lookup, new_batches()):
+        warehouse.append_arrow(names.LOOKUP, lookup.name, table)
     return parsed
 
 
