@@ -102,8 +102,9 @@
     {#- a unit test checks the rules on its fixture rows, never the incremental filter -#}
     {%- set incremental = model.resource_type != 'unit_test' and is_incremental() %}
     {%- set conditions = [new_loads_only(raw_relation)] if incremental else [] %}
-    {%- set batches = batch_count(raw_relation, conditions | join(' and ') or '1 = 1') %}
-    {%- if batches > 1 %}{% do conditions.append(in_batch('raw_rows._record_number', batches)) %}{% endif %}
+    {%- set batches, width = record_batches(raw_relation, conditions | join(' and ') or '1 = 1') %}
+    {%- set batch = in_record_batch('_record_number', batches, width) if batches > 1 else none %}
+    {%- if batch %}{% do conditions.append('raw_rows.' ~ batch) %}{% endif %}
     {%- set copies = incremental and copies_unchanged_records() %}
     {%- if not conditions %}
     {{ select_columns(raw_relation, typed) }}
@@ -112,7 +113,10 @@
     {%- if copies %}
     {#- the unchanged records, already copied by the model's hooks, are not computed
         (macros/unchanged_records.sql) #}
-    left join {{ unchanged_records_relation() }} as unchanged
+    left join (
+        select * from {{ unchanged_records_relation() }}
+        {%- if batch %} where {{ in_record_batch('record_number', batches, width) }}{% endif %}
+    ) as unchanged
         on raw_rows._dlt_load_id = unchanged.load_id
         and raw_rows._relative_path = unchanged.relative_path
         and raw_rows._record_number = unchanged.record_number

@@ -7,6 +7,7 @@ one with a batch larger than any load; after each month their staging tables and
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -94,3 +95,48 @@ def test_staging_in_batches_equals_staging_in_one_go(tmp_path):
             )
             assert rows > 0 or table in CRM_TABLES, f"{day}: {table} is empty"
             assert (only_batched, only_whole) == (0, 0), f"{day}: {table} differs when staged in batches"
+
+
+BATCH_ZERO = re.compile(r"between 1 and (\d+) /\* batch 0 of (\d+) by (\d+) \*/")
+
+
+def test_a_load_of_uneven_files_is_cut_into_record_ranges_none_larger_than_a_batch(tmp_path, monkeypatch):
+    """Several months landed in one load: a batch is a range of record numbers of every file, as
+    wide as the batch size shared by the files, so no batch holds more rows than the setting."""
+    source = tmp_path / "months"
+    summary = generate_bucket(source, rows=150, months=3, seed=5, start=date(2024, 3, 1), truth=False)
+    # The last month's files cut short, so the load's files are of uneven length.
+    for path in source.rglob(f"*_{summary.snapshots[-1]:%Y%m%d}.csv"):
+        path.write_text("".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:40]), encoding="utf-8")
+    days = [snapshot.strftime("%Y%m%d") for snapshot in summary.snapshots]
+    databases = {}
+    for label, batch_rows in (("batched", SMALL_BATCH), ("whole", ONE_BATCH)):
+        bucket = tmp_path / label / "bucket"
+        copy_snapshots(source, bucket, days)
+        settings = Settings.load(bucket_url=str(bucket), database=tmp_path / label / "leads.duckdb", target="duckdb")
+        settings = settings.with_overrides(batch_rows_override=batch_rows)
+        monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / label / "target"))
+        execute(settings, "leads ingest", do_ingest=True, do_transform=False)
+        assert not run_transform(settings, with_tests=True).failed_tests
+        databases[label] = settings.database
+
+    model = "stg_source_2__facilities"
+    compiled = next((tmp_path / "batched" / "target" / "compiled").rglob(f"{model}.sql")).read_text(encoding="utf-8")
+    found = BATCH_ZERO.search(compiled)
+    assert found, f"{model} was not computed in batches of record numbers"
+    width, batches = int(found.group(1)), int(found.group(2))
+    assert int(found.group(3)) == width
+    with duckdb.connect(str(databases["batched"]), read_only=True) as con:
+        files, last = con.execute(
+            "SELECT count(DISTINCT _relative_path), max(_record_number) FROM raw.source_2_raw"
+        ).fetchone()
+        largest = con.execute(
+            f"SELECT max(rows) FROM (SELECT count(*) AS rows FROM raw.source_2_raw "
+            f"GROUP BY (_record_number - 1) // {width})"
+        ).fetchone()[0]
+    assert files == 3 and width == SMALL_BATCH // files and batches == -(-last // width)
+    assert SMALL_BATCH // 2 < largest <= SMALL_BATCH
+    for table in COMPARED:
+        rows, only_batched, only_whole = differences(databases["batched"], databases["whole"], table)
+        assert rows > 0 or table in CRM_TABLES, f"{table} is empty"
+        assert (only_batched, only_whole) == (0, 0), f"{table} differs when staged in batches of record ranges"
