@@ -18,14 +18,14 @@
     <column>__raw kept only beside a problem. Only rejected values are reported, and the raw text
     of every passed value would otherwise be stored, and copied each month a record comes back
     unchanged, a second time. The query's columns are read from an empty run of it (before the
-    hooks make the unchanged records' work table, so with a stand-in for it). Where the query
+    hooks make their work tables, so with stand-ins for them). Where the query
     is not run, it is given as it is: a unit test (whose fixtures the query cannot name on its
     own) and `dbt compile`, which may run before the seeds and tables it reads exist. -#}
 {% macro raw_text_of_problems_only(staged) -%}
     {%- if not execute or model.resource_type == 'unit_test' or flags.WHICH not in ('run', 'build') -%}
     {{ staged }}
     {%- else -%}
-    {%- set planned = staged | replace(unchanged_records_relation() | string, no_unchanged_records()) -%}
+    {%- set planned = without_work_tables(staged) -%}
     {%- set names = run_query('select * from (' ~ planned ~ ') as staged where 1 = 0').column_names | map('lower') | list -%}
     select
         {%- for name in names %}

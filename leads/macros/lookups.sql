@@ -32,6 +32,8 @@
     {%- if execute and model.resource_type == 'unit_test' %}
     select {% for column, type in typed %}{{ adapter.quote(column) }}{{ ', ' if not loop.last }}{% endfor %}
     from {{ source('lookup', name) }}
+    {%- elif narrows_lookups() %}
+    select * from {{ narrowed_lookup_relation(name) }} as narrowed_rows /* narrowed lookup {{ name }} among {{ among | join(',') }} */
     {%- else %}
     {{ select_columns(source('lookup', name), typed, required=true) }}
     {%- endif %}
@@ -41,6 +43,88 @@
         select {{ column }} from source{{ " union all" if not loop.last }}
     {%- endfor %}
     )
+{%- endmacro %}
+
+
+{#-
+    A staging model adding new loads reads each lookup narrowed to the values of the records it
+    computes: its hooks copy those rows into a work table beside the model once (`narrow_lookups`),
+    and each batch of raw rows then reads that table, not the lookup, which holds every value ever
+    parsed (at 10 M records per source, 37 M phones), so a load's batches read the lookups once.
+-#}
+{% macro narrows_lookups() -%}
+    {{ return(execute and model.resource_type == 'model' and is_incremental()) }}
+{%- endmacro %}
+
+
+{% macro narrowed_lookup_relation(name) -%}
+    {{ return(this.incorporate(path={'identifier': this.identifier ~ '__lookup_' ~ name})) }}
+{%- endmacro %}
+
+
+{#- Pre-hook, before the unchanged records are copied (the new loads are those not staged yet):
+    each lookup the model reads (its SQL says which, and among which raw columns), narrowed to the
+    values of the new loads' records that are not copied unchanged. -#}
+{% macro narrow_lookups() -%}
+    {%- if narrows_lookups() -%}
+    {%- set raw_relation = source('raw', staging_source_id() ~ '_raw') -%}
+    {%- set new_loads = new_loads_only(raw_relation) -%}
+    {%- set copies = copies_unchanged_records() -%}
+    {%- for name, among in modules.re.findall('/[*] narrowed lookup ([a-z_]+) among ([a-z0-9_,]+) [*]/', sql) | unique -%}
+    {%- set columns = [('_record_number', dbt.type_bigint()), ('_relative_path', dbt.type_string()),
+        ('_dlt_load_id', dbt.type_string())] -%}
+    {%- for column in among.split(',') -%}{%- do columns.append((column, dbt.type_string())) -%}{%- endfor -%}
+    {%- set typed = [] -%}
+    {%- for column in lookup_columns()[name] -%}{%- do typed.append((column, dbt.type_string())) -%}{%- endfor -%}
+    {%- set raw_values -%}
+        select raw_rows.* from ({{ select_columns(raw_relation, columns) }}) as raw_rows
+        {%- if copies %}
+        left join {{ unchanged_records_relation() }} as unchanged
+            on raw_rows._dlt_load_id = unchanged.load_id
+            and raw_rows._relative_path = unchanged.relative_path
+            and raw_rows._record_number = unchanged.record_number
+        {%- endif %}
+        where {{ new_loads }}
+        {%- if copies %} and unchanged.record_number is null{% endif %}
+    {%- endset -%}
+    {%- do run_query('drop table if exists ' ~ narrowed_lookup_relation(name)) -%}
+    {%- set narrowed -%}
+        with new_rows as ({{ raw_values }})
+        select * from ({{ select_columns(source('lookup', name), typed, required=true) }}) as lookup_rows
+        where lookup_rows.raw_value in (
+        {%- for column in among.split(',') %}
+            select {{ column }} from new_rows{{ " union all" if not loop.last }}
+        {%- endfor %}
+        )
+    {%- endset -%}
+    {%- do run_query(create_work_table(narrowed_lookup_relation(name), narrowed)) -%}
+    {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- A staging model's query as it can be planned before its hooks make their work tables: the
+    unchanged records and the narrowed lookups replaced by stand-ins of the same columns. -#}
+{% macro without_work_tables(staged) -%}
+    {%- set planned = namespace(sql=staged | replace(unchanged_records_relation() | string, no_unchanged_records())) -%}
+    {%- for name in lookup_columns() -%}
+    {%- set typed = [] -%}
+    {%- for column in lookup_columns()[name] -%}{%- do typed.append((column, dbt.type_string())) -%}{%- endfor -%}
+    {%- set planned.sql = planned.sql | replace(
+        narrowed_lookup_relation(name) | string, '(' ~ select_columns(source('lookup', name), typed, required=true) ~ ')'
+    ) -%}
+    {%- endfor -%}
+    {{ return(planned.sql) }}
+{%- endmacro %}
+
+
+{#- Post-hook: the narrowed lookups go once the model's batches are in. -#}
+{% macro drop_narrowed_lookups() -%}
+    {%- if narrows_lookups() -%}
+    {%- for name in modules.re.findall('/[*] narrowed lookup ([a-z_]+) among', sql) | unique -%}
+    {%- do run_query('drop table if exists ' ~ narrowed_lookup_relation(name)) -%}
+    {%- endfor -%}
+    {%- endif -%}
 {%- endmacro %}
 
 

@@ -114,7 +114,7 @@
     {#- the unchanged records, already copied by the model's hooks, are not computed
         (macros/unchanged_records.sql) #}
     left join (
-        select * from {{ unchanged_records_relation() }}
+        select * from {{ unchanged_records_relation() }} as unchanged_rows
         {%- if batch %} where {{ in_record_batch('record_number', batches, width) }}{% endif %}
     ) as unchanged
         on raw_rows._dlt_load_id = unchanged.load_id

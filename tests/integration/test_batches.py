@@ -73,7 +73,7 @@ def test_settings_pass_the_batch_size_to_dbt(tmp_path, monkeypatch):
     assert settings.dbt_environment()[Env.BATCH_ROWS] == "37"
 
 
-def test_staging_in_batches_equals_staging_in_one_go(tmp_path):
+def test_staging_in_batches_equals_staging_in_one_go(tmp_path, monkeypatch):
     source = tmp_path / "months"
     summary = generate_bucket(source, rows=150, months=3, seed=11, start=date(2024, 3, 1), truth=False)
     builds = {}
@@ -84,7 +84,8 @@ def test_staging_in_batches_equals_staging_in_one_go(tmp_path):
         builds[label] = (bucket, settings.with_overrides(batch_rows_override=batch_rows))
 
     for day in (snapshot.strftime("%Y%m%d") for snapshot in summary.snapshots):
-        for bucket, settings in builds.values():
+        for label, (bucket, settings) in builds.items():
+            monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / label / "target"))
             copy_snapshots(source, bucket, [day])
             execute(settings, "leads ingest", do_ingest=True, do_transform=False)
             report = run_transform(settings, with_tests=True)
@@ -95,6 +96,14 @@ def test_staging_in_batches_equals_staging_in_one_go(tmp_path):
             )
             assert rows > 0 or table in CRM_TABLES, f"{day}: {table} is empty"
             assert (only_batched, only_whole) == (0, 0), f"{day}: {table} differs when staged in batches"
+
+    # A month added to staged months read each lookup narrowed to its values, once, not per batch.
+    compiled = next((tmp_path / "batched" / "target" / "compiled").rglob("stg_source_2__facilities.sql"))
+    narrowed = re.findall(r"__lookup_([a-z_]+)\"[^/]*/\* narrowed lookup", compiled.read_text(encoding="utf-8"))
+    assert sorted(narrowed) == ["caregivers", "facility_names", "licensees", "phones", "street_lines"]
+    with duckdb.connect(str(builds["batched"][1].database), read_only=True) as con:
+        left = con.execute("SELECT table_name FROM duckdb_tables() WHERE contains(table_name, '__lookup_')").fetchall()
+    assert left == [], "the narrowed lookups outlived the build"
 
 
 BATCH_ZERO = re.compile(r"between 1 and (\d+) /\* batch 0 of (\d+) by (\d+) \*/")
