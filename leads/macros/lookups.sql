@@ -20,13 +20,20 @@
 {%- endmacro %}
 
 
+{#- A lookup table's columns, each with its type (text). -#}
+{% macro lookup_typed_columns(name) -%}
+    {%- set typed = [] -%}
+    {%- for column in lookup_columns()[name] -%}{%- do typed.append((column, dbt.type_string())) -%}{%- endfor -%}
+    {{ return(typed) }}
+{%- endmacro %}
+
+
 {#- One lookup table, all text columns. It must exist (`leads ingest` writes every lookup table):
     read as empty, it would make every value parsed from it NULL. `among` names the columns of the
     model's `source` whose values it looks up: only their rows are read, so a join holds the
     values of the rows it stages, not every value ever parsed (macros/batches.sql). -#}
 {% macro lookup_source(name, among) -%}
-    {%- set typed = [] -%}
-    {%- for column in lookup_columns()[name] -%}{%- do typed.append((column, dbt.type_string())) -%}{%- endfor -%}
+    {%- set typed = lookup_typed_columns(name) -%}
     {%- set among = [among] if among is string else among %}
     select * from (
     {%- if execute and model.resource_type == 'unit_test' %}
@@ -74,8 +81,7 @@
     {%- set columns = [('_record_number', dbt.type_bigint()), ('_relative_path', dbt.type_string()),
         ('_dlt_load_id', dbt.type_string())] -%}
     {%- for column in among.split(',') -%}{%- do columns.append((column, dbt.type_string())) -%}{%- endfor -%}
-    {%- set typed = [] -%}
-    {%- for column in lookup_columns()[name] -%}{%- do typed.append((column, dbt.type_string())) -%}{%- endfor -%}
+    {%- set typed = lookup_typed_columns(name) -%}
     {%- set raw_values -%}
         select raw_rows.* from ({{ select_columns(raw_relation, columns) }}) as raw_rows
         {%- if copies %}
@@ -108,8 +114,7 @@
 {% macro without_work_tables(staged) -%}
     {%- set planned = namespace(sql=staged | replace(unchanged_records_relation() | string, no_unchanged_records())) -%}
     {%- for name in lookup_columns() -%}
-    {%- set typed = [] -%}
-    {%- for column in lookup_columns()[name] -%}{%- do typed.append((column, dbt.type_string())) -%}{%- endfor -%}
+    {%- set typed = lookup_typed_columns(name) -%}
     {%- set planned.sql = planned.sql | replace(
         narrowed_lookup_relation(name) | string, '(' ~ select_columns(source('lookup', name), typed, required=true) ~ ')'
     ) -%}
