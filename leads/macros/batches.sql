@@ -41,8 +41,9 @@
 
 {#- The batches of raw rows (`relation`, its rows that `condition` selects) as ranges of record
     numbers (`_record_number`, from 1 in each file): [count, width], batch b holding the records
-    numbered b * width + 1 to (b + 1) * width of every file. The width is LEADS_BATCH_ROWS shared
-    by the files, so no batch holds more than LEADS_BATCH_ROWS rows, however uneven the files. -#}
+    numbered b * width + 1 to (b + 1) * width of every file: as many even batches as the longest file
+    times the number of files needs, so no batch holds more than LEADS_BATCH_ROWS rows (give or take
+    one per file), however uneven the files. -#}
 {% macro record_batches(relation, condition) -%}
     {%- set batch_rows = batch_rows_for(relation) -%}
     {%- if batch_rows is none -%}
@@ -55,8 +56,9 @@
     {%- if (counted[0] | int) <= batch_rows -%}
         {{ return([1, none]) }}
     {%- endif -%}
-    {%- set width = [batch_rows // (counted[1] | int), 1] | max -%}
-    {{ return([((counted[2] | int) + width - 1) // width, width]) }}
+    {%- set files, last = counted[1] | int, counted[2] | int -%}
+    {%- set batches = [(last * files + batch_rows - 1) // batch_rows, 1] | max -%}
+    {{ return([batches, (last + batches - 1) // batches]) }}
 {%- endmacro %}
 
 

@@ -143,8 +143,8 @@ def test_a_load_of_uneven_files_is_cut_into_record_ranges_none_larger_than_a_bat
             f"SELECT max(rows) FROM (SELECT count(*) AS rows FROM raw.source_2_raw "
             f"GROUP BY (_record_number - 1) // {width})"
         ).fetchone()[0]
-    assert files == 3 and width == SMALL_BATCH // files and batches == -(-last // width)
-    assert SMALL_BATCH // 2 < largest <= SMALL_BATCH
+    assert files == 3 and batches == -(-last * files // SMALL_BATCH) and width == -(-last // batches)
+    assert SMALL_BATCH // 2 < largest <= SMALL_BATCH + files
     for table in COMPARED:
         rows, only_batched, only_whole = differences(databases["batched"], databases["whole"], table)
         assert rows > 0 or table in CRM_TABLES, f"{table} is empty"
