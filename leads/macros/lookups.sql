@@ -69,6 +69,13 @@
 {%- endmacro %}
 
 
+{#- The narrowed lookups the model's SQL reads, each with the raw columns it is read among
+    (comma-separated), from the comment `lookup_source` writes beside each. -#}
+{% macro narrowed_lookups_read() -%}
+    {{ return(modules.re.findall('/[*] narrowed lookup ([a-z_]+) among ([a-z0-9_,]+) [*]/', sql or '') | unique | list) }}
+{%- endmacro %}
+
+
 {#- Pre-hook, before the unchanged records are copied (the new loads are those not staged yet):
     each lookup the model reads (its SQL says which, and among which raw columns), narrowed to the
     values of the new loads' records that are not copied unchanged. -#}
@@ -77,22 +84,12 @@
     {%- set raw_relation = source('raw', staging_source_id() ~ '_raw') -%}
     {%- set new_loads = new_loads_only(raw_relation) -%}
     {%- set copies = copies_unchanged_records() -%}
-    {%- for name, among in modules.re.findall('/[*] narrowed lookup ([a-z_]+) among ([a-z0-9_,]+) [*]/', sql) | unique -%}
+    {%- for name, among in narrowed_lookups_read() -%}
     {%- set columns = [('_record_number', dbt.type_bigint()), ('_relative_path', dbt.type_string()),
         ('_dlt_load_id', dbt.type_string())] -%}
     {%- for column in among.split(',') -%}{%- do columns.append((column, dbt.type_string())) -%}{%- endfor -%}
     {%- set typed = lookup_typed_columns(name) -%}
-    {%- set raw_values -%}
-        select raw_rows.* from ({{ select_columns(raw_relation, columns) }}) as raw_rows
-        {%- if copies %}
-        left join {{ unchanged_records_relation() }} as unchanged
-            on raw_rows._dlt_load_id = unchanged.load_id
-            and raw_rows._relative_path = unchanged.relative_path
-            and raw_rows._record_number = unchanged.record_number
-        {%- endif %}
-        where {{ new_loads }}
-        {%- if copies %} and unchanged.record_number is null{% endif %}
-    {%- endset -%}
+    {%- set raw_values = rows_to_compute(raw_relation, columns, [new_loads], copies) -%}
     {%- do run_query('drop table if exists ' ~ narrowed_lookup_relation(name)) -%}
     {%- set narrowed -%}
         with new_rows as ({{ raw_values }})
@@ -126,7 +123,7 @@
 {#- Post-hook: the narrowed lookups go once the model's batches are in. -#}
 {% macro drop_narrowed_lookups() -%}
     {%- if narrows_lookups() -%}
-    {%- for name in modules.re.findall('/[*] narrowed lookup ([a-z_]+) among', sql) | unique -%}
+    {%- for name, among in narrowed_lookups_read() -%}
     {%- do run_query('drop table if exists ' ~ narrowed_lookup_relation(name)) -%}
     {%- endfor -%}
     {%- endif -%}

@@ -109,13 +109,20 @@
     {%- if not conditions %}
     {{ select_columns(raw_relation, typed) }}
     {%- else %}
-    select raw_rows.* from ({{ select_columns(raw_relation, typed) }}) as raw_rows
+    {{ rows_to_compute(raw_relation, typed, conditions, copies, in_record_batch('record_number', batches, width) if batch else none) }}
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- The raw rows (`columns` of `raw_relation`) that `conditions` select and a staging run computes:
+    with `copies`, not the unchanged records its hooks copy instead (macros/unchanged_records.sql),
+    of which only those `unchanged_condition` selects (a batch's) are read. -#}
+{% macro rows_to_compute(raw_relation, columns, conditions, copies, unchanged_condition=none) -%}
+    select raw_rows.* from ({{ select_columns(raw_relation, columns) }}) as raw_rows
     {%- if copies %}
-    {#- the unchanged records, already copied by the model's hooks, are not computed
-        (macros/unchanged_records.sql) #}
     left join (
         select * from {{ unchanged_records_relation() }} as unchanged_rows
-        {%- if batch %} where {{ in_record_batch('record_number', batches, width) }}{% endif %}
+        {%- if unchanged_condition %} where {{ unchanged_condition }}{% endif %}
     ) as unchanged
         on raw_rows._dlt_load_id = unchanged.load_id
         and raw_rows._relative_path = unchanged.relative_path
@@ -124,6 +131,5 @@
     where {{ conditions | join(' and ') }}
     {%- if copies %}
         and unchanged.record_number is null
-    {%- endif %}
     {%- endif %}
 {%- endmacro %}

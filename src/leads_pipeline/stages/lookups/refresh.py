@@ -192,18 +192,19 @@ class _Workers:
             yield self._finish(lookup, in_flight.popleft())
 
     def _start(self, lookup: Lookup, values: list[str]) -> _Parse:
-        if self._broken or len(values) < lookup.parallel_from:
-            return _Parse(values, table=lookup.parse(values))
-        self._tell_cores_left_idle()
-        if not self._processes:
-            return _Parse(values, table=lookup.parse(values))
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self._processes, mp_context=get_context("forkserver"))
-        try:
-            return _Parse(values, parts=[self._pool.submit(lookup.parse, chunk) for chunk in self._chunks(values)])
-        except BrokenProcessPool:
-            self._broken = True
-            return _Parse(values, table=lookup.parse(values))
+        """The batch handed to the parser processes when it is large enough, else parsed here."""
+        if not self._broken and len(values) >= lookup.parallel_from:
+            self._tell_cores_left_idle()
+            if self._processes:
+                if self._pool is None:
+                    self._pool = ProcessPoolExecutor(max_workers=self._processes, mp_context=get_context("forkserver"))
+                try:
+                    return _Parse(
+                        values, parts=[self._pool.submit(lookup.parse, part) for part in self._chunks(values)]
+                    )
+                except BrokenProcessPool:
+                    self._broken = True
+        return _Parse(values, table=lookup.parse(values))
 
     def _chunks(self, values: list[str]) -> list[list[str]]:
         """At most `PARALLEL_CHUNK` values each, in a multiple of the processes' number of even
